@@ -1,0 +1,113 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Config } from './env.ts';
+import { createLogger, type Logger } from './log.ts';
+import { systemClock, type AppContext, type Clock } from './context.ts';
+import { connectDb } from './db/connect.ts';
+import { connectRedis } from './redis.ts';
+import { VERSION } from './version.ts';
+import { apiNotFound, errorHandler, requestId } from './http/middleware.ts';
+import { securityHeaders } from './http/security.ts';
+import { healthRoutes } from './health/routes.ts';
+import { mountWeb } from './web.ts';
+
+export type Tandem = {
+  ctx: AppContext;
+  http: HttpServer;
+  io: SocketServer;
+  /** Starts listening; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Graceful stop: refuse new work, close sockets, flush, disconnect. */
+  close(): Promise<void>;
+};
+
+export type CreateOptions = {
+  config: Config;
+  log?: Logger;
+  clock?: Clock;
+  /** Database name override (tests give each server its own database). */
+  dbName?: string;
+};
+
+/** Builds one Tandem instance. Reading this function tells what the server is made of. */
+export async function createTandem(opts: CreateOptions): Promise<Tandem> {
+  const { config } = opts;
+  if (!config.mongodbUri) throw new Error('createTandem needs config.mongodbUri');
+  const log = opts.log ?? createLogger(config);
+  const conn = await connectDb(config.mongodbUri, opts.dbName);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
+  const ctx: AppContext = {
+    config,
+    log,
+    conn,
+    redis,
+    clock: opts.clock ?? systemClock,
+    version: VERSION,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(requestId);
+  app.use(securityHeaders(config.nodeEnv === 'development'));
+
+  const api = express.Router();
+  api.use(express.json({ limit: config.bodyLimit, strict: true }));
+  api.use(healthRoutes(ctx));
+  api.use(apiNotFound);
+  app.use('/api/v1', api);
+  app.use('/api', apiNotFound);
+  app.use(errorHandler(log));
+
+  const http = createServer(app);
+
+  const io = new SocketServer(http, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(redis ? { adapter: createAdapter(redis) } : {}),
+  });
+
+  // The web app comes last: everything not claimed above is a page.
+  await mountWeb(app, config, log);
+
+  const sockets = new Set<import('node:net').Socket>();
+  http.on('connection', (s) => {
+    sockets.add(s);
+    s.once('close', () => sockets.delete(s));
+  });
+
+  let closing: Promise<void> | null = null;
+  return {
+    ctx,
+    http,
+    io,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          const { port } = http.address() as AddressInfo;
+          const host =
+            config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+          resolve(`http://${host}:${port}`);
+        });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((r) => http.close(() => r()));
+        await io.close().catch(() => {});
+        http.closeIdleConnections();
+        // Give in-flight requests a moment, then cut what is left.
+        const force = setTimeout(() => {
+          for (const s of sockets) s.destroy();
+        }, 5_000);
+        await stopped;
+        clearTimeout(force);
+        if (redis) await redis.close().catch(() => {});
+        await conn.close();
+      })()),
+  };
+}

@@ -1,0 +1,18 @@
+import type { Connection } from 'mongoose';
+import type { Config } from './env.ts';
+import type { Logger } from './log.ts';
+import type { RedisClient } from './redis.ts';
+
+/** A clock the tests can move (session expiry, rate-limit windows). */
+export type Clock = { now(): number };
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** What every domain receives: one instance's configuration and connections. No module-level singletons. */
+export type AppContext = {
+  config: Config;
+  log: Logger;
+  conn: Connection;
+  redis: RedisClient | null;
+  clock: Clock;
+  version: string;
+};

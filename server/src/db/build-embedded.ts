@@ -1,0 +1,5 @@
+import { ensureEmbeddedDbBinary } from './embedded.ts';
+
+/** `npm run build:db`: builds the embedded database ahead of time (CI, Docker, first start). */
+const binary = ensureEmbeddedDbBinary((m) => console.warn(m));
+console.warn(`Embedded database ready: ${binary}`);

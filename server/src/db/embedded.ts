@@ -1,0 +1,117 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { childProcessEnv } from '../env.ts';
+
+/**
+ * The embedded default database: FerretDB on SQLite, built from
+ * tools/embedded-db and run as a child process on a free loopback port.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const sourceDir = path.join(repoRoot, 'tools/embedded-db');
+const cacheDir = path.join(repoRoot, '.cache/embedded-db');
+
+export class EmbeddedDbError extends Error {}
+
+/** Hash of the launcher's sources: a change to any of them makes the cached binary stale. */
+function sourceHash(): string {
+  const h = createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(readFileSync(path.join(sourceDir, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Builds the launcher unless an up-to-date binary is cached; returns its path. */
+export function ensureEmbeddedDbBinary(log: (msg: string) => void = () => {}): string {
+  const binary = path.join(cacheDir, `embedded-db-${sourceHash()}`);
+  if (existsSync(binary)) return binary;
+
+  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+  if (go.error || go.status !== 0) {
+    throw new EmbeddedDbError(
+      'The embedded database needs Go to build it: install Go (https://go.dev/dl/), or set MONGODB_URI to use your own MongoDB.',
+    );
+  }
+  log('Building the embedded database (first start only, takes a minute or two)…');
+  mkdirSync(cacheDir, { recursive: true });
+  const tmp = `${binary}.tmp-${process.pid}`;
+  const build = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], {
+    cwd: sourceDir,
+    env: childProcessEnv({ CGO_ENABLED: '0' }),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (build.status !== 0) {
+    rmSync(tmp, { force: true });
+    throw new EmbeddedDbError('Building the embedded database failed (see the Go output above).');
+  }
+  renameSync(tmp, binary);
+  // Older builds are useless once the sources changed.
+  for (const f of readdirSync(cacheDir)) {
+    const full = path.join(cacheDir, f);
+    if (full !== binary && f.startsWith('embedded-db-')) rmSync(full, { force: true });
+  }
+  return binary;
+}
+
+export type EmbeddedDb = { uri: string; stop(): Promise<void> };
+
+/** Starts the embedded database with its files in `dataDir`; resolves once it accepts connections. */
+export async function startEmbeddedDb(opts: {
+  dataDir: string;
+  log?: (msg: string) => void;
+  listen?: string;
+}): Promise<EmbeddedDb> {
+  const binary = ensureEmbeddedDbBinary(opts.log);
+  mkdirSync(opts.dataDir, { recursive: true });
+  const child = spawn(
+    binary,
+    ['-listen', opts.listen ?? '127.0.0.1:0', '-data', opts.dataDir, '-log-level', 'error'],
+    // stdin stays a pipe: the database exits when this process dies and the pipe closes.
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const uri = await waitForReady(child);
+  return {
+    uri,
+    stop: () => stopChild(child),
+  };
+}
+
+function waitForReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new EmbeddedDbError('The embedded database did not start within 30 seconds.'));
+    }, 30_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /^READY (mongodb:\/\/\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new EmbeddedDbError(`The embedded database exited during start-up (code ${code}).`));
+    });
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new EmbeddedDbError(`The embedded database could not start: ${err.message}`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

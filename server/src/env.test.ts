@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.ts';
+
+describe('loadConfig', () => {
+  it('applies defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      mongodbUri: undefined,
+      redisUrl: undefined,
+      seedDemo: true,
+      logLevel: 'info',
+      bodyLimit: '256kb',
+    });
+    expect(c.dataDir).toMatch(/\/data$/);
+  });
+
+  it('turns demo seeding off by default when MONGODB_URI is set', () => {
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db/tandem' }).seedDemo).toBe(false);
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db/tandem', SEED_DEMO: 'true' }).seedDemo).toBe(
+      true,
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({
+      port: 3000,
+      redisUrl: undefined,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT must be a number/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL must start with redis:\/\//],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ SEED_DEMO: 'maybe' }, /SEED_DEMO/],
+  ])('names the bad variable in %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,10 @@
+// Augments Express's Request for the whole server. Only the type checker reads
+// this file (middleware.ts imports it as a type).
+import 'express-serve-static-core';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the requestId middleware. */
+    id: string;
+  }
+}

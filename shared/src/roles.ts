@@ -1,0 +1,20 @@
+/** Everyone who signs in has exactly one role. */
+export const ROLES = ['prescriber', 'therapist', 'coordinator', 'patient'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles a person can hold inside a care team (patients belong through their record). */
+export const TEAM_ROLES = ['prescriber', 'therapist', 'coordinator'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+
+export const CLINICIAN_ROLES = ['prescriber', 'therapist'] as const;
+
+export const ROLE_LABELS: Record<Role, string> = {
+  prescriber: 'Prescriber',
+  therapist: 'Therapist',
+  coordinator: 'Care coordinator',
+  patient: 'Patient',
+};
+
+export function isTeamRole(role: string): role is TeamRole {
+  return (TEAM_ROLES as readonly string[]).includes(role);
+}
