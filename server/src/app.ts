@@ -1,8 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Server as SocketServer } from 'socket.io';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Config } from './env.ts';
 import { createLogger, type Logger } from './log.ts';
 import { systemClock, type AppContext, type Clock } from './context.ts';
@@ -11,13 +9,22 @@ import { connectRedis } from './redis.ts';
 import { VERSION } from './version.ts';
 import { apiNotFound, errorHandler, requestId } from './http/middleware.ts';
 import { securityHeaders } from './http/security.ts';
+import { sameOriginOnly } from './http/origin.ts';
+import { createEvents } from './events.ts';
+import { createAuditLog } from './audit/service.ts';
+import { ensureIndexes } from './db/indexes.ts';
+import { seedDemo } from './seed/demo.ts';
+import { startSessionWatch } from './auth/session-watch.ts';
+import { attachSocketIo, type TandemIo } from './realtime/socket.ts';
 import { healthRoutes } from './health/routes.ts';
+import { authRoutes } from './auth/routes.ts';
+import { planRoutes } from './plans/routes.ts';
 import { mountWeb } from './web.ts';
 
 export type Tandem = {
   ctx: AppContext;
   http: HttpServer;
-  io: SocketServer;
+  io: TandemIo;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, close sockets, flush, disconnect. */
@@ -39,14 +46,20 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   const log = opts.log ?? createLogger(config);
   const conn = await connectDb(config.mongodbUri, opts.dbName);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
+  const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
     config,
     log,
     conn,
     redis,
-    clock: opts.clock ?? systemClock,
+    clock,
     version: VERSION,
+    events: createEvents(),
+    audit: createAuditLog(conn, clock, log),
   };
+  await ensureIndexes(conn);
+  if (config.seedDemo) await seedDemo(ctx);
+  const sessionWatch = await startSessionWatch(ctx);
 
   const app = express();
   app.disable('x-powered-by');
@@ -56,7 +69,10 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const api = express.Router();
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
+  api.use(sameOriginOnly(config.publicUrl));
   api.use(healthRoutes(ctx));
+  api.use(authRoutes(ctx));
+  api.use(planRoutes(ctx));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);
@@ -64,12 +80,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const http = createServer(app);
 
-  const io = new SocketServer(http, {
-    path: '/socket.io',
-    serveClient: false,
-    maxHttpBufferSize: 64 * 1024,
-    ...(redis ? { adapter: createAdapter(redis) } : {}),
-  });
+  const io = attachSocketIo(ctx, http, sessionWatch);
 
   // The web app comes last: everything not claimed above is a page.
   await mountWeb(app, config, log);
@@ -106,6 +117,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
         }, 5_000);
         await stopped;
         clearTimeout(force);
+        await sessionWatch.close();
         if (redis) await redis.close().catch(() => {});
         await conn.close();
       })()),

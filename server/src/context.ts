@@ -2,6 +2,8 @@ import type { Connection } from 'mongoose';
 import type { Config } from './env.ts';
 import type { Logger } from './log.ts';
 import type { RedisClient } from './redis.ts';
+import type { AppEvents } from './events.ts';
+import type { AuditLog } from './audit/service.ts';
 
 /** A clock the tests can move (session expiry, rate-limit windows). */
 export type Clock = { now(): number };
@@ -15,4 +17,6 @@ export type AppContext = {
   redis: RedisClient | null;
   clock: Clock;
   version: string;
+  events: AppEvents;
+  audit: AuditLog;
 };

@@ -1,0 +1,119 @@
+import type { Connection } from 'mongoose';
+import type { Logger } from '../log.ts';
+import type { Clock } from '../context.ts';
+import { auditModel, type AuditModel } from './model.ts';
+import { GENESIS_HASH, hashRecord, type ChainedFields } from './chain.ts';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/** What a caller records; the log adds seq, time and the chain hashes. No patient content in `details`. */
+export type AuditEntry = {
+  actorId?: string | null;
+  actorRole?: string | null;
+  action: string;
+  resourceType?: string | null;
+  resourceId?: string | null;
+  patientId?: string | null;
+  teamId?: string | null;
+  outcome: AuditOutcome;
+  requestId?: string | null;
+  ip?: string | null;
+  details?: Record<string, unknown> | null;
+};
+
+export type AuditLog = {
+  /** Appends one record; resolves once it is stored in the chain. */
+  record(entry: AuditEntry): Promise<void>;
+  /** Walks the whole chain; `firstBrokenId` is the first record whose hash or link fails. */
+  verify(): Promise<{ ok: boolean; checked: number; firstBrokenId: string | null }>;
+};
+
+type Tail = { seq: number; hash: string };
+
+/**
+ * The hash-chained audit log. Appends are serialised within an instance; across
+ * instances the unique `seq` index decides who wins, and the loser re-reads the
+ * tail and retries, so concurrent writers keep one valid chain.
+ */
+export function createAuditLog(conn: Connection, clock: Clock, log: Logger): AuditLog {
+  const Audit: AuditModel = auditModel(conn);
+  let tail: Tail | null = null;
+  let queue: Promise<void> = Promise.resolve();
+
+  async function readTail(): Promise<Tail> {
+    const last = await Audit.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+    return last ? { seq: last.seq, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+  }
+
+  async function append(entry: AuditEntry): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      tail ??= await readTail();
+      const fields: ChainedFields = {
+        seq: tail.seq + 1,
+        at: new Date(clock.now()),
+        actorId: entry.actorId ?? null,
+        actorRole: entry.actorRole ?? null,
+        action: entry.action,
+        resourceType: entry.resourceType ?? null,
+        resourceId: entry.resourceId ?? null,
+        patientId: entry.patientId ?? null,
+        teamId: entry.teamId ?? null,
+        outcome: entry.outcome,
+        requestId: entry.requestId ?? null,
+        ip: entry.ip ?? null,
+        details: entry.details ?? null,
+        prevHash: tail.hash,
+      };
+      const hash = hashRecord(fields);
+      try {
+        await Audit.create({ ...fields, hash });
+        tail = { seq: fields.seq, hash };
+        return;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        tail = null; // another instance appended first: re-read and retry
+      }
+    }
+    throw new Error('audit append kept conflicting');
+  }
+
+  return {
+    record(entry) {
+      const done = queue.then(() => append(entry));
+      queue = done.catch((err: unknown) => {
+        tail = null;
+        log.error({ err, action: entry.action }, 'audit append failed');
+      });
+      return done;
+    },
+
+    async verify() {
+      let prev: Tail = { seq: 0, hash: GENESIS_HASH };
+      let checked = 0;
+      for await (const r of Audit.find({}).sort({ seq: 1 }).lean().cursor()) {
+        checked++;
+        const expected = hashRecord({
+          seq: r.seq,
+          at: r.at,
+          actorId: r.actorId ?? null,
+          actorRole: r.actorRole ?? null,
+          action: r.action,
+          resourceType: r.resourceType ?? null,
+          resourceId: r.resourceId ?? null,
+          patientId: r.patientId ?? null,
+          teamId: r.teamId ?? null,
+          outcome: r.outcome,
+          requestId: r.requestId ?? null,
+          ip: r.ip ?? null,
+          details: r.details ?? null,
+          prevHash: r.prevHash,
+        });
+        if (r.seq !== prev.seq + 1 || r.prevHash !== prev.hash || r.hash !== expected) {
+          return { ok: false, checked, firstBrokenId: String(r._id) };
+        }
+        prev = { seq: r.seq, hash: r.hash };
+      }
+      return { ok: true, checked, firstBrokenId: null };
+    },
+  };
+}

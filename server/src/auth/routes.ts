@@ -1,0 +1,48 @@
+import { Router, type CookieOptions } from 'express';
+import { LoginRequest, SESSION_ABSOLUTE_TIMEOUT_MS, SESSION_COOKIE } from '@tandem/shared';
+import type { AppContext } from '../context.ts';
+import { validateBody } from '../http/validate.ts';
+import { requireUser, userOf } from './authenticate.ts';
+import { createAuthService } from './service.ts';
+
+export function authRoutes(ctx: AppContext): Router {
+  const auth = createAuthService(ctx);
+  const router = Router();
+  const cookie: CookieOptions = {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.publicUrl?.startsWith('https://') ?? false,
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_TIMEOUT_MS,
+  };
+
+  router.post('/auth/login', validateBody(LoginRequest), async (req, res) => {
+    const body = req.body as LoginRequest;
+    const { user, token } = await auth.login(body.email, body.password, {
+      ip: req.ip ?? null,
+      userAgent: req.get('user-agent') ?? null,
+      requestId: req.id,
+    });
+    res.cookie(SESSION_COOKIE, token, cookie);
+    res.json({ user, token });
+  });
+
+  router.post('/auth/logout', requireUser(ctx), async (req, res) => {
+    await auth.logout(userOf(req), { ip: req.ip ?? null, requestId: req.id });
+    res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
+    res.status(204).end();
+  });
+
+  router.get('/auth/me', requireUser(ctx), (req, res) => {
+    const { sessionId: _sessionId, ...user } = userOf(req);
+    res.json({
+      user,
+      session: {
+        idleExpiresAt: req.session!.idleExpiresAt.toISOString(),
+        absoluteExpiresAt: req.session!.absoluteExpiresAt.toISOString(),
+      },
+    });
+  });
+
+  return router;
+}

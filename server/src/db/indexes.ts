@@ -1,0 +1,25 @@
+import type { Connection } from 'mongoose';
+import { userModel } from '../users/model.ts';
+import { teamModel } from '../teams/model.ts';
+import { patientModel } from '../patients/model.ts';
+import { planModel } from '../plans/model.ts';
+import { sessionModel } from '../auth/model.ts';
+import { auditModel } from '../audit/model.ts';
+
+/**
+ * Creates the collections and indexes the domains declare. Runs at start-up
+ * (autoIndex is off so a slow index build never races the first request).
+ */
+export async function ensureIndexes(conn: Connection): Promise<void> {
+  for (const model of [
+    userModel(conn),
+    teamModel(conn),
+    patientModel(conn),
+    planModel(conn),
+    sessionModel(conn),
+    auditModel(conn),
+  ]) {
+    await model.createCollection().catch(() => {});
+    await model.createIndexes();
+  }
+}

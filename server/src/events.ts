@@ -1,0 +1,15 @@
+import { EventEmitter } from 'node:events';
+
+/** In-process events between domains of one instance (auth tells realtime and collab). */
+export type AppEventMap = {
+  /** A session ended (logout, expiry, disabled account): close its sockets. */
+  'session:ended': [sessionId: string];
+};
+
+export type AppEvents = EventEmitter<AppEventMap>;
+
+export function createEvents(): AppEvents {
+  const events = new EventEmitter<AppEventMap>();
+  events.setMaxListeners(50);
+  return events;
+}

@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { AppContext } from '../context.ts';
+import { requireUser, userOf } from '../auth/authenticate.ts';
+import { getPlan, listPlans } from './service.ts';
+
+export function planRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.use('/plans', requireUser(ctx));
+
+  router.get('/plans', async (req, res) => {
+    res.json(await listPlans(ctx, userOf(req)));
+  });
+
+  router.get('/plans/:planId', async (req, res) => {
+    res.json(
+      await getPlan(ctx, userOf(req), req.params.planId!, { requestId: req.id, ip: req.ip }),
+    );
+  });
+
+  return router;
+}

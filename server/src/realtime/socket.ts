@@ -1,0 +1,101 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server as SocketServer, type Socket } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import {
+  planRoom,
+  sessionRoom,
+  userRoom,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@tandem/shared';
+import type { AppContext } from '../context.ts';
+import type { AuthUser } from '../auth/sessions.ts';
+import { resolveToken } from '../auth/sessions.ts';
+import { tokenFromRequest } from '../auth/tokens.ts';
+import type { SessionWatch } from '../auth/session-watch.ts';
+import { authorizePlan } from '../authz/authorize.ts';
+import { AppError } from '../errors.ts';
+
+export type SocketData = { user: AuthUser };
+export type TandemIo = SocketServer<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type TandemSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+/** Socket.IO on the shared HTTP server: authenticated at the handshake, rooms joined through authorize(). */
+export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: SessionWatch): TandemIo {
+  const io: TandemIo = new SocketServer(http, {
+    path: '/socket.io',
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(ctx.redis ? { adapter: createAdapter(ctx.redis) } : {}),
+  });
+
+  io.use(async (socket, next) => {
+    const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token =
+      typeof fromAuth === 'string' && fromAuth ? fromAuth : tokenFromRequest(socket.request);
+    const session = token ? await resolveToken(ctx, token).catch(() => null) : null;
+    if (!session) {
+      await ctx.audit.record({
+        action: 'access.denied',
+        outcome: 'denied',
+        resourceType: 'socket',
+        ip: socket.handshake.address,
+        details: { reason: 'unauthenticated' },
+      });
+      const err = new Error('unauthenticated') as Error & { data?: unknown };
+      err.data = { code: 'unauthenticated', message: 'Sign in to continue.' };
+      return next(err);
+    }
+    socket.data.user = session.user;
+    next();
+  });
+
+  io.on('connection', (socket: TandemSocket) => {
+    const { user } = socket.data;
+    void socket.join([userRoom(user.id), sessionRoom(user.sessionId)]);
+    const untrack = watch.track(user.sessionId);
+    socket.on('disconnect', untrack);
+
+    socket.on('plan:join', async (planId, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        if (typeof planId !== 'string') throw new AppError(400, 'validation_failed', 'planId');
+        await authorizePlan(ctx, user, { action: 'plan.read' }, planId, {
+          ip: socket.handshake.address,
+        });
+        await socket.join(planRoom(planId));
+        ack({ ok: true });
+      } catch (err) {
+        const e = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Failed.');
+        ack({ ok: false, error: { code: e.code, message: e.message } });
+      }
+    });
+    socket.on('plan:leave', (planId) => {
+      if (typeof planId === 'string') void socket.leave(planRoom(planId));
+    });
+  });
+
+  // Only sockets on this instance are closed here; other instances hear the same event through Redis.
+  const onEnded = (sessionId: string) => {
+    for (const [, s] of io.of('/').sockets) {
+      if (s.data.user?.sessionId === sessionId) {
+        s.emit('session:ended', { reason: 'session_ended' });
+        s.disconnect(true);
+      }
+    }
+  };
+  ctx.events.on('session:ended', onEnded);
+  io.engine.on('close', () => ctx.events.off('session:ended', onEnded));
+
+  return io;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ROLES } from './roles.ts';
+
+export const SESSION_COOKIE = 'tandem_session';
+/** Sessions end after 15 minutes without activity, and 12 hours after sign-in at the latest. */
+export const SESSION_IDLE_TIMEOUT_MS = 15 * 60 * 1000;
+export const SESSION_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+
+export const LoginRequest = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(1024),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const PublicUser = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+});
+export type PublicUser = z.infer<typeof PublicUser>;
+
+export const LoginResponse = z.object({ user: PublicUser, token: z.string() });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const MeResponse = z.object({
+  user: PublicUser,
+  session: z.object({ idleExpiresAt: z.string(), absoluteExpiresAt: z.string() }),
+});
+export type MeResponse = z.infer<typeof MeResponse>;
