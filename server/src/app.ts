@@ -23,6 +23,8 @@ import { mountWeb } from './web.ts';
 
 export type Tandem = {
   ctx: AppContext;
+  /** The Express app (tests walk its routes to check every one has an authorization entry). */
+  app: express.Express;
   http: HttpServer;
   io: TandemIo;
   /** Starts listening; resolves to the base URL. */
@@ -94,6 +96,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   let closing: Promise<void> | null = null;
   return {
     ctx,
+    app,
     http,
     io,
     listen: () =>
