@@ -16,9 +16,12 @@ import { ensureIndexes } from './db/indexes.ts';
 import { seedDemo } from './seed/demo.ts';
 import { startSessionWatch } from './auth/session-watch.ts';
 import { attachSocketIo, type TandemIo } from './realtime/socket.ts';
+import { createRealtimeHub } from './realtime/hub.ts';
 import { healthRoutes } from './health/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { planRoutes } from './plans/routes.ts';
+import { commentRoutes } from './comments/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { mountWeb } from './web.ts';
 
 export type Tandem = {
@@ -58,6 +61,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
     version: VERSION,
     events: createEvents(),
     audit: createAuditLog(conn, clock, log),
+    realtime: createRealtimeHub(),
   };
   await ensureIndexes(conn);
   if (config.seedDemo) await seedDemo(ctx);
@@ -75,6 +79,8 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   api.use(healthRoutes(ctx));
   api.use(authRoutes(ctx));
   api.use(planRoutes(ctx));
+  api.use(commentRoutes(ctx));
+  api.use(notificationRoutes(ctx));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);
@@ -83,6 +89,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   const http = createServer(app);
 
   const io = attachSocketIo(ctx, http, sessionWatch);
+  ctx.realtime.bind(io);
 
   // The web app comes last: everything not claimed above is a page.
   await mountWeb(app, config, log);

@@ -4,6 +4,7 @@ import type { Logger } from './log.ts';
 import type { RedisClient } from './redis.ts';
 import type { AppEvents } from './events.ts';
 import type { AuditLog } from './audit/service.ts';
+import type { RealtimeHub } from './realtime/hub.ts';
 
 /** A clock the tests can move (session expiry, rate-limit windows). */
 export type Clock = { now(): number };
@@ -19,4 +20,6 @@ export type AppContext = {
   version: string;
   events: AppEvents;
   audit: AuditLog;
+  /** Pushes live events to plan rooms and users (Socket.IO, across instances with Redis). */
+  realtime: RealtimeHub;
 };

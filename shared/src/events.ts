@@ -1,3 +1,5 @@
+import type { Comment, Notification } from './comments.ts';
+
 /** Socket.IO event maps shared by the server and the web app. */
 
 export type Ack<T = unknown> = (
@@ -7,6 +9,11 @@ export type Ack<T = unknown> = (
 export type ServerToClientEvents = {
   /** The session behind this socket ended (logout or expiry); the socket closes next. */
   'session:ended': (payload: { reason: string }) => void;
+  /** A comment was posted, edited, resolved or reopened on a plan the socket has joined. */
+  'comment:created': (comment: Comment) => void;
+  'comment:updated': (comment: Comment) => void;
+  /** Sent to the one person notified. */
+  'notification:new': (notification: Notification) => void;
 };
 
 export type ClientToServerEvents = {

@@ -6,3 +6,4 @@ export * from './health.ts';
 export * from './auth.ts';
 export * from './plans.ts';
 export * from './events.ts';
+export * from './comments.ts';

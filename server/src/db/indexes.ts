@@ -5,6 +5,8 @@ import { patientModel } from '../patients/model.ts';
 import { planModel } from '../plans/model.ts';
 import { sessionModel } from '../auth/model.ts';
 import { auditModel } from '../audit/model.ts';
+import { commentModel } from '../comments/model.ts';
+import { notificationModel } from '../notifications/model.ts';
 
 /**
  * Creates the collections and indexes the domains declare. Runs at start-up
@@ -18,6 +20,8 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     planModel(conn),
     sessionModel(conn),
     auditModel(conn),
+    commentModel(conn),
+    notificationModel(conn),
   ]) {
     await model.createCollection().catch(() => {});
     await model.createIndexes();

@@ -33,3 +33,12 @@ export function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
 
 /** Express 5 forwards rejected promises to the error middleware; this keeps handlers typed. */
 export type Handler = RequestHandler;
+
+/** A route parameter as a string (Express types dynamic paths' params loosely). */
+export function param(
+  req: { params: Record<string, string | string[] | undefined> },
+  name: string,
+): string {
+  const v = req.params[name];
+  return typeof v === 'string' ? v : '';
+}

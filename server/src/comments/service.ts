@@ -1,0 +1,270 @@
+import { Types } from 'mongoose';
+import type { Comment, CommentThread, Role } from '@tandem/shared';
+import type { AppContext } from '../context.ts';
+import type { AuthUser } from '../auth/sessions.ts';
+import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { teamModel } from '../teams/model.ts';
+import { notify } from '../notifications/service.ts';
+import { commentModel, type CommentDoc } from './model.ts';
+
+type StoredComment = CommentDoc & { _id: Types.ObjectId };
+
+function toDto(c: StoredComment): Comment {
+  return {
+    id: String(c._id),
+    planId: String(c.planId),
+    goalId: c.goalId,
+    threadId: String(c.threadId ?? c._id),
+    author: { id: String(c.authorId), name: c.authorName, role: c.authorRole as Role },
+    body: c.body,
+    mentions: c.mentions,
+    createdAt: c.createdAt.toISOString(),
+    editedAt: c.editedAt ? c.editedAt.toISOString() : null,
+    resolvedAt: c.resolvedAt ? c.resolvedAt.toISOString() : null,
+    resolvedBy: c.resolvedBy ?? null,
+  };
+}
+
+/** Everyone on the plan's care team, and the patient: who may be mentioned and notified. */
+async function careCircle(ctx: AppContext, scope: PlanScope): Promise<Map<string, Role>> {
+  const team = await teamModel(ctx.conn).findById(scope.teamId).lean();
+  const circle = new Map<string, Role>();
+  for (const m of team?.members ?? []) circle.set(String(m.userId), m.role as Role);
+  circle.set(scope.patientUserId, 'patient');
+  return circle;
+}
+
+function auditWrite(
+  ctx: AppContext,
+  user: AuthUser,
+  scope: PlanScope,
+  action: string,
+  commentId: string,
+  meta: RequestMeta,
+) {
+  return ctx.audit.record({
+    actorId: user.id,
+    actorRole: scope.role,
+    action,
+    outcome: 'success',
+    resourceType: 'comment',
+    resourceId: commentId,
+    patientId: scope.patientId,
+    teamId: scope.teamId,
+    requestId: meta.requestId ?? null,
+    ip: meta.ip ?? null,
+  });
+}
+
+export type CommentService = ReturnType<typeof commentService>;
+
+export function commentService(ctx: AppContext) {
+  const Comments = commentModel(ctx.conn);
+
+  async function mentionable(scope: PlanScope, mentions: string[], authorId: string) {
+    const circle = await careCircle(ctx, scope);
+    const outside = mentions.filter((id) => !circle.has(id));
+    if (outside.length > 0) throw badRequest('Only people on this care team can be mentioned.');
+    return { circle, mentioned: mentions.filter((id) => id !== authorId) };
+  }
+
+  async function deliver(
+    scope: PlanScope,
+    user: AuthUser,
+    c: StoredComment,
+    recipients: { mentioned: string[]; others: string[]; othersType: 'patient_comment' | 'reply' },
+  ) {
+    const base = {
+      planId: c.planId,
+      patientName: scope.patientName,
+      commentId: c._id,
+      goalId: c.goalId,
+      actorId: user.id,
+      actorName: user.name,
+    };
+    await notify(ctx, recipients.mentioned, { ...base, type: 'mention' });
+    const others = recipients.others.filter(
+      (id) => id !== user.id && !recipients.mentioned.includes(id),
+    );
+    await notify(ctx, others, { ...base, type: recipients.othersType });
+  }
+
+  async function loadInPlan(planId: string, commentId: string): Promise<StoredComment> {
+    if (!Types.ObjectId.isValid(commentId)) throw notFound('No such comment.');
+    const c = await Comments.findOne({ _id: commentId, planId }).lean<StoredComment>();
+    if (!c) throw notFound('No such comment.');
+    return c;
+  }
+
+  return {
+    async list(
+      user: AuthUser,
+      planId: string,
+      goalId: string | undefined,
+      meta: RequestMeta,
+    ): Promise<CommentThread[]> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
+      const rows = await Comments.find({ planId, ...(goalId ? { goalId } : {}) })
+        .sort({ createdAt: 1 })
+        .lean<StoredComment[]>();
+      await ctx.audit.record({
+        actorId: user.id,
+        actorRole: scope.role,
+        action: 'comment.list',
+        outcome: 'success',
+        resourceType: 'plan',
+        resourceId: planId,
+        patientId: scope.patientId,
+        teamId: scope.teamId,
+        requestId: meta.requestId ?? null,
+        ip: meta.ip ?? null,
+        details: { count: rows.length },
+      });
+      const threads = new Map<string, CommentThread>();
+      for (const c of rows) {
+        const dto = toDto(c);
+        const thread = threads.get(dto.threadId);
+        if (thread) thread.comments.push(dto);
+        else
+          threads.set(dto.threadId, {
+            id: dto.threadId,
+            goalId: dto.goalId,
+            resolvedAt: dto.resolvedAt,
+            comments: [dto],
+          });
+      }
+      return [...threads.values()].filter((t) => t.comments[0]!.id === t.id);
+    },
+
+    async create(
+      user: AuthUser,
+      planId: string,
+      input: { goalId: string; body: string; mentions: string[] },
+      meta: RequestMeta,
+    ): Promise<Comment> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.comment' }, planId, meta);
+      const { circle, mentioned } = await mentionable(scope, input.mentions, user.id);
+      const created = await Comments.create({
+        planId,
+        goalId: input.goalId,
+        authorId: user.id,
+        authorName: user.name,
+        authorRole: scope.role,
+        body: input.body,
+        mentions: mentioned,
+      });
+      const c = created.toObject() as StoredComment;
+      await auditWrite(ctx, user, scope, 'comment.create', String(c._id), meta);
+      const dto = toDto(c);
+      ctx.realtime.toPlan(planId, 'comment:created', dto);
+      // A patient's comment is news for the whole care team.
+      const team = [...circle].filter(([, role]) => role !== 'patient').map(([id]) => id);
+      await deliver(scope, user, c, {
+        mentioned,
+        others: scope.role === 'patient' ? team : [],
+        othersType: 'patient_comment',
+      });
+      return dto;
+    },
+
+    async reply(
+      user: AuthUser,
+      planId: string,
+      threadId: string,
+      input: { body: string; mentions: string[] },
+      meta: RequestMeta,
+    ): Promise<Comment> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.comment' }, planId, meta);
+      const root = await loadInPlan(planId, threadId);
+      if (root.threadId) throw badRequest('Reply to the first comment of a thread.');
+      const { circle, mentioned } = await mentionable(scope, input.mentions, user.id);
+      const created = await Comments.create({
+        planId,
+        goalId: root.goalId,
+        threadId: root._id,
+        authorId: user.id,
+        authorName: user.name,
+        authorRole: scope.role,
+        body: input.body,
+        mentions: mentioned,
+      });
+      const c = created.toObject() as StoredComment;
+      await auditWrite(ctx, user, scope, 'comment.reply', String(c._id), meta);
+      const dto = toDto(c);
+      ctx.realtime.toPlan(planId, 'comment:created', dto);
+      const participants = await Comments.distinct('authorId', {
+        planId,
+        $or: [{ _id: root._id }, { threadId: root._id }],
+      });
+      const team = [...circle].filter(([, role]) => role !== 'patient').map(([id]) => id);
+      await deliver(scope, user, c, {
+        mentioned,
+        others:
+          scope.role === 'patient'
+            ? [...new Set([...team, ...participants.map(String)])]
+            : participants.map(String),
+        othersType: scope.role === 'patient' ? 'patient_comment' : 'reply',
+      });
+      return dto;
+    },
+
+    async edit(
+      user: AuthUser,
+      planId: string,
+      commentId: string,
+      body: string,
+      meta: RequestMeta,
+    ): Promise<Comment> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.comment' }, planId, meta);
+      const c = await loadInPlan(planId, commentId);
+      if (String(c.authorId) !== user.id) throw forbidden('Only the author can edit a comment.');
+      const updated = await Comments.findOneAndUpdate(
+        { _id: c._id },
+        { $set: { body, editedAt: new Date(ctx.clock.now()) } },
+        { new: true },
+      ).lean<StoredComment>();
+      await auditWrite(ctx, user, scope, 'comment.edit', commentId, meta);
+      const dto = toDto(updated!);
+      ctx.realtime.toPlan(planId, 'comment:updated', dto);
+      return dto;
+    },
+
+    async setResolved(
+      user: AuthUser,
+      planId: string,
+      threadId: string,
+      resolved: boolean,
+      meta: RequestMeta,
+    ): Promise<Comment> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.comment' }, planId, meta);
+      const root = await loadInPlan(planId, threadId);
+      if (root.threadId) throw badRequest('Only a thread (its first comment) can be resolved.');
+      if (Boolean(root.resolvedAt) === resolved)
+        throw conflict(
+          resolved ? 'already_resolved' : 'not_resolved',
+          resolved ? 'This thread is already resolved.' : 'This thread is open.',
+        );
+      const updated = await Comments.findOneAndUpdate(
+        { _id: root._id },
+        {
+          $set: resolved
+            ? { resolvedAt: new Date(ctx.clock.now()), resolvedBy: user.id }
+            : { resolvedAt: null, resolvedBy: null },
+        },
+        { new: true },
+      ).lean<StoredComment>();
+      await auditWrite(
+        ctx,
+        user,
+        scope,
+        resolved ? 'comment.resolve' : 'comment.reopen',
+        threadId,
+        meta,
+      );
+      const dto = toDto(updated!);
+      ctx.realtime.toPlan(planId, 'comment:updated', dto);
+      return dto;
+    },
+  };
+}

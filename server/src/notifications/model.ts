@@ -1,0 +1,28 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { NOTIFICATION_TYPES } from '@tandem/shared';
+
+const NotificationSchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, required: true },
+    type: { type: String, required: true, enum: NOTIFICATION_TYPES },
+    planId: { type: Schema.Types.ObjectId, required: true },
+    patientName: { type: String, required: true },
+    commentId: { type: Schema.Types.ObjectId, required: true },
+    goalId: { type: String, required: true },
+    actorId: { type: String, required: true },
+    actorName: { type: String, required: true },
+    readAt: { type: Date, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+NotificationSchema.index({ userId: 1, createdAt: -1 });
+
+export type NotificationDoc = InferSchemaType<typeof NotificationSchema> & { createdAt: Date };
+export type NotificationModel = Model<NotificationDoc>;
+
+export function notificationModel(conn: Connection): NotificationModel {
+  return (
+    (conn.models.Notification as NotificationModel | undefined) ??
+    conn.model('Notification', NotificationSchema)
+  );
+}

@@ -1,0 +1,35 @@
+import { planRoom, userRoom, type ServerToClientEvents } from '@tandem/shared';
+import type { TandemIo } from './socket.ts';
+
+/**
+ * How services push live events without knowing Socket.IO. Bound to the
+ * server once it exists; with Redis the adapter carries events to every instance.
+ */
+export type RealtimeHub = {
+  toPlan<E extends keyof ServerToClientEvents>(
+    planId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
+  toUser<E extends keyof ServerToClientEvents>(
+    userId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
+  bind(io: TandemIo): void;
+};
+
+export function createRealtimeHub(): RealtimeHub {
+  let io: TandemIo | null = null;
+  return {
+    toPlan(planId, event, ...args) {
+      io?.to(planRoom(planId)).emit(event, ...args);
+    },
+    toUser(userId, event, ...args) {
+      io?.to(userRoom(userId)).emit(event, ...args);
+    },
+    bind(server) {
+      io = server;
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ROLES } from './roles.ts';
+import { ObjectIdString } from './plans.ts';
+
+export const COMMENT_MAX_LENGTH = 4000;
+const Body = z.string().trim().min(1, 'must not be empty').max(COMMENT_MAX_LENGTH);
+
+export const CreateCommentRequest = z.strictObject({
+  goalId: z.string().min(1).max(64),
+  body: Body,
+  /** People the author picked to notify; they must be on the plan's care team. */
+  mentions: z.array(ObjectIdString).max(20).default([]),
+});
+export type CreateCommentRequest = z.input<typeof CreateCommentRequest>;
+
+export const ReplyRequest = z.strictObject({
+  body: Body,
+  mentions: z.array(ObjectIdString).max(20).default([]),
+});
+export type ReplyRequest = z.input<typeof ReplyRequest>;
+
+export const EditCommentRequest = z.strictObject({ body: Body });
+
+export const CommentAuthor = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) });
+
+export const Comment = z.object({
+  id: z.string(),
+  planId: z.string(),
+  goalId: z.string(),
+  /** The first comment's id; equal to `id` for the thread's first comment. */
+  threadId: z.string(),
+  author: CommentAuthor,
+  body: z.string(),
+  mentions: z.array(z.string()),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+});
+export type Comment = z.infer<typeof Comment>;
+
+export const CommentThread = z.object({
+  id: z.string(),
+  goalId: z.string(),
+  resolvedAt: z.string().nullable(),
+  comments: z.array(Comment),
+});
+export type CommentThread = z.infer<typeof CommentThread>;
+
+export const NOTIFICATION_TYPES = ['mention', 'patient_comment', 'reply'] as const;
+
+export const Notification = z.object({
+  id: z.string(),
+  type: z.enum(NOTIFICATION_TYPES),
+  planId: z.string(),
+  patientName: z.string(),
+  commentId: z.string(),
+  goalId: z.string(),
+  actor: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.string(),
+  readAt: z.string().nullable(),
+});
+export type Notification = z.infer<typeof Notification>;
+
+export const NotificationList = z.object({
+  unread: z.number(),
+  items: z.array(Notification),
+});
+export type NotificationList = z.infer<typeof NotificationList>;
+
+export const MarkReadRequest = z.strictObject({
+  ids: z.array(ObjectIdString).max(200).optional(),
+  all: z.boolean().optional(),
+});
