@@ -7,3 +7,4 @@ export * from './auth.ts';
 export * from './plans.ts';
 export * from './events.ts';
 export * from './comments.ts';
+export * from './interactions/index.ts';

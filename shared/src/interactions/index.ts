@@ -1,0 +1,3 @@
+export * from './drugs.ts';
+export * from './rules.ts';
+export * from './check.ts';
