@@ -28,3 +28,10 @@ export const MeResponse = z.object({
   session: z.object({ idleExpiresAt: z.string(), absoluteExpiresAt: z.string() }),
 });
 export type MeResponse = z.infer<typeof MeResponse>;
+
+/** Changes the caller's password; other sessions of the account end. */
+export const ChangePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;

@@ -8,3 +8,5 @@ export * from './plans.ts';
 export * from './events.ts';
 export * from './comments.ts';
 export * from './interactions/index.ts';
+export * from './teams.ts';
+export * from './audit.ts';

@@ -75,6 +75,9 @@ export const ACTIONS = {
   'team.manage': ['coordinator'],
   'conference.manage': ['coordinator'],
   'audit.read': ['coordinator'],
+  'audit.verify': ['coordinator'],
+  /** A patient reads who opened their own record. */
+  'audit.own': ['patient'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof ACTIONS;
 

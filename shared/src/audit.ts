@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { ROLES } from './roles.ts';
+import { ObjectIdString } from './plans.ts';
+
+/** Audit actions recorded by the server. Other domains add theirs (`plan.export`, `comment.create`, …). */
+export const AUDIT_ACTIONS = [
+  'auth.login',
+  'auth.logout',
+  'auth.password_change',
+  'access.denied',
+  'plan.list',
+  'plan.read',
+  'plan.join',
+  'team.member_add',
+  'team.member_role',
+  'team.member_remove',
+  'patient.create',
+  'patient.list',
+  'audit.read',
+  'audit.verify',
+  'audit.access_log',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** How a patient's access log describes an action, in plain language. */
+export const ACCESS_LOG_LABELS: Record<string, string> = {
+  'plan.read': 'Opened your plan',
+  'plan.join': 'Opened your plan live',
+  'plan.export': 'Exported your plan',
+  'patient.create': 'Created your record',
+  'audit.read': 'Looked at the access history of your record',
+  'access.denied': 'Was refused access to your plan',
+};
+
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** Accepts a full ISO timestamp or a plain date (read as midnight UTC). */
+const Instant = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .transform((s) => new Date(s));
+
+/** Filters of `GET /api/v1/audit`; `before` is the `nextBefore` of the previous page. */
+export const AuditQuery = z.strictObject({
+  patientId: ObjectIdString.optional(),
+  userId: ObjectIdString.optional(),
+  teamId: ObjectIdString.optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional(),
+});
+export type PageQuery = z.infer<typeof PageQuery>;
+
+export const AuditActor = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.string().nullable(),
+});
+
+export const AuditRecord = z.object({
+  id: z.string(),
+  seq: z.number(),
+  at: z.string(),
+  actor: AuditActor.nullable(),
+  action: z.string(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  resourceType: z.string().nullable(),
+  resourceId: z.string().nullable(),
+  patientId: z.string().nullable(),
+  teamId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  details: z.unknown(),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+
+export const AuditPage = z.object({
+  records: z.array(AuditRecord),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: z.number().nullable(),
+});
+export type AuditPage = z.infer<typeof AuditPage>;
+
+export const AuditVerifyResult = z.object({
+  ok: z.boolean(),
+  checked: z.number(),
+  firstBrokenId: z.string().nullable(),
+});
+export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
+
+/** One line of a patient's access log: who did what to their record, and when. */
+export const AccessLogEntry = z.object({
+  at: z.string(),
+  action: z.string(),
+  label: z.string(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  actor: z.object({ name: z.string(), role: z.enum(ROLES).nullable() }).nullable(),
+  /** The patient themself. */
+  self: z.boolean(),
+});
+export type AccessLogEntry = z.infer<typeof AccessLogEntry>;
+
+export const AccessLogPage = z.object({
+  entries: z.array(AccessLogEntry),
+  nextBefore: z.number().nullable(),
+});
+export type AccessLogPage = z.infer<typeof AccessLogPage>;
