@@ -10,3 +10,4 @@ export * from './comments.ts';
 export * from './interactions/index.ts';
 export * from './teams.ts';
 export * from './audit.ts';
+export * from './versions/index.ts';

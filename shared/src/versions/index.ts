@@ -1,0 +1,3 @@
+export * from './snapshot.ts';
+export * from './wording.ts';
+export * from './diff.ts';
