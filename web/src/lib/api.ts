@@ -6,9 +6,21 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Seconds to wait before retrying, from a 429's Retry-After header. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
   }
+}
+
+let onSessionLost: (() => void) | null = null;
+
+/**
+ * Registers what happens when a signed-in request comes back 401: the session
+ * expired or was ended elsewhere. The signed-in layout sends the user to /login.
+ */
+export function setSessionLostHandler(handler: (() => void) | null): void {
+  onSessionLost = handler;
 }
 
 /** Calls the Tandem API on this origin with the session cookie; throws ApiError on failure. */
@@ -28,12 +40,20 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     throw new ApiError(0, 'network_error', 'Tandem cannot be reached. Check your connection.');
   }
   const text = await res.text();
-  const data: unknown = text ? JSON.parse(text) : null;
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // A proxy's HTML error page, for instance: reported below by status.
+  }
   if (!res.ok) {
+    if (res.status === 401 && path !== '/auth/login') onSessionLost?.();
+    const retryAfter = Number(res.headers.get('Retry-After'));
+    const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
     const parsed = ErrorBody.safeParse(data);
     if (parsed.success)
-      throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message);
-    throw new ApiError(res.status, 'http_error', `The server answered ${res.status}.`);
+      throw new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, wait);
+    throw new ApiError(res.status, 'http_error', `The server answered ${res.status}.`, wait);
   }
   return data as T;
 }

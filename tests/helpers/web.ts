@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEMO, DEMO_PASSWORD, type DemoUser } from './api.ts';
+
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.artifacts');
+
+/** Saves a full-page screenshot under tests/.artifacts/screenshots/<name>.png for people to look at. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = path.join(ARTIFACTS, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/** Signs in through the login form, as a person would, and waits to leave the login page. */
+export async function signInThroughForm(
+  page: Page,
+  baseUrl: string,
+  who: DemoUser,
+  password = DEMO_PASSWORD,
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Email').fill(DEMO[who]);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => new URL(page.url()).pathname).not.toBe('/login');
+}
+
+/** A fresh browser context (its own cookies) signed in as a demo user. */
+export async function signedInContext(
+  browser: Browser,
+  baseUrl: string,
+  who: DemoUser,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await signInThroughForm(page, baseUrl, who);
+  return { context, page };
+}

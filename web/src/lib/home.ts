@@ -1,0 +1,19 @@
+import { resolve } from '$app/paths';
+import type { PlanListItem, PublicUser } from '@tandem/shared';
+import { api } from './api.ts';
+
+const PLAN_PATH = /^\/plans\/([a-f0-9]{24})$/;
+
+/**
+ * Where a person lands after signing in: the page they were sent away from
+ * (only Tandem's own plan and dashboard pages), a patient's own plan, or the dashboard.
+ */
+export async function landingPath(user: PublicUser, next: string | null): Promise<string> {
+  const wanted = next ? PLAN_PATH.exec(next) : null;
+  if (wanted) return resolve('/(app)/plans/[planId]', { planId: wanted[1]! });
+  if (user.role === 'patient') {
+    const plans = await api<PlanListItem[]>('/plans');
+    if (plans.length === 1) return resolve('/(app)/plans/[planId]', { planId: plans[0]!.id });
+  }
+  return resolve('/dashboard');
+}

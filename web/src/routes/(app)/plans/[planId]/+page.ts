@@ -1,0 +1,15 @@
+import { error } from '@sveltejs/kit';
+import type { PlanDetail } from '@tandem/shared';
+import { api, ApiError } from '$lib/api.ts';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ params }) => {
+  try {
+    return { plan: await api<PlanDetail>(`/plans/${encodeURIComponent(params.planId)}`) };
+  } catch (err) {
+    if (err instanceof ApiError) {
+      error(err.status === 0 ? 503 : err.status, { message: err.message, code: err.code });
+    }
+    throw err;
+  }
+};
