@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { buildFhirBundle, type FhirExportInput } from '@tandem/server/fhir/bundle.ts';
+import { fhirR4Validator } from '../../helpers/fhir.ts';
+
+const sampleExport: FhirExportInput = {
+  baseUrl: 'http://localhost:3000',
+  exportedAt: new Date('2026-11-27T10:00:00Z'),
+  patient: { id: '64b000000000000000000001', name: 'Alex Morgan', dateOfBirth: '1991-04-12' },
+  team: {
+    id: '64b000000000000000000002',
+    name: 'North Team',
+    members: [
+      { id: '64b000000000000000000003', name: 'Dr. Maya Okafor', role: 'prescriber' },
+      { id: '64b000000000000000000004', name: 'Sam Rivera, LCSW', role: 'therapist' },
+    ],
+  },
+  plan: {
+    id: '64b000000000000000000005',
+    title: 'Depression and anxiety',
+    status: 'active',
+    createdAt: new Date('2026-11-01T09:00:00Z'),
+    updatedAt: new Date('2026-11-20T09:00:00Z'),
+  },
+  content: {
+    goals: [
+      {
+        id: 'g_1',
+        title: 'Sleep at least 7 hours',
+        status: 'in_progress',
+        target: '7 h on 5 nights a week',
+        dueDate: '2027-01-15',
+        patientWords: 'I want to wake up rested',
+      },
+      { id: 'g2', title: 'Return to work part-time', status: 'planned' },
+    ],
+    medications: [
+      {
+        id: 'm1',
+        name: 'sertraline',
+        dose: 50,
+        unit: 'mg',
+        route: 'oral',
+        frequency: 'once daily',
+        status: 'active',
+        indication: 'depression',
+        start: '2026-11-02',
+      },
+    ],
+    therapy: { modality: 'CBT', frequency: 'weekly', focus: 'behavioural activation' },
+  },
+  signatures: [
+    {
+      versionId: 'v1',
+      versionLabel: 'Initial plan',
+      userId: '64b000000000000000000003',
+      name: 'Dr. Maya Okafor',
+      role: 'prescriber',
+      kind: 'sign',
+      at: new Date('2026-11-20T10:00:00Z'),
+      contentHash: 'ab'.repeat(32),
+    },
+    {
+      versionId: 'v1',
+      versionLabel: 'Initial plan',
+      userId: '64b000000000000000000001',
+      name: 'Alex Morgan',
+      role: 'patient',
+      kind: 'acknowledge',
+      at: new Date('2026-11-21T10:00:00Z'),
+      contentHash: 'ab'.repeat(32),
+    },
+  ],
+};
+
+describe('buildFhirBundle', () => {
+  const validate = fhirR4Validator();
+
+  it('produces a Bundle that validates against the official FHIR R4 JSON schema', () => {
+    const bundle = buildFhirBundle(sampleExport);
+    const ok = validate(bundle);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it('holds each kind of resource with the plan content', () => {
+    const bundle = buildFhirBundle(sampleExport) as unknown as {
+      entry: { resource: Record<string, unknown> & { resourceType: string } }[];
+    };
+    const types = bundle.entry.map((e) => e.resource.resourceType);
+    for (const t of ['Patient', 'CareTeam', 'CarePlan', 'Goal', 'MedicationRequest', 'Provenance'])
+      expect(types).toContain(t);
+    const med = bundle.entry.find((e) => e.resource.resourceType === 'MedicationRequest')!
+      .resource as unknown as { dosageInstruction: { text: string }[] };
+    expect(med.dosageInstruction[0]!.text).toBe('sertraline 50 mg oral once daily');
+    const goal = bundle.entry.find((e) => e.resource.id === 'goal-g-1')!.resource;
+    expect(goal).toMatchObject({
+      expressedBy: { reference: 'Patient/64b000000000000000000001' },
+      target: [{ detailString: '7 h on 5 nights a week', dueDate: '2027-01-15' }],
+    });
+    expect(types.filter((t) => t === 'Provenance')).toHaveLength(2);
+  });
+
+  it('rejects a broken resource, so the validation is real', () => {
+    const bundle = buildFhirBundle(sampleExport) as unknown as {
+      entry: { resource: Record<string, unknown> }[];
+    };
+    bundle.entry[0]!.resource.birthDate = 'not a date';
+    expect(validate(bundle)).toBe(false);
+  });
+});
