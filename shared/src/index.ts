@@ -11,3 +11,4 @@ export * from './interactions/index.ts';
 export * from './teams.ts';
 export * from './audit.ts';
 export * from './versions/index.ts';
+export * from './plan/index.ts';

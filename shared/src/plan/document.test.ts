@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  addEntry,
+  ensurePlanStructure,
+  listArray,
+  moveEntry,
+  PLAN_DOC_LAYOUT,
+  readList,
+  readSectionFields,
+  removeEntry,
+  richField,
+  updateEntry,
+  writeSectionFields,
+} from './document.ts';
+import { PLAN_DOC_SECTIONS } from '../permissions.ts';
+
+/** Two replicas of one document that exchange every update, like two browsers through the server. */
+function connectedPair(): [Y.Doc, Y.Doc] {
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  a.on(
+    'update',
+    (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(b, u, 'remote'),
+  );
+  b.on(
+    'update',
+    (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(a, u, 'remote'),
+  );
+  return [a, b];
+}
+
+describe('plan document layout', () => {
+  it('puts every permission section in the document the permission table says', () => {
+    for (const [kind, sections] of Object.entries(PLAN_DOC_SECTIONS)) {
+      const layout = PLAN_DOC_LAYOUT[kind as keyof typeof PLAN_DOC_LAYOUT] as readonly string[];
+      for (const section of sections) expect(layout).toContain(section);
+    }
+  });
+
+  it('creates the structure once; running it again changes nothing', () => {
+    const doc = new Y.Doc();
+    ensurePlanStructure(doc, 'care');
+    expect(richField(doc, 'therapy', 'focus')).toBeInstanceOf(Y.XmlFragment);
+    expect(richField(doc, 'overview', 'patientGoals')).toBeInstanceOf(Y.XmlFragment);
+    expect(listArray(doc, 'warningSigns')).toBeInstanceOf(Y.Array);
+    expect(listArray(doc, 'labs')).toBeInstanceOf(Y.Array);
+    let updates = 0;
+    doc.on('update', () => updates++);
+    ensurePlanStructure(doc, 'care');
+    expect(updates).toBe(0);
+  });
+
+  it('keeps the medications and private documents to their own sections', () => {
+    const meds = new Y.Doc();
+    ensurePlanStructure(meds, 'medications');
+    expect([...meds.share.keys()]).toEqual(['medications']);
+    const priv = new Y.Doc();
+    ensurePlanStructure(priv, 'private');
+    expect([...priv.share.keys()]).toEqual(['privateNotes']);
+  });
+});
+
+describe('list entries', () => {
+  it('adds, updates, moves and removes goals, keeping ids', () => {
+    const doc = new Y.Doc();
+    const a = addEntry(doc, 'goals', { title: 'Sleep better', target: '7 hours' });
+    const b = addEntry(doc, 'goals', { title: 'Return to work', status: 'in-progress' });
+    const c = addEntry(doc, 'goals', { title: 'Walk daily' }, 0);
+    expect(readList(doc, 'goals').map((g) => g.id)).toEqual([c, a, b]);
+    expect(readList(doc, 'goals')[1]).toEqual({
+      id: a,
+      title: 'Sleep better',
+      status: 'not-started',
+      target: '7 hours',
+      dueDate: '',
+      patientWords: '',
+    });
+
+    expect(
+      updateEntry(doc, 'goals', a, { status: 'achieved', patientWords: 'I sleep through' }),
+    ).toBe(true);
+    expect(moveEntry(doc, 'goals', b, 0)).toBe(true);
+    expect(readList(doc, 'goals').map((g) => g.title)).toEqual([
+      'Return to work',
+      'Walk daily',
+      'Sleep better',
+    ]);
+    expect(readList(doc, 'goals')[2]!.status).toBe('achieved');
+    expect(readList(doc, 'goals')[0]!.id).toBe(b);
+
+    expect(removeEntry(doc, 'goals', c)).toBe(true);
+    expect(removeEntry(doc, 'goals', c)).toBe(false);
+    expect(updateEntry(doc, 'goals', 'missing', { title: 'x' })).toBe(false);
+    expect(readList(doc, 'goals').map((g) => g.id)).toEqual([b, a]);
+  });
+
+  it('stores goals and medications as Y.Arrays of Y.Maps with a string id', () => {
+    const doc = new Y.Doc();
+    addEntry(doc, 'medications', {
+      name: 'Sertraline',
+      dose: 50,
+      unit: 'mg',
+      frequency: 'once daily',
+      titration: [{ afterWeeks: 0, dose: 25, note: 'start' }],
+    });
+    const arr = doc.getArray('medications');
+    const med = arr.get(0) as Y.Map<unknown>;
+    expect(med).toBeInstanceOf(Y.Map);
+    expect(typeof med.get('id')).toBe('string');
+    expect(med.get('dose')).toBe(50);
+    expect(med.get('titration')).toBeInstanceOf(Y.Array);
+    const [entry] = readList(doc, 'medications');
+    expect(entry!.titration).toEqual([
+      { id: expect.any(String), afterWeeks: 0, dose: 25, note: 'start' },
+    ]);
+  });
+
+  it('reads fields of the wrong type as their defaults and skips entries without an id', () => {
+    const doc = new Y.Doc();
+    const arr = doc.getArray<Y.Map<unknown>>('medications');
+    const bad = new Y.Map<unknown>();
+    bad.set('id', 'm1');
+    bad.set('name', 'Lithium');
+    bad.set('dose', 'lots');
+    bad.set('status', 'exploded');
+    const noId = new Y.Map<unknown>();
+    noId.set('name', 'Ghost');
+    arr.push([bad, noId]);
+    const meds = readList(doc, 'medications');
+    expect(meds).toHaveLength(1);
+    expect(meds[0]).toMatchObject({ id: 'm1', name: 'Lithium', dose: null, status: 'planned' });
+  });
+
+  it('does not write unchanged values', () => {
+    const doc = new Y.Doc();
+    const id = addEntry(doc, 'goals', { title: 'Same' });
+    writeSectionFields(doc, 'therapy', { modality: 'CBT' });
+    let updates = 0;
+    doc.on('update', () => updates++);
+    updateEntry(doc, 'goals', id, { title: 'Same' });
+    writeSectionFields(doc, 'therapy', { modality: 'CBT' });
+    expect(updates).toBe(0);
+    expect(readSectionFields(doc, 'therapy')).toEqual({
+      modality: 'CBT',
+      frequency: '',
+      therapist: '',
+      sessionLength: null,
+    });
+  });
+
+  it('merges goals added at the same time by two people', () => {
+    const [a, b] = connectedPair();
+    ensurePlanStructure(a, 'care');
+    // Offline at once: neither sees the other's goal until they exchange state.
+    const offlineA = new Y.Doc();
+    const offlineB = new Y.Doc();
+    Y.applyUpdate(offlineA, Y.encodeStateAsUpdate(a));
+    Y.applyUpdate(offlineB, Y.encodeStateAsUpdate(b));
+    addEntry(offlineA, 'goals', { title: 'From the prescriber' });
+    addEntry(offlineB, 'goals', { title: 'From the therapist' });
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(offlineA));
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(offlineB));
+    expect(
+      readList(b, 'goals')
+        .map((g) => g.title)
+        .sort(),
+    ).toEqual(['From the prescriber', 'From the therapist']);
+    expect(readList(a, 'goals')).toEqual(readList(b, 'goals'));
+  });
+
+  it('creates a nested list on first write when the structure is missing', () => {
+    const doc = new Y.Doc();
+    expect(readList(doc, 'homework')).toEqual([]);
+    addEntry(doc, 'homework', { task: 'Thought record' });
+    expect(readList(doc, 'homework')).toEqual([
+      { id: expect.any(String), task: 'Thought record', due: '', done: false },
+    ]);
+  });
+});

@@ -1,0 +1,317 @@
+import * as Y from 'yjs';
+import { z } from 'zod';
+import type { PlanDocKind } from '../permissions.ts';
+import {
+  DiagnosisEntry,
+  EducationTopicEntry,
+  GoalEntry,
+  HomeworkEntry,
+  MedicationEntry,
+  MonitoringEntry,
+  SafetyEntry,
+  type EntryFields,
+} from './entries.ts';
+import { newEntryId } from './ids.ts';
+import { PHASING_APPROACHES, THERAPY_MODALITIES } from './vocabulary.ts';
+
+/**
+ * How a plan's content sits in its three Yjs documents (see PLAN_DOC_SECTIONS).
+ *
+ * Top-level types: `goals` and `medications` are `Y.Array<Y.Map>`; `therapy`,
+ * `monitoring`, `safety`, `education` and `overview` (evaluation summary,
+ * diagnoses and the phasing of medication and therapy — shared with the care
+ * team like the goals) are `Y.Map`s; `privateNotes` is a `Y.XmlFragment`.
+ * Inside the maps, lists are `Y.Array<Y.Map>` and long text is a
+ * `Y.XmlFragment` co-edited through y-prosemirror.
+ */
+export const PLAN_DOC_LAYOUT = {
+  care: ['overview', 'goals', 'therapy', 'monitoring', 'safety', 'education'],
+  medications: ['medications'],
+  private: ['privateNotes'],
+} as const satisfies Record<PlanDocKind, readonly string[]>;
+
+export type MapSection = 'overview' | 'therapy' | 'monitoring' | 'safety' | 'education';
+
+/** Rich-text fields of each map section. */
+export const RICH_FIELDS = {
+  overview: ['symptoms', 'history', 'lifestyle', 'patientGoals'],
+  therapy: ['focus'],
+  monitoring: ['notes'],
+  safety: [],
+  education: ['notes'],
+} as const satisfies Record<MapSection, readonly string[]>;
+export type RichField<S extends MapSection> = (typeof RICH_FIELDS)[S][number];
+
+const text = z.string().catch('');
+
+/** Single-value fields of the map sections. */
+export const SECTION_FIELDS = {
+  overview: z.object({
+    phasing: z.enum(PHASING_APPROACHES).catch('together'),
+    phasingNote: text,
+  }),
+  therapy: z.object({
+    modality: z.enum([...THERAPY_MODALITIES, '']).catch(''),
+    frequency: text,
+    therapist: text,
+    /** Minutes per session. */
+    sessionLength: z.number().finite().nullable().catch(null),
+  }),
+  monitoring: z.object({}),
+  safety: z.object({}),
+  education: z.object({}),
+} as const satisfies Record<MapSection, z.ZodObject>;
+export type SectionFields<S extends MapSection> = z.infer<(typeof SECTION_FIELDS)[S]>;
+
+/** Every list in a plan: where it lives and what its entries look like. */
+export const PLAN_LISTS = {
+  goals: { kind: 'care', section: 'goals', key: null, entry: GoalEntry },
+  medications: { kind: 'medications', section: 'medications', key: null, entry: MedicationEntry },
+  diagnoses: { kind: 'care', section: 'overview', key: 'diagnoses', entry: DiagnosisEntry },
+  homework: { kind: 'care', section: 'therapy', key: 'homework', entry: HomeworkEntry },
+  labs: { kind: 'care', section: 'monitoring', key: 'labs', entry: MonitoringEntry },
+  sideEffectChecks: {
+    kind: 'care',
+    section: 'monitoring',
+    key: 'sideEffectChecks',
+    entry: MonitoringEntry,
+  },
+  educationTopics: {
+    kind: 'care',
+    section: 'education',
+    key: 'topics',
+    entry: EducationTopicEntry,
+  },
+  warningSigns: { kind: 'care', section: 'safety', key: 'warningSigns', entry: SafetyEntry },
+  copingStrategies: {
+    kind: 'care',
+    section: 'safety',
+    key: 'copingStrategies',
+    entry: SafetyEntry,
+  },
+  peopleAndPlaces: { kind: 'care', section: 'safety', key: 'peopleAndPlaces', entry: SafetyEntry },
+  supportContacts: { kind: 'care', section: 'safety', key: 'supportContacts', entry: SafetyEntry },
+  professionals: { kind: 'care', section: 'safety', key: 'professionals', entry: SafetyEntry },
+  environment: { kind: 'care', section: 'safety', key: 'environment', entry: SafetyEntry },
+} as const satisfies Record<
+  string,
+  { kind: PlanDocKind; section: string; key: string | null; entry: z.ZodObject }
+>;
+export type PlanListName = keyof typeof PLAN_LISTS;
+export type ListEntry<N extends PlanListName> = z.infer<(typeof PLAN_LISTS)[N]['entry']>;
+
+/** Nested lists inside a map section, by section. */
+function nestedLists(section: MapSection): string[] {
+  return Object.values(PLAN_LISTS)
+    .filter((l) => l.section === section && l.key !== null)
+    .map((l) => l.key as string);
+}
+
+/**
+ * Creates the nested types a document of this kind needs, where missing.
+ * Run it once when a plan is created (templates do), and on a client with
+ * write access after the first sync: two clients creating the same nested
+ * type concurrently would race, so never before the stored state has arrived.
+ */
+export function ensurePlanStructure(doc: Y.Doc, kind: PlanDocKind): void {
+  doc.transact(() => {
+    if (kind === 'private') {
+      doc.getXmlFragment('privateNotes');
+      return;
+    }
+    if (kind === 'medications') {
+      doc.getArray('medications');
+      return;
+    }
+    doc.getArray('goals');
+    for (const section of Object.keys(RICH_FIELDS) as MapSection[]) {
+      const map = doc.getMap<unknown>(section);
+      for (const field of RICH_FIELDS[section] as readonly string[]) {
+        if (!(map.get(field) instanceof Y.XmlFragment)) map.set(field, new Y.XmlFragment());
+      }
+      for (const key of nestedLists(section)) {
+        if (!(map.get(key) instanceof Y.Array)) map.set(key, new Y.Array());
+      }
+    }
+  });
+}
+
+export function sectionMap(doc: Y.Doc, section: MapSection): Y.Map<unknown> {
+  return doc.getMap<unknown>(section);
+}
+
+/** The single-value fields of a map section, with defaults for anything missing. */
+export function readSectionFields<S extends MapSection>(doc: Y.Doc, section: S): SectionFields<S> {
+  return SECTION_FIELDS[section].parse(plainValues(sectionMap(doc, section))) as SectionFields<S>;
+}
+
+/** Sets single-value fields; unchanged values are not written (no empty updates). */
+export function writeSectionFields<S extends MapSection>(
+  doc: Y.Doc,
+  section: S,
+  patch: Partial<SectionFields<S>>,
+): void {
+  const map = sectionMap(doc, section);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined && map.get(key) !== value) map.set(key, value);
+    }
+  });
+}
+
+/** A rich-text field, or null before the plan's structure exists. */
+export function richField<S extends MapSection>(
+  doc: Y.Doc,
+  section: S,
+  field: RichField<S>,
+): Y.XmlFragment | null {
+  const value = sectionMap(doc, section).get(field);
+  return value instanceof Y.XmlFragment ? value : null;
+}
+
+export function privateNotes(doc: Y.Doc): Y.XmlFragment {
+  return doc.getXmlFragment('privateNotes');
+}
+
+function plainValues(map: Y.Map<unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of map.entries()) {
+    if (!(value instanceof Y.AbstractType)) out[key] = value;
+  }
+  return out;
+}
+
+/** The Y.Array behind a list, or null when the plan's structure does not have it yet. */
+export function listArray(doc: Y.Doc, name: PlanListName): Y.Array<Y.Map<unknown>> | null {
+  const spec = PLAN_LISTS[name];
+  if (spec.key === null) return doc.getArray<Y.Map<unknown>>(spec.section);
+  const value = doc.getMap<unknown>(spec.section).get(spec.key);
+  return value instanceof Y.Array ? (value as Y.Array<Y.Map<unknown>>) : null;
+}
+
+/** A list's entries as plain objects, in order; entries without an id are skipped. */
+export function readList<N extends PlanListName>(doc: Y.Doc, name: N): ListEntry<N>[] {
+  const array = listArray(doc, name);
+  if (!array) return [];
+  const schema = PLAN_LISTS[name].entry as unknown as z.ZodType<ListEntry<N>>;
+  const out: ListEntry<N>[] = [];
+  for (const item of array.toArray()) {
+    if (!(item instanceof Y.Map)) continue;
+    const entry = schema.parse(item.toJSON());
+    if ((entry as { id: string }).id) out.push(entry);
+  }
+  return out;
+}
+
+/** Converts a field value to what is stored: lists of objects become Y.Array<Y.Map>. */
+function toStored(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const arr = new Y.Array<unknown>();
+    arr.insert(
+      0,
+      value.map((v) => (v && typeof v === 'object' ? entryMap(v as object) : v)),
+    );
+    return arr;
+  }
+  return value;
+}
+
+function entryMap(fields: object): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  const withId = { ...fields } as Record<string, unknown>;
+  if (typeof withId.id !== 'string' || !withId.id) withId.id = newEntryId();
+  for (const [key, value] of Object.entries(withId)) {
+    if (value !== undefined) map.set(key, toStored(value));
+  }
+  return map;
+}
+
+function mustHaveList(doc: Y.Doc, name: PlanListName): Y.Array<Y.Map<unknown>> {
+  let array = listArray(doc, name);
+  if (!array) {
+    ensurePlanStructure(doc, PLAN_LISTS[name].kind);
+    array = listArray(doc, name)!;
+  }
+  return array;
+}
+
+function indexOfId(array: Y.Array<Y.Map<unknown>>, id: string): number {
+  const items = array.toArray();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item instanceof Y.Map && item.get('id') === id) return i;
+  }
+  return -1;
+}
+
+/** Adds an entry (at the end, or at `index`) and returns its id. */
+export function addEntry<N extends PlanListName>(
+  doc: Y.Doc,
+  name: N,
+  fields: EntryFields<ListEntry<N>> & { id?: string },
+  index?: number,
+): string {
+  const array = mustHaveList(doc, name);
+  const map = entryMap(fields);
+  doc.transact(() => {
+    const at = index === undefined ? array.length : Math.max(0, Math.min(index, array.length));
+    array.insert(at, [map]);
+  });
+  return map.get('id') as string;
+}
+
+/** Changes fields of one entry; unchanged values are not written. Returns false if the entry is gone. */
+export function updateEntry<N extends PlanListName>(
+  doc: Y.Doc,
+  name: N,
+  id: string,
+  patch: EntryFields<ListEntry<N>>,
+): boolean {
+  const array = listArray(doc, name);
+  const i = array ? indexOfId(array, id) : -1;
+  if (!array || i < 0) return false;
+  const map = array.get(i);
+  doc.transact(() => {
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined || key === 'id') continue;
+      const current = map.get(key);
+      if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
+    }
+  });
+  return true;
+}
+
+export function removeEntry(doc: Y.Doc, name: PlanListName, id: string): boolean {
+  const array = listArray(doc, name);
+  const i = array ? indexOfId(array, id) : -1;
+  if (!array || i < 0) return false;
+  array.delete(i, 1);
+  return true;
+}
+
+/**
+ * Moves an entry to position `to` (in the list as it is now). Yjs has no move,
+ * so the entry is copied to the new place and the old one deleted, keeping its id.
+ */
+export function moveEntry(doc: Y.Doc, name: PlanListName, id: string, to: number): boolean {
+  const array = listArray(doc, name);
+  const from = array ? indexOfId(array, id) : -1;
+  if (!array || from < 0) return false;
+  const target = Math.max(0, Math.min(to, array.length - 1));
+  if (target === from) return true;
+  const copy = entryMap(array.get(from).toJSON());
+  doc.transact(() => {
+    array.delete(from, 1);
+    array.insert(target, [copy]);
+  });
+  return true;
+}
+
+/** Sets the titration steps of a medication (replacing them). */
+export function setTitration(
+  doc: Y.Doc,
+  medicationId: string,
+  steps: ListEntry<'medications'>['titration'],
+): boolean {
+  return updateEntry(doc, 'medications', medicationId, { titration: steps });
+}
