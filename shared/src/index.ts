@@ -12,3 +12,4 @@ export * from './teams.ts';
 export * from './audit.ts';
 export * from './versions/index.ts';
 export * from './plan/index.ts';
+export * from './collab.ts';

@@ -1,0 +1,457 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { CloseCode, encodeSaveAck } from '@tandem/shared';
+import type { Logger } from '../log.ts';
+import type { Clock } from '../context.ts';
+import type { CollabStore, StoredUpdate } from './persistence/store.ts';
+import type { GroupCommit } from './persistence/group-commit.ts';
+import type { Compactor } from './persistence/compactor.ts';
+import type { FanoutEntry, RedisFanout } from './redis-fanout.ts';
+import type { UpdateOrigin } from './types.ts';
+import type { CollabConnection } from './connection.ts';
+import { DurableTracker } from './durability.ts';
+import { RemotePending } from './remote-pending.ts';
+import { touchedSections } from './sections.ts';
+import { stampIdentity } from './awareness-policy.ts';
+import {
+  encodeAwareness,
+  encodeAwarenessEntries,
+  encodeUpdate,
+  type AwarenessEntry,
+} from './protocol.ts';
+
+export type DocumentDeps = {
+  log: Logger;
+  clock: Clock;
+  store: CollabStore;
+  commit: GroupCommit;
+  compactor: Compactor;
+  fanout: RedisFanout | null;
+  limits: {
+    maxDocBytes: number;
+    compactAfterRows: number;
+    compactAfterBytes: number;
+    /** Awareness client ids one connection may speak for. */
+    maxClientIdsPerConnection: number;
+  };
+};
+
+type Change = { update: Uint8Array; sections: string[] };
+type AwarenessOrigin = { source: 'connection'; conn: CollabConnection } | { source: 'redis' };
+
+export type DocState = 'loading' | 'ready' | 'failed' | 'closed';
+
+/**
+ * One loaded document: the Y.Doc, its presence, its connections and the
+ * bookkeeping that tells each author when their changes are stored.
+ *
+ * Every change passes through `apply`, which hands Yjs the update and
+ * collects what actually changed; the origin then decides what happens:
+ * a connection's change is logged, broadcast and fanned out, a change from
+ * another instance is broadcast and watched until someone stores it.
+ */
+export class CollabDocument {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  state: DocState = 'loading';
+  readonly ready: Promise<void>;
+  readonly tracker = new DurableTracker();
+  readonly conns = new Set<CollabConnection>();
+
+  private readonly remote = new RemotePending();
+  private readonly owners = new Map<number, CollabConnection>();
+  private inbox: FanoutEntry[] = [];
+  private collecting: Change[] | null = null;
+  private approxBytes = 0;
+  private sinceCompaction = { rows: 0, bytes: 0 };
+  /** Oldest issue time of an own change not yet stored, per lseq; for trimming. */
+  private ownOpen = new Map<number, number>();
+  private ownDurable = 0;
+  private announcedDurable = 0;
+  private acksScheduled = false;
+  private resolveReady!: () => void;
+  private rejectReady!: (err: Error) => void;
+
+  constructor(
+    readonly name: string,
+    private readonly deps: DocumentDeps,
+    private readonly onFailed: (doc: CollabDocument) => void,
+  ) {
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // Waiting connections observe the rejection; this keeps it from counting as unhandled.
+    this.ready.catch(() => {});
+    this.awareness.setLocalState(null);
+    this.doc.on('update', (update: Uint8Array, _origin: unknown, doc: Y.Doc, tr: Y.Transaction) => {
+      this.collecting?.push({ update, sections: touchedSections(doc, tr) });
+    });
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  /**
+   * Loads the stored state, after `after` (an unload of the same document
+   * still writing). The Redis stream is opened first: whatever is written to
+   * it while the database is read is held and applied afterwards.
+   */
+  async load(after: Promise<void> | undefined): Promise<void> {
+    try {
+      await after;
+      const held = this.deps.fanout
+        ? await this.deps.fanout.open(this.name, (e) => this.onRemote(e))
+        : [];
+      const stored = await this.deps.store.load(this.name);
+      if (this.state !== 'loading') return;
+      const origin: UpdateOrigin = { source: 'load' };
+      this.doc.transact(() => {
+        for (const u of stored.updates) Y.applyUpdate(this.doc, u, origin);
+      }, origin);
+      this.approxBytes = stored.bytes;
+      this.state = 'ready';
+      for (const e of [...held, ...this.inbox]) this.onRemote(e);
+      this.inbox = [];
+      this.resolveReady();
+    } catch (err) {
+      this.deps.log.error(
+        { docName: this.name, err: err instanceof Error ? err.message : String(err) },
+        'collab document failed to load',
+      );
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** Applies a writer's update. Returns false when the connection was closed instead. */
+  acceptFromConnection(conn: CollabConnection, update: Uint8Array): boolean {
+    if (!this.fits(update.length)) {
+      conn.close(CloseCode.MessageTooLarge, 'document too large');
+      return false;
+    }
+    const changes = this.apply(update, {
+      source: 'connection',
+      connId: conn.id,
+      userId: conn.identity.userId,
+    });
+    if (!changes) return false;
+    for (const change of changes) this.recordOwn(change, conn.identity.userId, conn);
+    return true;
+  }
+
+  addConnection(conn: CollabConnection): void {
+    this.conns.add(conn);
+  }
+
+  removeConnection(conn: CollabConnection): void {
+    if (!this.conns.delete(conn)) return;
+    const gone: number[] = [];
+    for (const [clientId, owner] of this.owners) {
+      if (owner === conn) gone.push(clientId);
+    }
+    for (const id of gone) this.owners.delete(id);
+    // Peers must not keep showing someone who left.
+    if (this.state === 'ready' && gone.length > 0)
+      awarenessProtocol.removeAwarenessStates(this.awareness, gone, { source: 'connection', conn });
+  }
+
+  /**
+   * Applies presence from a connection under the identity policy: a client
+   * may speak only for client ids it introduced (or that the same user held
+   * on a connection that is closing), and its `user` field is overwritten
+   * with the authenticated user.
+   */
+  acceptAwareness(conn: CollabConnection, entries: AwarenessEntry[]): void {
+    const allowed: AwarenessEntry[] = [];
+    for (const e of entries) {
+      const owner = this.owners.get(e.clientId);
+      if (owner && owner !== conn && owner.identity.userId !== conn.identity.userId) continue;
+      // A state that arrived from another instance belongs to whoever it names.
+      if (!owner && !this.mayClaim(e.clientId, conn.identity.userId)) continue;
+      if (!owner || owner !== conn) {
+        let mine = 0;
+        for (const o of this.owners.values()) if (o === conn) mine++;
+        if (mine >= this.deps.limits.maxClientIdsPerConnection) continue;
+        this.owners.set(e.clientId, conn);
+      }
+      allowed.push({ ...e, state: stampIdentity(e.state, conn.identity) });
+    }
+    if (allowed.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), {
+      source: 'connection',
+      conn,
+    } satisfies AwarenessOrigin);
+    for (const e of allowed) if (e.state === null) this.owners.delete(e.clientId);
+  }
+
+  private mayClaim(clientId: number, userId: string): boolean {
+    const state = this.awareness.getStates().get(clientId) as
+      { user?: { id?: unknown } } | undefined;
+    return state === undefined || state.user?.id === userId;
+  }
+
+  /** The awareness message a new connection receives: everyone present now. */
+  awarenessSnapshot(): Uint8Array | null {
+    const ids = [...this.awareness.getStates().keys()];
+    if (ids.length === 0) return null;
+    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+  }
+
+  /** Sends save acks to connections whose messages the watermark has released; once per tick. */
+  scheduleAcks(): void {
+    if (this.acksScheduled) return;
+    this.acksScheduled = true;
+    queueMicrotask(() => {
+      this.acksScheduled = false;
+      const watermark = this.tracker.watermark;
+      for (const conn of this.conns) {
+        const count = conn.acks.advance(watermark);
+        if (count !== null && conn.tandem) conn.send(encodeSaveAck(count));
+      }
+      this.announceDurable();
+    });
+  }
+
+  /**
+   * Periodic upkeep: store changes from other instances that were never
+   * confirmed (their origin died), and trim the stream below anything this
+   * instance still needs.
+   */
+  sweep(now: number, takeoverMs: number, trim: boolean, streamGraceMs: number): void {
+    if (this.state !== 'ready') return;
+    this.takeOver(now - takeoverMs);
+    if (trim && this.deps.fanout) {
+      let oldest = now;
+      for (const t of this.ownOpen.values()) oldest = Math.min(oldest, t);
+      const remoteOldest = this.remote.oldest;
+      if (remoteOldest !== null) oldest = Math.min(oldest, remoteOldest);
+      this.deps.fanout.trim(this.name, oldest - streamGraceMs);
+    }
+  }
+
+  /** Stops the document: hands unconfirmed remote changes to the log, then releases memory. */
+  async unload(): Promise<void> {
+    if (this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'closed';
+    this.deps.fanout?.close(this.name);
+    if (wasReady) {
+      this.takeOver(Infinity);
+      await this.deps.commit.flush();
+      if (this.sinceCompaction.rows > 0) this.deps.compactor.request(this.name);
+    }
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  get pendingRemote(): number {
+    return this.remote.size;
+  }
+
+  // --- internals ---
+
+  /**
+   * Applies an update and returns what changed. Yjs integrates structs before
+   * it reads the delete set and emits 'update' even when it throws, so a
+   * failure leaves the in-memory document unlike the stored one: it is then
+   * discarded (never stored) and its clients reconnect to a fresh load.
+   */
+  private apply(update: Uint8Array, origin: UpdateOrigin): Change[] | null {
+    const changes: Change[] = [];
+    this.collecting = changes;
+    try {
+      Y.applyUpdate(this.doc, update, origin);
+    } catch (err) {
+      this.deps.log.error(
+        { docName: this.name, source: origin.source, err: err instanceof Error ? err.message : '' },
+        'collab update failed to apply; reloading the document',
+      );
+      this.fail(new Error('update failed to apply'));
+      return null;
+    } finally {
+      this.collecting = null;
+    }
+    return changes;
+  }
+
+  private recordOwn(change: Change, userId: string, from: CollabConnection | null): void {
+    const now = this.deps.clock.now();
+    const lseq = this.tracker.issue();
+    this.ownOpen.set(lseq, now);
+    this.approxBytes += change.update.length;
+    const row: StoredUpdate = {
+      docName: this.name,
+      update: change.update,
+      userId,
+      sections: change.sections,
+      at: new Date(now),
+    };
+    this.deps.commit.add(row, () => {
+      this.ownOpen.delete(lseq);
+      this.ownDurable = lseq;
+      this.stored(lseq, change.update.length);
+    });
+    // Peers do not wait for the disk.
+    this.broadcast(encodeUpdate(change.update), from);
+    this.deps.fanout?.publish(this.name, {
+      type: 'update',
+      publisher: this.deps.fanout.instanceId,
+      lseq,
+      userId,
+      at: now,
+      sections: change.sections,
+      update: change.update,
+    });
+  }
+
+  private stored(lseq: number, bytes: number): void {
+    this.tracker.done(lseq);
+    this.sinceCompaction.rows++;
+    this.sinceCompaction.bytes += bytes;
+    const { compactAfterRows, compactAfterBytes } = this.deps.limits;
+    if (
+      this.sinceCompaction.rows >= compactAfterRows ||
+      this.sinceCompaction.bytes >= compactAfterBytes
+    ) {
+      this.sinceCompaction = { rows: 0, bytes: 0 };
+      this.deps.compactor.request(this.name);
+    }
+    this.scheduleAcks();
+  }
+
+  private onRemote(entry: FanoutEntry): void {
+    if (this.state === 'loading') {
+      this.inbox.push(entry);
+      return;
+    }
+    if (this.state !== 'ready') return;
+    const fanout = this.deps.fanout!;
+    switch (entry.type) {
+      case 'update': {
+        const changes = this.apply(entry.update, {
+          source: 'redis',
+          instanceId: entry.publisher,
+          lseq: entry.lseq,
+          userId: entry.userId,
+          at: entry.at,
+        });
+        if (!changes || changes.length === 0) return;
+        const ourLseq = this.tracker.issue();
+        this.approxBytes += entry.update.length;
+        this.remote.add(entry.publisher, {
+          theirLseq: entry.lseq,
+          ourLseq,
+          receivedAt: this.deps.clock.now(),
+          row: {
+            docName: this.name,
+            update: entry.update,
+            userId: entry.userId,
+            sections: entry.sections,
+            at: new Date(entry.at),
+          },
+        });
+        for (const c of changes) this.broadcast(encodeUpdate(c.update), null);
+        return;
+      }
+      case 'durable':
+        for (const lseq of this.remote.confirm(entry.instanceId, entry.upTo))
+          this.tracker.done(lseq);
+        this.scheduleAcks();
+        return;
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, entry.update, {
+          source: 'redis',
+        } satisfies AwarenessOrigin);
+        return;
+      case 'query-awareness': {
+        const mine = [...this.owners.keys()].filter((id) => this.awareness.getStates().has(id));
+        if (mine.length > 0)
+          fanout.publish(this.name, {
+            type: 'awareness',
+            publisher: fanout.instanceId,
+            update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine),
+          });
+        return;
+      }
+    }
+  }
+
+  /** Stores unconfirmed changes from other instances received before `before`. */
+  private takeOver(before: number): void {
+    const fanout = this.deps.fanout;
+    for (const { instanceId, changes } of this.remote.takeExpired(before)) {
+      const last = changes[changes.length - 1]!;
+      for (const c of changes) {
+        this.deps.commit.add(c.row, () => {
+          this.stored(c.ourLseq, c.row.update.length);
+          // Tell the other instances, so they do not store the same rows again.
+          if (c === last && fanout && this.state === 'ready')
+            fanout.publish(this.name, {
+              type: 'durable',
+              publisher: fanout.instanceId,
+              instanceId,
+              upTo: c.theirLseq,
+            });
+        });
+      }
+      this.deps.log.info(
+        { docName: this.name, instanceId, rows: changes.length },
+        'stored changes another instance did not confirm',
+      );
+    }
+  }
+
+  /** Lets other instances stop watching this instance's changes once they are stored. */
+  private announceDurable(): void {
+    const fanout = this.deps.fanout;
+    if (!fanout || this.ownDurable <= this.announcedDurable || this.state !== 'ready') return;
+    this.announcedDurable = this.ownDurable;
+    fanout.publish(this.name, {
+      type: 'durable',
+      publisher: fanout.instanceId,
+      instanceId: fanout.instanceId,
+      upTo: this.ownDurable,
+    });
+  }
+
+  /**
+   * Whether an update of `bytes` keeps the document under its size limit.
+   * The running estimate only grows; near the limit it is replaced by the
+   * exact encoded size before anything is refused.
+   */
+  private fits(bytes: number): boolean {
+    const max = this.deps.limits.maxDocBytes;
+    if (this.approxBytes + bytes <= max) return true;
+    this.approxBytes = Y.encodeStateAsUpdate(this.doc).length;
+    return this.approxBytes + bytes <= max;
+  }
+
+  private broadcast(message: Uint8Array, except: CollabConnection | null): void {
+    for (const conn of this.conns) if (conn !== except && conn.isOpen) conn.send(message);
+  }
+
+  private onAwarenessUpdate = (
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const ids = [...changes.added, ...changes.updated, ...changes.removed];
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
+    const from = origin as AwarenessOrigin | undefined;
+    this.broadcast(encodeAwareness(update), from?.source === 'connection' ? from.conn : null);
+    const fanout = this.deps.fanout;
+    if (fanout && from?.source !== 'redis' && this.state === 'ready')
+      fanout.publish(this.name, { type: 'awareness', publisher: fanout.instanceId, update });
+  };
+
+  private fail(err: Error): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'failed';
+    this.deps.fanout?.close(this.name);
+    // Nothing of this document's memory is stored from here on, but what other
+    // instances sent is not in the log yet either: store it before letting go.
+    if (wasReady) this.takeOver(Infinity);
+    this.rejectReady(err);
+    for (const conn of [...this.conns]) conn.close(CloseCode.LoadFailed, 'document unavailable');
+    this.awareness.destroy();
+    this.onFailed(this);
+  }
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { GroupCommit } from './group-commit.ts';
+import type { CollabStore, StoredUpdate } from './store.ts';
+
+/** A store in memory that can be told to fail, to watch batching and retries. */
+function memoryStore() {
+  const batches: StoredUpdate[][] = [];
+  let failuresLeft = 0;
+  let release: (() => void) | null = null;
+  const store: CollabStore = {
+    init: async () => {},
+    load: async () => ({ updates: [], bytes: 0 }),
+    compact: async () => null,
+    append: async (rows) => {
+      if (release === null) await new Promise<void>((r) => (release = r));
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        throw new Error('disk on fire');
+      }
+      batches.push([...rows]);
+    },
+  };
+  return {
+    store,
+    batches,
+    failNext: (n: number) => (failuresLeft = n),
+    open: () => {
+      const r = release as (() => void) | null;
+      release = () => {};
+      r?.();
+    },
+  };
+}
+
+const row = (n: number): StoredUpdate => ({
+  docName: 'd',
+  update: Uint8Array.of(n),
+  userId: 'u',
+  sections: [],
+  at: new Date(0),
+});
+
+describe('GroupCommit', () => {
+  it('writes rows that arrive during a write together, in order', async () => {
+    const m = memoryStore();
+    const gc = new GroupCommit(m.store, pino({ level: 'silent' }));
+    const done: number[] = [];
+    gc.add(row(1), () => done.push(1));
+    for (let i = 2; i <= 5; i++) gc.add(row(i), () => done.push(i));
+    m.open();
+    await gc.flush();
+    expect(m.batches.map((b) => b.map((r) => r.update[0]))).toEqual([[1], [2, 3, 4, 5]]);
+    expect(done).toEqual([1, 2, 3, 4, 5]);
+    expect(gc.stats).toMatchObject({ batches: 2, rows: 5 });
+  });
+
+  it('retries a failed write with the same rows before anything later', async () => {
+    const m = memoryStore();
+    const gc = new GroupCommit(m.store, pino({ level: 'silent' }), { retryMs: 1 });
+    m.failNext(2);
+    m.open();
+    const done: number[] = [];
+    gc.add(row(1), () => done.push(1));
+    gc.add(row(2), () => done.push(2));
+    await gc.flush();
+    expect(done).toEqual([1, 2]);
+    expect(m.batches.flat().map((r) => r.update[0])).toEqual([1, 2]);
+    expect(gc.stats.failures).toBe(2);
+  });
+});

@@ -1,0 +1,93 @@
+import type { Logger } from '../../log.ts';
+import type { CollabStore, StoredUpdate } from './store.ts';
+
+type Item = { row: StoredUpdate; done: () => void };
+
+export type GroupCommitOptions = {
+  /** Rows per write at most. */
+  maxRows?: number;
+  /** First retry delay after a failed write; doubles up to 5 s. */
+  retryMs?: number;
+};
+
+/**
+ * Appends rows to the store in batches: while one write is in flight, new rows
+ * queue up and go out together in the next one, so latency stays at about one
+ * round trip under any load and the database sees few large writes instead of
+ * one per keystroke. Rows are written in the order they were added; a failed
+ * write is retried (with the same rows) until it succeeds, because a row the
+ * server dropped would be a change a client was never told is lost.
+ */
+export class GroupCommit {
+  private queue: Item[] = [];
+  private running: Promise<void> | null = null;
+  private readonly maxRows: number;
+  private readonly retryMs: number;
+  private stopped = false;
+  /** Totals for benchmarks and health. */
+  readonly stats = { batches: 0, rows: 0, bytes: 0, failures: 0 };
+
+  constructor(
+    private readonly store: CollabStore,
+    private readonly log: Logger,
+    opts: GroupCommitOptions = {},
+  ) {
+    this.maxRows = opts.maxRows ?? 1000;
+    this.retryMs = opts.retryMs ?? 100;
+  }
+
+  /** Queues a row; `done` runs once it is durable. */
+  add(row: StoredUpdate, done: () => void): void {
+    this.queue.push({ row, done });
+    this.running ??= this.run();
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Resolves once every row added so far is durable. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops retrying; rows still queued stay unacknowledged, so their authors send them again elsewhere. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.queue.length > 0 && !this.stopped) {
+        const batch = this.queue.slice(0, this.maxRows);
+        if (!(await this.write(batch))) return;
+        this.queue.splice(0, batch.length);
+        for (const item of batch) item.done();
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** False when stopped before the batch could be written. */
+  private async write(batch: Item[]): Promise<boolean> {
+    const rows = batch.map((i) => i.row);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.append(rows);
+        this.stats.batches++;
+        this.stats.rows += rows.length;
+        for (const r of rows) this.stats.bytes += r.update.length;
+        return true;
+      } catch (err) {
+        this.stats.failures++;
+        this.log.warn(
+          { err: err instanceof Error ? err.message : String(err), rows: rows.length, attempt },
+          'collab update log write failed; retrying',
+        );
+        if (this.stopped) return false;
+        await new Promise((r) => setTimeout(r, Math.min(this.retryMs * 2 ** attempt, 5000)));
+      }
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { Types, type Connection } from 'mongoose';
+import * as Y from 'yjs';
+import { toBytes } from '../../db/binary.ts';
+import { collabModels } from './models.ts';
+import type { CollabStore, CompactionResult, LoadedDoc, StoredUpdate } from './store.ts';
+
+export type MongoStoreOptions = {
+  /** Snapshot part size; well under the 16 MB record limit. */
+  partBytes?: number;
+  /** Sequence numbers reserved per round trip to the document head. */
+  seqBlock?: number;
+  /** Rows merged per compaction at most; a longer log is merged over several runs. */
+  compactRows?: number;
+};
+
+/**
+ * The update log and snapshots in MongoDB (or FerretDB): plain inserts,
+ * finds, deletes and single-record compare-and-set updates, no transactions.
+ */
+export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {}): CollabStore {
+  const partBytes = opts.partBytes ?? 4 * 1024 * 1024;
+  const seqBlock = opts.seqBlock ?? 1000;
+  const compactRows = opts.compactRows ?? 5000;
+  const { Updates, History, Heads, Parts } = collabModels(conn);
+
+  // Seqs are handed out in blocks per instance: unique across instances, one round trip per block.
+  const blocks = new Map<string, { next: number; end: number }>();
+  // A retried append must reuse the seqs of its first attempt, so that duplicates are recognised.
+  const assigned = new WeakMap<StoredUpdate, number>();
+
+  async function reserve(docName: string, n: number): Promise<void> {
+    const k = Math.max(n, seqBlock);
+    const head = await Heads.findOneAndUpdate(
+      { _id: docName },
+      { $inc: { nextSeq: k } },
+      { upsert: true, new: true },
+    ).lean();
+    if (!head) throw new Error('sequence reservation returned nothing');
+    const top = head.nextSeq;
+    blocks.set(docName, { next: top - k + 1, end: top + 1 });
+  }
+
+  async function assignSeqs(rows: StoredUpdate[]): Promise<void> {
+    const need = new Map<string, number>();
+    for (const r of rows) {
+      if (!assigned.has(r)) need.set(r.docName, (need.get(r.docName) ?? 0) + 1);
+    }
+    await Promise.all(
+      [...need].map(async ([docName, n]) => {
+        const b = blocks.get(docName);
+        if (!b || b.end - b.next < n) await reserve(docName, n);
+      }),
+    );
+    for (const r of rows) {
+      if (assigned.has(r)) continue;
+      const b = blocks.get(r.docName)!;
+      assigned.set(r, b.next++);
+    }
+  }
+
+  /** Reads head, parts and rows, and starts over if a compaction swapped the snapshot meanwhile. */
+  async function load(docName: string): Promise<LoadedDoc> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const head = await Heads.findById(docName).lean();
+      const parts = head?.snap
+        ? await Parts.find({ docName, snap: head.snap }).sort({ i: 1 }).lean()
+        : [];
+      if (parts.length !== (head?.parts ?? 0)) continue;
+      const rows = await Updates.find({ docName }, { update: 1 }).sort({ seq: 1 }).lean();
+      const again = await Heads.findById(docName, { v: 1 }).lean();
+      if ((again?.v ?? 0) !== (head?.v ?? 0)) continue;
+      const updates: Uint8Array[] = [];
+      if (parts.length > 0) updates.push(concat(parts.map((p) => toBytes(p.data))));
+      for (const r of rows) updates.push(toBytes(r.update));
+      return { updates, bytes: updates.reduce((n, u) => n + u.length, 0) };
+    }
+    throw new Error('the document was compacted repeatedly while loading');
+  }
+
+  async function append(rows: StoredUpdate[]): Promise<void> {
+    if (rows.length === 0) return;
+    await assignSeqs(rows);
+    await insertIgnoringDuplicates(
+      Updates,
+      rows.map((r) => ({
+        docName: r.docName,
+        seq: assigned.get(r)!,
+        update: Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength),
+        userId: r.userId,
+        sections: r.sections,
+        at: r.at,
+      })),
+    );
+  }
+
+  async function compact(docName: string): Promise<CompactionResult | null> {
+    const head = await Heads.findById(docName).lean();
+    const v = head?.v ?? 0;
+    const oldSnap = head?.snap ?? null;
+    const parts = oldSnap ? await Parts.find({ docName, snap: oldSnap }).sort({ i: 1 }).lean() : [];
+    if (parts.length !== (head?.parts ?? 0)) return null;
+    const rows = await Updates.find({ docName }).sort({ seq: 1 }).limit(compactRows).lean();
+    if (rows.length === 0) return null;
+
+    const doc = new Y.Doc();
+    let state: Uint8Array;
+    try {
+      doc.transact(() => {
+        if (parts.length > 0) Y.applyUpdate(doc, concat(parts.map((p) => toBytes(p.data))));
+        for (const r of rows) Y.applyUpdate(doc, toBytes(r.update));
+      });
+      state = Y.encodeStateAsUpdate(doc);
+    } finally {
+      doc.destroy();
+    }
+
+    // Attribution outlives the rows; inserting it first makes a crash here harmless.
+    await insertIgnoringDuplicates(
+      History,
+      rows.map((r) => ({
+        docName,
+        seq: r.seq,
+        userId: r.userId,
+        sections: r.sections,
+        at: r.at,
+        bytes: toBytes(r.update).length,
+      })),
+    );
+
+    const snap = new Types.ObjectId().toHexString();
+    const chunks: Uint8Array[] = [];
+    for (let off = 0; off < state.length; off += partBytes)
+      chunks.push(state.subarray(off, off + partBytes));
+    await Parts.insertMany(
+      chunks.map((c, i) => ({ docName, snap, i, data: Buffer.from(c) })),
+      { lean: true },
+    );
+
+    let won: boolean;
+    try {
+      const res = await Heads.updateOne(
+        { _id: docName, v },
+        {
+          $set: {
+            v: v + 1,
+            snap,
+            parts: chunks.length,
+            bytes: state.length,
+            compactedAt: new Date(),
+          },
+        },
+        { upsert: v === 0 },
+      );
+      won = res.matchedCount + res.upsertedCount === 1;
+    } catch (err) {
+      // Losing the upsert race on the first compaction surfaces as a duplicate key.
+      if (!isDuplicateKey(err)) throw err;
+      won = false;
+    }
+    if (!won) {
+      await Parts.deleteMany({ docName, snap });
+      return null;
+    }
+    await Updates.deleteMany({ _id: { $in: rows.map((r) => r._id) } });
+    if (oldSnap) await Parts.deleteMany({ docName, snap: oldSnap });
+    return { snapshotBytes: state.length, merged: rows.length, parts: chunks.length };
+  }
+
+  return {
+    async init() {
+      for (const m of [Updates, History, Heads, Parts]) {
+        await m.createCollection().catch(() => {});
+        await m.createIndexes();
+      }
+    },
+    load,
+    append,
+    compact,
+  };
+}
+
+async function insertIgnoringDuplicates<T>(
+  model: { insertMany(docs: T[], opts: { ordered: false; lean: true }): Promise<unknown> },
+  docs: T[],
+): Promise<void> {
+  try {
+    await model.insertMany(docs, { ordered: false, lean: true });
+  } catch (err) {
+    // A retry after a lost reply finds its own rows already there.
+    const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] })
+      .writeErrors;
+    const onlyDuplicates = Array.isArray(writeErrors)
+      ? writeErrors.length > 0 && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)
+      : isDuplicateKey(err);
+    if (!onlyDuplicates) throw err;
+  }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number } | null)?.code === 11000;
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}

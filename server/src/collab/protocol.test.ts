@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { decodeTandemMessage, encodeAccess, encodeSaveAck } from '@tandem/shared';
+import {
+  decodeClientMessage,
+  encodeAwarenessEntries,
+  encodePermissionDenied,
+  isEmptyUpdate,
+  ProtocolError,
+} from './protocol.ts';
+
+function syncMessage(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 0);
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+function docWithText(text: string): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getText('goals').insert(0, text);
+  return doc;
+}
+
+describe('decodeClientMessage', () => {
+  it('reads the three sync messages a y-websocket client sends', () => {
+    const doc = docWithText('hello');
+    const step1 = decodeClientMessage(syncMessage((e) => syncProtocol.writeSyncStep1(e, doc)));
+    expect(step1).toEqual({ type: 'sync-step1', stateVector: Y.encodeStateVector(doc) });
+
+    const step2 = decodeClientMessage(syncMessage((e) => syncProtocol.writeSyncStep2(e, doc)));
+    expect(step2.type).toBe('sync-step2');
+
+    const update = Y.encodeStateAsUpdate(doc);
+    const upd = decodeClientMessage(syncMessage((e) => syncProtocol.writeUpdate(e, update)));
+    expect(upd).toEqual({ type: 'update', update });
+  });
+
+  it('reads awareness and awareness queries', () => {
+    const doc = new Y.Doc();
+    const aw = new awarenessProtocol.Awareness(doc);
+    aw.setLocalState({ cursor: 3, user: { name: 'x' } });
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 1);
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(aw, [doc.clientID]));
+    const msg = decodeClientMessage(encoding.toUint8Array(e));
+    expect(msg).toEqual({
+      type: 'awareness',
+      entries: [{ clientId: doc.clientID, clock: 1, state: { cursor: 3, user: { name: 'x' } } }],
+    });
+    expect(decodeClientMessage(Uint8Array.of(3))).toEqual({ type: 'query-awareness' });
+    aw.destroy();
+  });
+
+  const valid = syncMessage((e) =>
+    syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(docWithText('abc'))),
+  );
+
+  it.each([
+    ['an empty message', new Uint8Array()],
+    ['an unknown message type', Uint8Array.of(7)],
+    ['the auth type, which clients never send', Uint8Array.of(2, 0)],
+    ['an unknown sync step', Uint8Array.of(0, 9, 0)],
+    ['a truncated varint', Uint8Array.of(0x80)],
+    ['an absurd length', Uint8Array.of(0, 2, 0xff, 0xff, 0xff, 0xff, 0x0f)],
+    ['a truncated update', valid.subarray(0, valid.length - 3)],
+    ['trailing bytes', Uint8Array.from([...valid, 0])],
+    ['an update of garbage', Uint8Array.of(0, 2, 4, 0xff, 0xff, 0xff, 0xff)],
+    ['a state vector of garbage', Uint8Array.of(0, 0, 2, 0xff, 0xff)],
+    ['awareness that is not JSON', awarenessWith('{nope')],
+    ['awareness that is an array', awarenessWith('[1,2]')],
+    ['awareness with invalid UTF-8', awarenessWithBytes(Uint8Array.of(0xc3, 0x28))],
+  ])('refuses %s', (_name, bytes) => {
+    expect(() => decodeClientMessage(bytes)).toThrow(ProtocolError);
+  });
+
+  it('refuses subdocuments', () => {
+    const doc = new Y.Doc();
+    doc.getMap('m').set('sub', new Y.Doc());
+    const msg = syncMessage((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc)));
+    expect(() => decodeClientMessage(msg)).toThrow(/subdocuments/);
+  });
+
+  it('never aliases the socket buffer', () => {
+    const update = Y.encodeStateAsUpdate(docWithText('abc'));
+    const msg = syncMessage((e) => syncProtocol.writeUpdate(e, update));
+    const pooled = new Uint8Array(msg.length + 10);
+    pooled.set(msg, 5);
+    const out = decodeClientMessage(pooled.subarray(5, 5 + msg.length));
+    if (out.type !== 'update') throw new Error('expected an update');
+    expect(out.update.byteOffset).toBe(0);
+    expect(out.update.buffer.byteLength).toBe(update.length);
+  });
+});
+
+function awarenessWith(json: string): Uint8Array {
+  return awarenessWithBytes(new TextEncoder().encode(json));
+}
+
+function awarenessWithBytes(state: Uint8Array): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, 42);
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint8Array(inner, state);
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, 1);
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(e);
+}
+
+describe('server messages', () => {
+  it('encode awareness the way y-protocols reads it', () => {
+    const doc = new Y.Doc();
+    const aw = new awarenessProtocol.Awareness(doc);
+    awarenessProtocol.applyAwarenessUpdate(
+      aw,
+      encodeAwarenessEntries([{ clientId: 7, clock: 2, state: { a: 1 } }]),
+      null,
+    );
+    expect(aw.getStates().get(7)).toEqual({ a: 1 });
+    aw.destroy();
+  });
+
+  it('encode permission denied as the standard auth message', () => {
+    const d = decoding.createDecoder(encodePermissionDenied('read-only'));
+    expect(decoding.readVarUint(d)).toBe(2);
+    expect(decoding.readVarUint(d)).toBe(0);
+    expect(decoding.readVarString(d)).toBe('read-only');
+  });
+
+  it('agree with lib0 on the Tandem extension messages', () => {
+    for (const count of [0, 1, 127, 128, 300, 2 ** 31 + 5]) {
+      const e = encoding.createEncoder();
+      encoding.writeVarUint(e, 100);
+      encoding.writeVarUint(e, count);
+      expect(encodeSaveAck(count)).toEqual(encoding.toUint8Array(e));
+      expect(decodeTandemMessage(encodeSaveAck(count))).toEqual({ type: 'save-ack', count });
+    }
+    const e = encoding.createEncoder();
+    encoding.writeVarUint(e, 101);
+    encoding.writeVarString(e, 'read');
+    expect(encodeAccess('read')).toEqual(encoding.toUint8Array(e));
+    expect(decodeTandemMessage(encodeAccess('write'))).toEqual({ type: 'access', access: 'write' });
+    expect(decodeTandemMessage(Uint8Array.of(100))).toBeNull();
+    expect(decodeTandemMessage(Uint8Array.of(0, 0, 0))).toBeNull();
+  });
+
+  it('recognise the empty update Yjs sends when nothing is missing', () => {
+    const doc = docWithText('x');
+    const sv = Y.encodeStateVector(doc);
+    expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc, sv))).toBe(true);
+    expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc))).toBe(false);
+  });
+});

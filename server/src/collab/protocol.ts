@@ -1,0 +1,195 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { CollabMessage, SyncStep } from '@tandem/shared';
+
+/**
+ * The y-websocket wire protocol as the server reads it: every client message
+ * is decoded completely and checked before anything acts on it, so a
+ * malformed or truncated message is refused whole instead of half-applied.
+ */
+
+export class ProtocolError extends Error {}
+
+export type AwarenessEntry = {
+  clientId: number;
+  clock: number;
+  state: Record<string, unknown> | null;
+};
+
+export type ClientMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array }
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; entries: AwarenessEntry[] }
+  | { type: 'query-awareness' };
+
+/** One awareness message may describe a few clients (a provider answering a query); never hundreds. */
+export const MAX_AWARENESS_ENTRIES = 16;
+export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decodeClientMessage(message: Uint8Array): ClientMessage {
+  const d = decoding.createDecoder(message);
+  const type = readUint(d);
+  let out: ClientMessage;
+  switch (type) {
+    case CollabMessage.Sync: {
+      const step = readUint(d);
+      if (step === SyncStep.Step1) {
+        out = { type: 'sync-step1', stateVector: validStateVector(readBytes(d)) };
+      } else if (step === SyncStep.Step2 || step === SyncStep.Update) {
+        const update = validUpdate(readBytes(d));
+        out = step === SyncStep.Step2 ? { type: 'sync-step2', update } : { type: 'update', update };
+      } else {
+        throw new ProtocolError(`unknown sync step ${step}`);
+      }
+      break;
+    }
+    case CollabMessage.Awareness:
+      out = { type: 'awareness', entries: decodeAwareness(readBytes(d)) };
+      break;
+    case CollabMessage.QueryAwareness:
+      out = { type: 'query-awareness' };
+      break;
+    default:
+      throw new ProtocolError(`unknown message type ${type}`);
+  }
+  if (d.pos !== message.length) throw new ProtocolError('trailing bytes');
+  return out;
+}
+
+function decodeAwareness(bytes: Uint8Array): AwarenessEntry[] {
+  const d = decoding.createDecoder(bytes);
+  const count = readUint(d);
+  if (count > MAX_AWARENESS_ENTRIES) throw new ProtocolError('too many awareness entries');
+  const entries: AwarenessEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const clientId = readUint(d);
+    const clock = readUint(d);
+    const raw = readBytes(d);
+    if (raw.length > MAX_AWARENESS_STATE_BYTES)
+      throw new ProtocolError('awareness state too large');
+    let state: unknown;
+    try {
+      state = JSON.parse(utf8.decode(raw));
+    } catch {
+      throw new ProtocolError('awareness state is not JSON');
+    }
+    if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
+      throw new ProtocolError('awareness state is not an object');
+    entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
+  }
+  if (d.pos !== bytes.length) throw new ProtocolError('trailing awareness bytes');
+  return entries;
+}
+
+/**
+ * Decodes the whole update before the document sees it: Yjs integrates structs
+ * before it reads the delete set, so a truncated update would otherwise
+ * change the document and then fail.
+ */
+function validUpdate(update: Uint8Array): Uint8Array {
+  let decoded: ReturnType<typeof Y.decodeUpdate>;
+  try {
+    decoded = Y.decodeUpdate(update);
+  } catch {
+    throw new ProtocolError('malformed update');
+  }
+  // Plans are flat documents; subdocuments would let a client make the server load other documents.
+  for (const s of decoded.structs) {
+    if (s instanceof Y.Item && s.content instanceof Y.ContentDoc)
+      throw new ProtocolError('subdocuments are not supported');
+  }
+  return update;
+}
+
+function validStateVector(sv: Uint8Array): Uint8Array {
+  try {
+    Y.decodeStateVector(sv);
+  } catch {
+    throw new ProtocolError('malformed state vector');
+  }
+  return sv;
+}
+
+function readUint(d: decoding.Decoder): number {
+  try {
+    return decoding.readVarUint(d);
+  } catch {
+    throw new ProtocolError('truncated or oversized integer');
+  }
+}
+
+/** A length-prefixed byte string, copied into its own buffer so nothing aliases the socket's memory. */
+function readBytes(d: decoding.Decoder): Uint8Array {
+  const len = readUint(d);
+  if (len > d.arr.length - d.pos) throw new ProtocolError('length exceeds message');
+  const out = d.arr.slice(d.pos, d.pos + len);
+  d.pos += len;
+  return out;
+}
+
+function message(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+  return message((e) => {
+    encoding.writeVarUint(e, CollabMessage.Sync);
+    encoding.writeVarUint(e, SyncStep.Step1);
+    encoding.writeVarUint8Array(e, Y.encodeStateVector(doc));
+  });
+}
+
+/** Everything `doc` has that the holder of `stateVector` lacks. */
+export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
+  return message((e) => {
+    encoding.writeVarUint(e, CollabMessage.Sync);
+    encoding.writeVarUint(e, SyncStep.Step2);
+    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc, stateVector));
+  });
+}
+
+export function encodeUpdate(update: Uint8Array): Uint8Array {
+  return message((e) => {
+    encoding.writeVarUint(e, CollabMessage.Sync);
+    encoding.writeVarUint(e, SyncStep.Update);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+export function encodeAwareness(awarenessUpdate: Uint8Array): Uint8Array {
+  return message((e) => {
+    encoding.writeVarUint(e, CollabMessage.Awareness);
+    encoding.writeVarUint8Array(e, awarenessUpdate);
+  });
+}
+
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  return message((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const entry of entries) {
+      encoding.writeVarUint(e, entry.clientId);
+      encoding.writeVarUint(e, entry.clock);
+      encoding.writeVarString(e, JSON.stringify(entry.state));
+    }
+  });
+}
+
+/** The standard y-protocols auth message: permission denied, with a reason. */
+export function encodePermissionDenied(reason: string): Uint8Array {
+  return message((e) => {
+    encoding.writeVarUint(e, CollabMessage.Auth);
+    encoding.writeVarUint(e, 0);
+    encoding.writeVarString(e, reason);
+  });
+}
+
+/** Yjs' encoding of an update that changes nothing: no structs, empty delete set. */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { decodeTandemMessage, encodeSaveAck, isUpdateMessage, SaveTracker } from './collab.ts';
+
+describe('SaveTracker', () => {
+  it('is saved only once the message carrying the newest change is acknowledged', () => {
+    const t = new SaveTracker();
+    expect(t.status).toBe('offline');
+    t.connected();
+    expect(t.status).toBe('saved');
+    t.localChange();
+    t.sent();
+    t.localChange();
+    t.sent();
+    expect(t.status).toBe('saving');
+    t.ack(1);
+    expect(t.status).toBe('saving');
+    t.ack(2);
+    expect(t.status).toBe('saved');
+  });
+
+  it('keeps changes pending across a lost connection until the next one stores them', () => {
+    const t = new SaveTracker();
+    t.connected();
+    t.localChange();
+    t.sent();
+    t.disconnected();
+    t.localChange();
+    expect(t.status).toBe('offline');
+    expect(t.pending).toBe(true);
+    t.connected();
+    t.ack(1); // an ack for a message this connection never sent proves nothing
+    expect(t.pending).toBe(true);
+    t.sent(); // sync step 2 carries both changes
+    t.ack(1);
+    expect(t.status).toBe('saved');
+  });
+});
+
+describe('wire helpers', () => {
+  it('recognise the update-carrying messages', () => {
+    expect(isUpdateMessage(Uint8Array.of(0, 1, 2, 0, 0))).toBe(true);
+    expect(isUpdateMessage(Uint8Array.of(0, 2, 2, 0, 0))).toBe(true);
+    expect(isUpdateMessage(Uint8Array.of(0, 0, 0))).toBe(false);
+    expect(isUpdateMessage(Uint8Array.of(1, 2))).toBe(false);
+  });
+
+  it('round-trip save acks', () => {
+    expect(decodeTandemMessage(encodeSaveAck(1234567))).toEqual({
+      type: 'save-ack',
+      count: 1234567,
+    });
+  });
+});
