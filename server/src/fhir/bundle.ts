@@ -158,7 +158,7 @@ export function buildFhirBundle(input: FhirExportInput): Resource {
       intent: 'plan',
       medicationCodeableConcept: { text: m.name || 'Unnamed medication' },
       subject: ref(patientRes),
-      ...(isDate(m.start) ? { authoredOn: m.start } : {}),
+      ...(isDate(m.startDate) ? { authoredOn: m.startDate } : {}),
       ...(requester ? { requester: ref(practitioners.get(requester.id)!) } : {}),
       ...(m.indication ? { reasonCode: [{ text: String(m.indication) }] } : {}),
       dosageInstruction: [

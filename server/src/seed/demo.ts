@@ -1,18 +1,25 @@
 import type { Types } from 'mongoose';
-import type { Role, TeamRole } from '@tandem/shared';
+import type { PlanTemplateId, Role, TeamRole } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { userModel } from '../users/model.ts';
 import { teamModel } from '../teams/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { planModel } from '../plans/model.ts';
+import { initPlanContent } from '../plans/content.ts';
 
 export const DEMO_PASSWORD = 'tandem-demo';
 
 type DemoTeam = {
   name: string;
   members: { email: string; name: string; role: TeamRole }[];
-  patients: { email: string; name: string; dateOfBirth: string; planTitle: string }[];
+  patients: {
+    email: string;
+    name: string;
+    dateOfBirth: string;
+    planTitle: string;
+    template: PlanTemplateId;
+  }[];
 };
 
 /** The demo care teams of the design handbook (§4). Every password is `tandem-demo`. */
@@ -30,6 +37,7 @@ export const DEMO_TEAMS: DemoTeam[] = [
         name: 'Alex Morgan',
         dateOfBirth: '1991-04-12',
         planTitle: 'Depression and anxiety: combined care plan',
+        template: 'depression-anxiety',
       },
     ],
   },
@@ -42,6 +50,7 @@ export const DEMO_TEAMS: DemoTeam[] = [
         name: 'Casey Brooks',
         dateOfBirth: '1986-09-30',
         planTitle: 'ADHD and sleep: treatment plan',
+        template: 'adhd',
       },
     ],
   },
@@ -50,8 +59,8 @@ export const DEMO_TEAMS: DemoTeam[] = [
 export type SeededPlan = { planId: string; patientEmail: string; teamName: string };
 
 /**
- * Seeds the demo teams into an empty database (no users yet). Returns the
- * created plans so plan content can be seeded by the collab domain.
+ * Seeds the demo teams into an empty database (no users yet), each patient's
+ * plan filled from a template. Returns the created plans.
  */
 export async function seedDemo(ctx: AppContext): Promise<SeededPlan[]> {
   const Users = userModel(ctx.conn);
@@ -86,7 +95,15 @@ export async function seedDemo(ctx: AppContext): Promise<SeededPlan[]> {
           patientId: patient._id,
           teamId: team._id,
           title: p.planTitle,
-          template: 'depression-anxiety',
+          template: p.template,
+        });
+        const prescriber = t.members.find((m) => m.role === 'prescriber');
+        const therapist = t.members.find((m) => m.role === 'therapist');
+        await initPlanContent(ctx, String(plan._id), p.template, {
+          userId: String(members.find((m) => m.role === 'prescriber')?.userId ?? userId),
+          start: new Date(ctx.clock.now()).toISOString().slice(0, 10),
+          ...(prescriber ? { prescriber: prescriber.name } : {}),
+          ...(therapist ? { therapist: therapist.name } : {}),
         });
         seeded.push({ planId: String(plan._id), patientEmail: p.email, teamName: t.name });
       }

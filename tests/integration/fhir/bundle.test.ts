@@ -43,7 +43,7 @@ const sampleExport: FhirExportInput = {
         frequency: 'once daily',
         status: 'active',
         indication: 'depression',
-        start: '2026-11-02',
+        startDate: '2026-11-02',
       },
     ],
     therapy: { modality: 'CBT', frequency: 'weekly', focus: 'behavioural activation' },

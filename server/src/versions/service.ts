@@ -1,0 +1,235 @@
+import { Types } from 'mongoose';
+import {
+  diffPlans,
+  type ChangesSinceReview,
+  type PlanSnapshot,
+  type Role,
+  type Signature,
+  type SignatureKind,
+  type VersionDetail,
+  type VersionDiff,
+  type VersionHistory,
+  type VersionSummary,
+} from '@tandem/shared';
+import type { AppContext } from '../context.ts';
+import type { AuthUser } from '../auth/sessions.ts';
+import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
+import { conflict, notFound } from '../errors.ts';
+import { readPlanSnapshot } from '../plans/content.ts';
+import { versionModel, type VersionDoc } from './model.ts';
+import { canonicalJson, sha256 } from './hash.ts';
+
+type StoredVersion = VersionDoc & { _id: Types.ObjectId };
+
+function summary(v: StoredVersion): VersionSummary {
+  return {
+    id: String(v._id),
+    number: v.number,
+    label: v.label,
+    createdAt: v.createdAt.toISOString(),
+    createdBy: { id: v.createdBy.id, name: v.createdBy.name, role: v.createdBy.role },
+    contentHash: v.contentHash,
+    status: v.signatures.some((s) => s.kind === 'sign') ? 'signed' : 'draft',
+    signatures: v.signatures.map((s): Signature => ({
+      userId: s.userId,
+      name: s.name,
+      role: s.role as Role,
+      kind: s.kind as SignatureKind,
+      at: s.at.toISOString(),
+      contentHash: s.contentHash,
+    })),
+  };
+}
+
+const SIGN_ACTION = {
+  sign: 'plan.sign',
+  cosign: 'plan.cosign',
+  acknowledge: 'plan.acknowledge',
+} as const;
+
+export function versionService(ctx: AppContext) {
+  const Versions = versionModel(ctx.conn);
+
+  const audit = (
+    user: AuthUser,
+    scope: PlanScope,
+    action: string,
+    meta: RequestMeta,
+    resourceId: string,
+    details?: Record<string, unknown>,
+  ) =>
+    ctx.audit.record({
+      actorId: user.id,
+      actorRole: scope.role,
+      action,
+      outcome: 'success',
+      resourceType: 'plan_version',
+      resourceId,
+      patientId: scope.patientId,
+      teamId: scope.teamId,
+      requestId: meta.requestId ?? null,
+      ip: meta.ip ?? null,
+      details: details ?? null,
+    });
+
+  async function find(planId: string, number: number): Promise<StoredVersion> {
+    const v = await Versions.findOne({ planId, number }).lean<StoredVersion>();
+    if (!v) throw notFound('No such version of this plan.');
+    return v;
+  }
+
+  const contentOf = (v: StoredVersion) => JSON.parse(v.content) as PlanSnapshot;
+
+  return {
+    async create(user: AuthUser, planId: string, label: string, meta: RequestMeta) {
+      const scope = await authorizePlan(ctx, user, { doc: 'care', access: 'write' }, planId, meta);
+      const content = canonicalJson(await readPlanSnapshot(ctx, planId));
+      const contentHash = sha256(content);
+      // The unique (planId, number) index settles two people saving at the same moment.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const last = await Versions.findOne({ planId }, { number: 1 }).sort({ number: -1 }).lean();
+        try {
+          const created = await Versions.create({
+            planId,
+            number: (last?.number ?? 0) + 1,
+            label,
+            createdBy: { id: user.id, name: user.name, role: scope.role },
+            content,
+            contentHash,
+          });
+          const v = created.toObject() as StoredVersion;
+          await audit(user, scope, 'version.create', meta, String(v._id), { number: v.number });
+          return summary(v);
+        } catch (err) {
+          if ((err as { code?: number }).code !== 11000) throw err;
+        }
+      }
+      throw conflict('version_conflict', 'Another version was saved at the same moment; retry.');
+    },
+
+    async history(user: AuthUser, planId: string, meta: RequestMeta): Promise<VersionHistory> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
+      const rows = await Versions.find({ planId }).sort({ number: -1 }).lean<StoredVersion[]>();
+      const live = await readPlanSnapshot(ctx, planId);
+      const changes = rows[0] ? diffPlans(contentOf(rows[0]), live) : [];
+      await audit(user, scope, 'version.list', meta, planId);
+      return {
+        versions: rows.map(summary),
+        live: { changedSinceLatest: changes.length > 0, changes },
+      };
+    },
+
+    async get(user: AuthUser, planId: string, number: number, meta: RequestMeta) {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
+      const v = await find(planId, number);
+      await audit(user, scope, 'version.read', meta, String(v._id));
+      return { ...summary(v), content: contentOf(v) } satisfies VersionDetail;
+    },
+
+    async rename(user: AuthUser, planId: string, number: number, label: string, meta: RequestMeta) {
+      const scope = await authorizePlan(ctx, user, { doc: 'care', access: 'write' }, planId, meta);
+      const v = await find(planId, number);
+      const res = await Versions.updateOne(
+        { _id: v._id, signatureKeys: { $ne: 'sign' } },
+        { $set: { label } },
+      );
+      if (res.modifiedCount === 0 && res.matchedCount === 0)
+        throw conflict('version_signed', 'A signed version can never change.');
+      await audit(user, scope, 'version.rename', meta, String(v._id));
+      return summary({ ...v, label });
+    },
+
+    /** Records a signature; each kind once per person, co-signing and acknowledging need the prescriber's signature first. */
+    async sign(
+      user: AuthUser,
+      planId: string,
+      number: number,
+      kind: SignatureKind,
+      meta: RequestMeta,
+    ) {
+      const scope = await authorizePlan(ctx, user, { action: SIGN_ACTION[kind] }, planId, meta);
+      const v = await find(planId, number);
+      const signed = v.signatures.some((s) => s.kind === 'sign');
+      if (kind === 'sign' && signed)
+        throw conflict('already_signed', 'This version is already signed.');
+      if (kind !== 'sign' && !signed)
+        throw conflict('not_signed', 'The prescriber has to sign this version first.');
+      if (v.signatures.some((s) => s.kind === kind && s.userId === user.id))
+        throw conflict('already_recorded', 'You have already done this for this version.');
+      // The content is re-hashed at signing: a record edited behind our back is never signed.
+      if (sha256(v.content) !== v.contentHash)
+        throw conflict('hash_mismatch', 'This version does not match its recorded hash.');
+      const signature = {
+        userId: user.id,
+        name: user.name,
+        role: scope.role,
+        kind,
+        at: new Date(ctx.clock.now()),
+        contentHash: v.contentHash,
+      };
+      const key = kind === 'sign' ? 'sign' : `${kind}:${user.id}`;
+      const res = await Versions.updateOne(
+        { _id: v._id, signatureKeys: { $ne: key } },
+        { $push: { signatures: signature, signatureKeys: key } },
+      );
+      if (res.modifiedCount === 0)
+        throw conflict('already_recorded', 'Someone recorded this at the same moment.');
+      await audit(user, scope, `version.${kind}`, meta, String(v._id), {
+        number,
+        contentHash: v.contentHash,
+      });
+      return summary({ ...v, signatures: [...v.signatures, signature] });
+    },
+
+    async verify(user: AuthUser, planId: string, number: number, meta: RequestMeta) {
+      await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
+      const v = await find(planId, number);
+      const recomputed = sha256(v.content);
+      return {
+        ok: recomputed === v.contentHash && v.signatures.every((s) => s.contentHash === recomputed),
+        contentHash: v.contentHash,
+        recomputed,
+      };
+    },
+
+    async diff(
+      user: AuthUser,
+      planId: string,
+      from: number | 'live',
+      to: number | 'live',
+      meta: RequestMeta,
+    ): Promise<VersionDiff> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
+      const load = async (n: number | 'live') =>
+        n === 'live' ? readPlanSnapshot(ctx, planId) : contentOf(await find(planId, n));
+      const [a, b] = await Promise.all([load(from), load(to)]);
+      await audit(user, scope, 'version.diff', meta, planId, { from, to });
+      return { from, to, changes: diffPlans(a, b) };
+    },
+
+    /** For the patient: changes since the version they last acknowledged (or everything, the first time). */
+    async changesSinceReview(
+      user: AuthUser,
+      planId: string,
+      meta: RequestMeta,
+    ): Promise<ChangesSinceReview> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
+      const rows = await Versions.find({ planId }).sort({ number: -1 }).lean<StoredVersion[]>();
+      const reviewed = rows.find((v) =>
+        v.signatures.some((s) => s.kind === 'acknowledge' && s.userId === scope.patientUserId),
+      );
+      const live = await readPlanSnapshot(ctx, planId);
+      await audit(user, scope, 'version.changes_since_review', meta, planId);
+      const ack = reviewed?.signatures.find(
+        (s) => s.kind === 'acknowledge' && s.userId === scope.patientUserId,
+      );
+      return {
+        lastReviewed:
+          reviewed && ack
+            ? { number: reviewed.number, label: reviewed.label, at: ack.at.toISOString() }
+            : null,
+        changes: diffPlans(reviewed ? contentOf(reviewed) : {}, live),
+      };
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  readList,
+  updateEntry,
+  type ChangesSinceReview,
+  type VersionDetail,
+  type VersionDiff,
+  type VersionHistory,
+  type VersionSummary,
+} from '@tandem/shared';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { demoPlans, loginAs, type Api } from '../../helpers/api.ts';
+import { editStoredPlanDoc } from '../../helpers/plan-content.ts';
+
+let server: TestServer;
+let planId: string;
+let prescriber: Api;
+let therapist: Api;
+let coordinator: Api;
+let patient: Api;
+
+beforeAll(async () => {
+  server = await startTestServer({ seedDemo: true });
+  planId = (await demoPlans(server.url)).north;
+  [prescriber, therapist, coordinator, patient] = await Promise.all([
+    loginAs(server.url, 'prescriber'),
+    loginAs(server.url, 'therapist'),
+    loginAs(server.url, 'coordinator'),
+    loginAs(server.url, 'patient'),
+  ]);
+});
+
+async function raiseSertraline(dose: number) {
+  await editStoredPlanDoc(server, planId, 'medications', (doc) => {
+    const med = readList(doc, 'medications').find((m) => m.name === 'Sertraline')!;
+    updateEntry(doc, 'medications', med.id, { dose, status: 'active' });
+  });
+}
+
+describe('plan versions', () => {
+  it('are saved by those who may write the plan, with a content hash', async () => {
+    expect((await coordinator.post(`/plans/${planId}/versions`, { label: 'x' })).status).toBe(403);
+    expect((await patient.post(`/plans/${planId}/versions`, { label: 'x' })).status).toBe(403);
+    const res = await prescriber.post<VersionSummary>(`/plans/${planId}/versions`, {
+      label: 'Initial plan',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ number: 1, label: 'Initial plan', status: 'draft' });
+    expect(res.body.contentHash).toMatch(/^[a-f0-9]{64}$/);
+
+    const detail = await patient.get<VersionDetail>(`/plans/${planId}/versions/1`);
+    expect(detail.body.content.medications?.map((m) => m.name)).toContain('Sertraline');
+    expect(JSON.stringify(detail.body.content)).not.toContain('privateNotes');
+  });
+
+  it('are signed by the prescriber, co-signed by the therapist and acknowledged by the patient only', async () => {
+    const url = `/plans/${planId}/versions/1`;
+    expect((await patient.post(`${url}/acknowledge`)).body).toMatchObject({
+      error: { code: 'not_signed' },
+    });
+    expect((await therapist.post(`${url}/cosign`)).status).toBe(409);
+    expect((await therapist.post(`${url}/sign`)).status).toBe(403);
+    expect((await coordinator.post(`${url}/sign`)).status).toBe(403);
+    expect((await patient.post(`${url}/sign`)).status).toBe(403);
+
+    const signed = await prescriber.post<VersionSummary>(`${url}/sign`);
+    expect(signed.status).toBe(200);
+    expect(signed.body.status).toBe('signed');
+    expect((await prescriber.post(`${url}/sign`)).status).toBe(409);
+
+    expect((await prescriber.post(`${url}/cosign`)).status).toBe(403);
+    expect((await therapist.post(`${url}/cosign`)).status).toBe(200);
+    expect((await therapist.post(`${url}/cosign`)).status).toBe(409);
+    expect((await therapist.post(`${url}/acknowledge`)).status).toBe(403);
+    const ack = await patient.post<VersionSummary>(`${url}/acknowledge`);
+    expect(ack.status).toBe(200);
+    expect(ack.body.signatures.map((s) => [s.kind, s.role])).toEqual([
+      ['sign', 'prescriber'],
+      ['cosign', 'therapist'],
+      ['acknowledge', 'patient'],
+    ]);
+    expect(ack.body.signatures.every((s) => s.contentHash === ack.body.contentHash)).toBe(true);
+  });
+
+  it('can never change once signed', async () => {
+    const res = await prescriber.patch(`/plans/${planId}/versions/1`, { label: 'Renamed' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'version_signed' } });
+    expect((await prescriber.get<VersionDetail>(`/plans/${planId}/versions/1`)).body.label).toBe(
+      'Initial plan',
+    );
+  });
+
+  it('verify their hash, and a record edited in the database fails verification and signing', async () => {
+    const ok = await therapist.get<{ ok: boolean }>(`/plans/${planId}/versions/1/verify`);
+    expect(ok.body.ok).toBe(true);
+
+    const draft = await therapist.post<VersionSummary>(`/plans/${planId}/versions`, {
+      label: 'Tampered draft',
+    });
+    await server.tandem.ctx.conn
+      .collection('plan_versions')
+      .updateOne(
+        { number: draft.body.number },
+        { $set: { content: '{"medications":[{"name":"something else"}]}' } },
+      );
+    const bad = await therapist.get<{ ok: boolean }>(
+      `/plans/${planId}/versions/${draft.body.number}/verify`,
+    );
+    expect(bad.body.ok).toBe(false);
+    const sign = await prescriber.post(`/plans/${planId}/versions/${draft.body.number}/sign`);
+    expect(sign.body).toMatchObject({ error: { code: 'hash_mismatch' } });
+  });
+
+  it('show a later live edit as a draft with readable changes', async () => {
+    await raiseSertraline(100);
+    const history = await coordinator.get<VersionHistory>(`/plans/${planId}/versions`);
+    expect(history.status).toBe(200);
+    expect(history.body.live.changedSinceLatest).toBe(true);
+
+    const diff = await prescriber.get<VersionDiff>(`/plans/${planId}/diff?from=1&to=live`);
+    expect(diff.body.changes.map((c) => c.text)).toContain('Sertraline 50 mg → 100 mg once daily');
+
+    const forPatient = await patient.get<ChangesSinceReview>(
+      `/plans/${planId}/changes-since-review`,
+    );
+    expect(forPatient.body.lastReviewed).toMatchObject({ number: 1, label: 'Initial plan' });
+    expect(forPatient.body.changes.map((c) => c.plain)).toContain(
+      'Your Sertraline dose went up from 50 mg to 100 mg, once a day.',
+    );
+
+    const v3 = await prescriber.post<VersionSummary>(`/plans/${planId}/versions`, {
+      label: 'Dose increase',
+    });
+    const between = await patient.get<VersionDiff>(
+      `/plans/${planId}/diff?from=1&to=${v3.body.number}`,
+    );
+    expect(between.body.changes.map((c) => c.kind)).toEqual(['medication.dose']);
+  });
+
+  it('refuse people outside the care team and bad version numbers', async () => {
+    const outsider = await loginAs(server.url, 'prescriber2');
+    expect((await outsider.get(`/plans/${planId}/versions`)).status).toBe(403);
+    expect((await outsider.post(`/plans/${planId}/versions/1/sign`)).status).toBe(403);
+    expect((await outsider.get(`/plans/${planId}/diff?from=1`)).status).toBe(403);
+    expect((await prescriber.get(`/plans/${planId}/versions/abc`)).status).toBe(400);
+    expect((await prescriber.get(`/plans/${planId}/versions/99`)).status).toBe(404);
+    expect((await prescriber.get(`/plans/${planId}/diff?from=zero`)).status).toBe(400);
+    expect((await prescriber.post(`/plans/${planId}/versions`, { label: '' })).status).toBe(400);
+  });
+});
