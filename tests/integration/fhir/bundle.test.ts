@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildFhirBundle, type FhirExportInput } from '@tandem/server/fhir/bundle.ts';
+import { privateNotes, writeRichText } from '@tandem/shared';
 import { fhirR4Validator } from '../../helpers/fhir.ts';
+import { startTestServer } from '../../helpers/server.ts';
+import { demoPlans, loginAs } from '../../helpers/api.ts';
+import { editStoredPlanDoc } from '../../helpers/plan-content.ts';
 
 const sampleExport: FhirExportInput = {
   baseUrl: 'http://localhost:3000',
@@ -106,5 +110,47 @@ describe('buildFhirBundle', () => {
     };
     bundle.entry[0]!.resource.birthDate = 'not a date';
     expect(validate(bundle)).toBe(false);
+  });
+});
+
+describe('GET /plans/:planId/fhir', () => {
+  it('exports the live plan as a valid Bundle without clinician-only notes, and audits it', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { north } = await demoPlans(server.url);
+    const marker = 'PRIVATE-MARKER-7f3a';
+    await editStoredPlanDoc(server, north, 'private', (doc) => {
+      writeRichText(privateNotes(doc), [{ type: 'paragraph', text: `Clinician note ${marker}` }]);
+    });
+    const prescriber = await loginAs(server.url, 'prescriber');
+    await prescriber.post(`/plans/${north}/versions`, { label: 'Initial plan' });
+    await prescriber.post(`/plans/${north}/versions/1/sign`);
+
+    const res = await prescriber.get<{ entry: { resource: { resourceType: string } }[] }>(
+      `/plans/${north}/fhir`,
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/fhir+json');
+    const validate = fhirR4Validator();
+    expect(validate(res.body), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expect(JSON.stringify(res.body)).not.toContain(marker);
+    const types = res.body.entry.map((e) => e.resource.resourceType);
+    expect(types).toEqual(
+      expect.arrayContaining(['Patient', 'CareTeam', 'CarePlan', 'Goal', 'MedicationRequest']),
+    );
+    expect(types.filter((t) => t === 'Provenance')).toHaveLength(1);
+
+    const exports = await server.tandem.ctx.conn
+      .collection('audits')
+      .countDocuments({ action: 'plan.export', resourceId: north, outcome: 'success' });
+    expect(exports).toBe(1);
+  });
+
+  it('is refused to patients and to people outside the care team', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { north } = await demoPlans(server.url);
+    for (const who of ['patient', 'prescriber2', 'patient2'] as const) {
+      const api = await loginAs(server.url, who);
+      expect((await api.get(`/plans/${north}/fhir`)).status, who).toBe(403);
+    }
   });
 });

@@ -1,0 +1,87 @@
+import type { AppContext } from '../context.ts';
+import type { AuthUser } from '../auth/sessions.ts';
+import { authorizePlan, type RequestMeta } from '../authz/authorize.ts';
+import { patientModel } from '../patients/model.ts';
+import { planModel } from '../plans/model.ts';
+import { teamModel } from '../teams/model.ts';
+import { userModel } from '../users/model.ts';
+import { readPlanSnapshot } from '../plans/content.ts';
+import { versionModel } from '../versions/model.ts';
+import { buildFhirBundle, type FhirExportInput } from './bundle.ts';
+
+/** `GET /plans/:planId/fhir`: the plan as a FHIR R4 Bundle; every export is audited. */
+export async function exportPlanFhir(
+  ctx: AppContext,
+  user: AuthUser,
+  planId: string,
+  baseUrl: string,
+  meta: RequestMeta,
+): Promise<ReturnType<typeof buildFhirBundle>> {
+  const scope = await authorizePlan(ctx, user, { action: 'plan.export' }, planId, meta);
+  const [plan, patient, team, content, versions] = await Promise.all([
+    planModel(ctx.conn).findById(planId).lean(),
+    patientModel(ctx.conn).findById(scope.patientId).lean(),
+    teamModel(ctx.conn).findById(scope.teamId).lean(),
+    readPlanSnapshot(ctx, planId),
+    versionModel(ctx.conn).find({ planId }).sort({ number: 1 }).lean(),
+  ]);
+  const memberIds = (team?.members ?? []).map((m) => m.userId);
+  const users = await userModel(ctx.conn)
+    .find({ _id: { $in: memberIds } }, { name: 1 })
+    .lean();
+  const names = new Map(users.map((u) => [String(u._id), u.name]));
+
+  const input: FhirExportInput = {
+    baseUrl,
+    exportedAt: new Date(ctx.clock.now()),
+    patient: {
+      id: scope.patientId,
+      name: scope.patientName,
+      dateOfBirth: patient?.dateOfBirth ?? null,
+    },
+    team: {
+      id: scope.teamId,
+      name: scope.teamName,
+      members: (team?.members ?? []).map((m) => ({
+        id: String(m.userId),
+        name: names.get(String(m.userId)) ?? 'Care team member',
+        role: m.role,
+      })),
+    },
+    plan: {
+      id: planId,
+      title: plan!.title,
+      status: plan!.status,
+      createdAt: plan!.createdAt,
+      updatedAt: plan!.updatedAt,
+    },
+    content: { goals: content.goals, medications: content.medications, therapy: content.therapy },
+    signatures: versions.flatMap((v) =>
+      v.signatures.map((s) => ({
+        versionId: String(v._id),
+        versionLabel: v.label,
+        userId: s.userId,
+        name: s.name,
+        role: s.role,
+        kind: s.kind as 'sign' | 'cosign' | 'acknowledge',
+        at: s.at,
+        contentHash: s.contentHash,
+      })),
+    ),
+  };
+  const bundle = buildFhirBundle(input);
+  await ctx.audit.record({
+    actorId: user.id,
+    actorRole: scope.role,
+    action: 'plan.export',
+    outcome: 'success',
+    resourceType: 'plan',
+    resourceId: planId,
+    patientId: scope.patientId,
+    teamId: scope.teamId,
+    requestId: meta.requestId ?? null,
+    ip: meta.ip ?? null,
+    details: { format: 'fhir-r4', resources: (bundle.entry as unknown[]).length },
+  });
+  return bundle;
+}
