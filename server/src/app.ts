@@ -20,6 +20,10 @@ import { createRealtimeHub } from './realtime/hub.ts';
 import { healthRoutes } from './health/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { planRoutes } from './plans/routes.ts';
+import { teamRoutes } from './teams/routes.ts';
+import { patientRoutes } from './patients/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { auditRefusal } from './audit/refusals.ts';
 import { commentRoutes } from './comments/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { mountWeb } from './web.ts';
@@ -42,6 +46,8 @@ export type CreateOptions = {
   clock?: Clock;
   /** Database name override (tests give each server its own database). */
   dbName?: string;
+  /** How often sockets of expired sessions are looked for (tests shorten it). */
+  sessionSweepMs?: number;
 };
 
 /** Builds one Tandem instance. Reading this function tells what the server is made of. */
@@ -65,7 +71,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   };
   await ensureIndexes(conn);
   if (config.seedDemo) await seedDemo(ctx);
-  const sessionWatch = await startSessionWatch(ctx);
+  const sessionWatch = await startSessionWatch(ctx, opts.sessionSweepMs);
 
   const app = express();
   app.disable('x-powered-by');
@@ -75,10 +81,13 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const api = express.Router();
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
-  api.use(sameOriginOnly(config.publicUrl));
+  api.use(sameOriginOnly(config.publicUrl, (req) => auditRefusal(ctx, req, 'foreign_origin')));
   api.use(healthRoutes(ctx));
   api.use(authRoutes(ctx));
   api.use(planRoutes(ctx));
+  api.use(patientRoutes(ctx));
+  api.use(teamRoutes(ctx));
+  api.use(auditRoutes(ctx));
   api.use(commentRoutes(ctx));
   api.use(notificationRoutes(ctx));
   api.use(apiNotFound);

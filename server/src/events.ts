@@ -4,6 +4,8 @@ import { EventEmitter } from 'node:events';
 export type AppEventMap = {
   /** A session ended (logout, expiry, disabled account): close its sockets. */
   'session:ended': [sessionId: string];
+  /** A clinician left a team or changed role there: live connections re-check their access. */
+  'membership:changed': [change: { teamId: string; userId: string; kind: 'removed' | 'role' }];
 };
 
 export type AppEvents = EventEmitter<AppEventMap>;

@@ -16,6 +16,8 @@ export type TestServerOptions = {
   /** Seed the demo care teams. */
   seedDemo?: boolean;
   clock?: Clock;
+  /** How often sockets of expired sessions are closed (default 30 s). */
+  sessionSweepMs?: number;
   env?: Record<string, string>;
   /** Serve the built web app too (e2e). */
   web?: boolean;
@@ -46,6 +48,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     dbName,
     log: createLogger(config),
     ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.sessionSweepMs ? { sessionSweepMs: opts.sessionSweepMs } : {}),
   });
   const url = await tandem.listen();
   registerTeardown(() => tandem.close());

@@ -1,6 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-
-export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+import { AUDIT_OUTCOMES } from '@tandem/shared';
 
 /**
  * Append-only audit records. `seq` is unique, so two instances can never both
@@ -24,7 +23,8 @@ const AuditSchema = new Schema(
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
   },
-  { versionKey: false },
+  // minimize off: an empty object in `details` must read back as stored, or its hash breaks.
+  { versionKey: false, minimize: false },
 );
 AuditSchema.index({ seq: 1 }, { unique: true });
 AuditSchema.index({ patientId: 1, seq: -1 });

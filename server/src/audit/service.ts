@@ -61,7 +61,7 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
         outcome: entry.outcome,
         requestId: entry.requestId ?? null,
         ip: entry.ip ?? null,
-        details: entry.details ?? null,
+        details: storable(entry.details),
         prevHash: tail.hash,
       };
       const hash = hashRecord(fields);
@@ -116,4 +116,14 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
       return { ok: true, checked, firstBrokenId: null };
     },
   };
+}
+
+/**
+ * Details as they will read back from the database: undefined keys dropped,
+ * dates as strings. Hashing anything else would make verify() fail on a record
+ * nobody changed.
+ */
+function storable(details: AuditEntry['details']): unknown {
+  if (!details) return null;
+  return JSON.parse(JSON.stringify(details)) as unknown;
 }

@@ -26,6 +26,8 @@ export async function sessionOf(
 /** Route step: sets `req.user` or answers 401 (and audits the refusal). */
 export function requireUser(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
+    // Routers nest ('/plans' and '/plans/:planId/comments'): resolve the session once per request.
+    if (req.user) return next();
     const session = await sessionOf(ctx, req);
     if (!session) {
       await ctx.audit.record({

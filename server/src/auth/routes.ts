@@ -1,5 +1,10 @@
 import { Router, type CookieOptions } from 'express';
-import { LoginRequest, SESSION_ABSOLUTE_TIMEOUT_MS, SESSION_COOKIE } from '@tandem/shared';
+import {
+  ChangePasswordRequest,
+  LoginRequest,
+  SESSION_ABSOLUTE_TIMEOUT_MS,
+  SESSION_COOKIE,
+} from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { validateBody } from '../http/validate.ts';
 import { requireUser, userOf } from './authenticate.ts';
@@ -32,6 +37,20 @@ export function authRoutes(ctx: AppContext): Router {
     res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
     res.status(204).end();
   });
+
+  router.post(
+    '/auth/password',
+    requireUser(ctx),
+    validateBody(ChangePasswordRequest),
+    async (req, res) => {
+      const body = req.body as ChangePasswordRequest;
+      await auth.changePassword(userOf(req), body.currentPassword, body.newPassword, {
+        ip: req.ip ?? null,
+        requestId: req.id,
+      });
+      res.status(204).end();
+    },
+  );
 
   router.get('/auth/me', requireUser(ctx), (req, res) => {
     const { sessionId: _sessionId, ...user } = userOf(req);

@@ -2,7 +2,8 @@ import type { AppContext } from '../context.ts';
 import { tooManyRequests, AppError } from '../errors.ts';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limit.ts';
 import { userModel } from '../users/model.ts';
-import { dummyHash, verifyPassword } from './passwords.ts';
+import { dummyHash, hashPassword, verifyPassword } from './passwords.ts';
+import { sessionModel } from './model.ts';
 import { createSession, endSession, type AuthUser } from './sessions.ts';
 import type { PublicUser, Role } from '@tandem/shared';
 
@@ -17,6 +18,13 @@ export type AuthService = {
     meta: { ip: string | null; userAgent: string | null; requestId: string },
   ): Promise<{ user: PublicUser; token: string; sessionId: string }>;
   logout(user: AuthUser, meta: { ip: string | null; requestId: string }): Promise<void>;
+  /** Replaces the caller's password; the account's other sessions end. */
+  changePassword(
+    user: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    meta: { ip: string | null; requestId: string },
+  ): Promise<void>;
 };
 
 export function createAuthService(ctx: AppContext): AuthService {
@@ -85,6 +93,53 @@ export function createAuthService(ctx: AppContext): AuthService {
         token,
         sessionId,
       };
+    },
+
+    async changePassword(user, currentPassword, newPassword, meta) {
+      const account = user.email.toLowerCase();
+      const audit = { actorId: user.id, actorRole: user.role, action: 'auth.password_change' };
+      // The same per-account budget as sign-in: a stolen session must not become a password oracle.
+      const allowed = await byAccount.peek(account);
+      if (!allowed.allowed) {
+        await ctx.audit.record({
+          ...audit,
+          outcome: 'denied',
+          requestId: meta.requestId,
+          ip: meta.ip,
+          details: { reason: 'rate_limited' },
+        });
+        throw tooManyRequests(
+          allowed.retryAfterMs / 1000,
+          'Too many attempts. Wait a few minutes.',
+        );
+      }
+      const stored = await Users.findById(user.id, { passwordHash: 1 }).lean();
+      if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, currentPassword))) {
+        await byAccount.hit(account);
+        await ctx.audit.record({
+          ...audit,
+          outcome: 'failure',
+          requestId: meta.requestId,
+          ip: meta.ip,
+          details: { reason: 'bad_credentials' },
+        });
+        throw new AppError(403, 'invalid_credentials', 'The current password is not correct.');
+      }
+      await Users.updateOne(
+        { _id: user.id },
+        { $set: { passwordHash: await hashPassword(newPassword) } },
+      );
+      const others = await sessionModel(ctx.conn)
+        .find({ userId: user.id, endedAt: null, _id: { $ne: user.sessionId } }, { _id: 1 })
+        .lean();
+      for (const s of others) await endSession(ctx, s._id, 'password_changed');
+      await ctx.audit.record({
+        ...audit,
+        outcome: 'success',
+        requestId: meta.requestId,
+        ip: meta.ip,
+        details: { otherSessionsEnded: others.length },
+      });
     },
 
     async logout(user, meta) {

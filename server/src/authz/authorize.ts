@@ -16,8 +16,9 @@ import { planModel } from '../plans/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { teamModel } from '../teams/model.ts';
 
-/** What a request is about. */
-export type Resource = { type: 'plan'; planId: string } | { type: 'team'; teamId: string };
+/** What a request is about. `self` is the caller's own account and, for a patient, their own record. */
+export type Resource =
+  { type: 'plan'; planId: string } | { type: 'team'; teamId: string } | { type: 'self' };
 
 /** What the caller is to a plan: the plan, its patient and team, and the caller's role there. */
 export type PlanScope = {
@@ -31,7 +32,14 @@ export type PlanScope = {
   role: Role;
 };
 export type TeamScope = { type: 'team'; teamId: string; teamName: string; role: Role };
-export type Scope = PlanScope | TeamScope;
+/** The caller as themself; a patient's own record when they have one. */
+export type SelfScope = {
+  type: 'self';
+  role: Role;
+  patientId: string | null;
+  teamId: string | null;
+};
+export type Scope = PlanScope | TeamScope | SelfScope;
 
 export type Permission =
   | { action: Action }
@@ -88,6 +96,19 @@ export async function teamScope(
   return { type: 'team', teamId, teamName: team.name, role: member.role as Role };
 }
 
+export async function selfScope(ctx: AppContext, user: AuthUser): Promise<SelfScope> {
+  const patient =
+    user.role === 'patient'
+      ? await patientModel(ctx.conn).findOne({ userId: user.id }).lean()
+      : null;
+  return {
+    type: 'self',
+    role: user.role,
+    patientId: patient ? String(patient._id) : null,
+    teamId: patient ? String(patient.teamId) : null,
+  };
+}
+
 export function permits(role: Role, permission: Permission): boolean {
   if ('action' in permission) return roleMay(role, permission.action);
   const level =
@@ -114,23 +135,94 @@ export async function authorize(
   const scope =
     resource.type === 'plan'
       ? await planScope(ctx, user, resource.planId)
-      : await teamScope(ctx, user, resource.teamId);
+      : resource.type === 'team'
+        ? await teamScope(ctx, user, resource.teamId)
+        : await selfScope(ctx, user);
   if (scope && permits(scope.role, permission)) return scope;
+  return deny(ctx, user, permission, meta, {
+    resourceType: resource.type,
+    resourceId:
+      resource.type === 'plan'
+        ? resource.planId
+        : resource.type === 'team'
+          ? resource.teamId
+          : null,
+    // Only name the patient when the caller is in the care team: a probe of a foreign id stays anonymous.
+    patientId: scope?.type === 'plan' ? scope.patientId : null,
+    teamId: scope?.type === 'plan' || scope?.type === 'team' ? scope.teamId : null,
+    inScope: scope !== null,
+  });
+}
+
+/**
+ * The teams in which the caller holds `permission` (for queries that span the
+ * caller's teams, like the audit trail). Throws an audited 403 when there are none.
+ */
+export async function authorizeTeams(
+  ctx: AppContext,
+  user: AuthUser,
+  permission: Permission,
+  meta: RequestMeta = {},
+): Promise<TeamScope[]> {
+  const teams =
+    user.role === 'patient'
+      ? []
+      : await teamModel(ctx.conn)
+          .find({ 'members.userId': user.id }, { name: 1, members: 1 })
+          .lean();
+  const scopes: TeamScope[] = [];
+  for (const team of teams) {
+    const member = team.members.find((m) => String(m.userId) === user.id);
+    if (member && permits(member.role as Role, permission)) {
+      scopes.push({
+        type: 'team',
+        teamId: String(team._id),
+        teamName: team.name,
+        role: member.role as Role,
+      });
+    }
+  }
+  if (scopes.length > 0) return scopes;
+  return deny(ctx, user, permission, meta, {
+    resourceType: 'teams',
+    resourceId: null,
+    patientId: null,
+    teamId: null,
+    inScope: true,
+  });
+}
+
+/** Audits a refusal and throws the uniform 403. */
+async function deny(
+  ctx: AppContext,
+  user: AuthUser,
+  permission: Permission,
+  meta: RequestMeta,
+  what: {
+    resourceType: string;
+    resourceId: string | null;
+    patientId: string | null;
+    teamId: string | null;
+    inScope: boolean;
+  },
+): Promise<never> {
   await ctx.audit.record({
     actorId: user.id,
     actorRole: user.role,
     action: 'access.denied',
     outcome: 'denied',
-    resourceType: resource.type,
-    resourceId: resource.type === 'plan' ? resource.planId : resource.teamId,
-    // Only name the patient when the caller is in the care team: a probe of a foreign id stays anonymous.
-    patientId: scope?.type === 'plan' ? scope.patientId : null,
-    teamId: scope ? scope.teamId : null,
+    resourceType: what.resourceType,
+    resourceId: what.resourceId,
+    patientId: what.patientId,
+    teamId: what.teamId,
     requestId: meta.requestId ?? null,
     ip: meta.ip ?? null,
-    details: { permission: describe(permission), reason: scope ? 'role' : 'not_in_care_team' },
+    details: {
+      permission: describe(permission),
+      reason: what.inScope ? 'role' : 'not_in_care_team',
+    },
   });
-  throw scope
+  throw what.inScope
     ? forbidden('Your role does not allow this.')
     : forbidden('You do not have access to this.');
 }
@@ -158,4 +250,13 @@ export async function authorizeTeam(
   meta?: RequestMeta,
 ): Promise<TeamScope> {
   return (await authorize(ctx, user, permission, { type: 'team', teamId }, meta)) as TeamScope;
+}
+
+export async function authorizeSelf(
+  ctx: AppContext,
+  user: AuthUser,
+  permission: Permission,
+  meta?: RequestMeta,
+): Promise<SelfScope> {
+  return (await authorize(ctx, user, permission, { type: 'self' }, meta)) as SelfScope;
 }

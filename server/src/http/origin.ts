@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { AppError } from '../errors.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -8,14 +8,18 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
  * beside SameSite cookies). Requests without Origin come from non-browser
  * clients using bearer tokens, which a foreign page cannot forge.
  */
-export function sameOriginOnly(publicUrl: string | undefined): RequestHandler {
+export function sameOriginOnly(
+  publicUrl: string | undefined,
+  onRefused: (req: Request) => Promise<void> = async () => {},
+): RequestHandler {
   const allowed = publicUrl ? new URL(publicUrl).origin : null;
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     if (SAFE.has(req.method)) return next();
     const origin = req.get('origin');
     if (!origin) return next();
     const own = `${req.protocol}://${req.get('host')}`;
     if (origin === own || origin === allowed) return next();
+    await onRefused(req);
     next(
       new AppError(403, 'foreign_origin', 'This request came from another site and was refused.'),
     );

@@ -8,7 +8,7 @@ export function planRoutes(ctx: AppContext): Router {
   router.use('/plans', requireUser(ctx));
 
   router.get('/plans', async (req, res) => {
-    res.json(await listPlans(ctx, userOf(req)));
+    res.json(await listPlans(ctx, userOf(req), { requestId: req.id, ip: req.ip ?? null }));
   });
 
   router.get('/plans/:planId', async (req, res) => {

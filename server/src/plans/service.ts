@@ -15,8 +15,15 @@ import { patientModel } from '../patients/model.ts';
 import { teamModel } from '../teams/model.ts';
 import { planModel } from './model.ts';
 
-/** Plans the user may open: their own as a patient, their teams' as a team member. */
-export async function listPlans(ctx: AppContext, user: AuthUser): Promise<PlanListItem[]> {
+/**
+ * Plans the user may open: their own as a patient, their teams' as a team
+ * member. Patient names are patient data, so the listing is audited.
+ */
+export async function listPlans(
+  ctx: AppContext,
+  user: AuthUser,
+  meta: RequestMeta = {},
+): Promise<PlanListItem[]> {
   const Patients = patientModel(ctx.conn);
   const Plans = planModel(ctx.conn);
   const Teams = teamModel(ctx.conn);
@@ -29,6 +36,16 @@ export async function listPlans(ctx: AppContext, user: AuthUser): Promise<PlanLi
     user.role === 'patient'
       ? await Patients.find({ userId: user.id }).lean()
       : await Patients.find({ teamId: { $in: teams.map((t) => t._id) } }).lean();
+  await ctx.audit.record({
+    actorId: user.id,
+    actorRole: user.role,
+    action: 'plan.list',
+    outcome: 'success',
+    resourceType: 'plan',
+    requestId: meta.requestId ?? null,
+    ip: meta.ip ?? null,
+    details: { count: patients.length },
+  });
   if (patients.length === 0) return [];
   const teamNames = new Map(
     (user.role === 'patient'

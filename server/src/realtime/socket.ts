@@ -15,6 +15,7 @@ import { tokenFromRequest } from '../auth/tokens.ts';
 import type { SessionWatch } from '../auth/session-watch.ts';
 import { authorizePlan } from '../authz/authorize.ts';
 import { AppError } from '../errors.ts';
+import { planModel } from '../plans/model.ts';
 
 export type SocketData = { user: AuthUser };
 export type TandemIo = SocketServer<
@@ -70,10 +71,22 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
       if (typeof ack !== 'function') return;
       try {
         if (typeof planId !== 'string') throw new AppError(400, 'validation_failed', 'planId');
-        await authorizePlan(ctx, user, { action: 'plan.read' }, planId, {
+        const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, {
           ip: socket.handshake.address,
         });
         await socket.join(planRoom(planId));
+        // The live room streams comments and presence about the patient: opening it is a read.
+        await ctx.audit.record({
+          actorId: user.id,
+          actorRole: scope.role,
+          action: 'plan.join',
+          outcome: 'success',
+          resourceType: 'plan',
+          resourceId: planId,
+          patientId: scope.patientId,
+          teamId: scope.teamId,
+          ip: socket.handshake.address,
+        });
         ack({ ok: true });
       } catch (err) {
         const e = err instanceof AppError ? err : new AppError(500, 'internal_error', 'Failed.');
@@ -95,7 +108,25 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
     }
   };
   ctx.events.on('session:ended', onEnded);
-  io.engine.on('close', () => ctx.events.off('session:ended', onEnded));
+
+  // Someone removed from a team leaves the live rooms of its plans, on every instance (the adapter relays).
+  const onMembership = async (change: { teamId: string; userId: string; kind: string }) => {
+    if (change.kind !== 'removed') return;
+    try {
+      const plans = await planModel(ctx.conn).find({ teamId: change.teamId }, { _id: 1 }).lean();
+      if (plans.length === 0) return;
+      io.in(userRoom(change.userId)).socketsLeave(plans.map((p) => planRoom(String(p._id))));
+    } catch (err) {
+      ctx.log.warn({ err, teamId: change.teamId }, 'could not remove sockets from plan rooms');
+    }
+  };
+  const onMembershipEvent = (change: { teamId: string; userId: string; kind: string }) =>
+    void onMembership(change);
+  ctx.events.on('membership:changed', onMembershipEvent);
+  io.engine.on('close', () => {
+    ctx.events.off('session:ended', onEnded);
+    ctx.events.off('membership:changed', onMembershipEvent);
+  });
 
   return io;
 }

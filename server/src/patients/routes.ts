@@ -1,0 +1,41 @@
+import { Router } from 'express';
+import { CreatePatientRequest } from '@tandem/shared';
+import type { AppContext } from '../context.ts';
+import { requireUser, userOf } from '../auth/authenticate.ts';
+import { authorizeTeam } from '../authz/authorize.ts';
+import { param, validateBody } from '../http/validate.ts';
+import { actorOf, requestMeta } from '../http/request-meta.ts';
+import { createPatient, listPatients } from './service.ts';
+
+/** A team's patients: members list them; coordinators create them (record, account and plan). */
+export function patientRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const base = '/teams/:teamId/patients';
+  router.use(base, requireUser(ctx));
+
+  router.get(base, async (req, res) => {
+    const scope = await authorizeTeam(
+      ctx,
+      userOf(req),
+      { action: 'team.read' },
+      param(req, 'teamId'),
+      requestMeta(req),
+    );
+    res.json(await listPatients(ctx, scope, actorOf(req)));
+  });
+
+  router.post(base, validateBody(CreatePatientRequest), async (req, res) => {
+    const scope = await authorizeTeam(
+      ctx,
+      userOf(req),
+      { action: 'team.manage' },
+      param(req, 'teamId'),
+      requestMeta(req),
+    );
+    const result = await createPatient(ctx, scope, req.body as CreatePatientRequest, actorOf(req));
+    // The response carries the patient's initial password: keep it out of every cache.
+    res.status(201).set('Cache-Control', 'no-store').json(result);
+  });
+
+  return router;
+}

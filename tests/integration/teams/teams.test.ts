@@ -1,0 +1,288 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  AddMemberResponse,
+  CreatePatientResponse,
+  PatientSummary,
+  PlanDetail,
+  PlanListItem,
+  TeamDetail,
+  TeamSummary,
+} from '@tandem/shared';
+import { startTestServer } from '../../helpers/server.ts';
+import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
+import { connectSocket, joinPlan } from '../../helpers/socket.ts';
+import { planRoom } from '@tandem/shared';
+
+async function northTeam(url: string) {
+  const coordinator = await loginAs(url, 'coordinator');
+  const teams = await coordinator.get<TeamSummary[]>('/teams');
+  const north = teams.body.find((t) => t.name === 'North Team')!;
+  const detail = await coordinator.get<TeamDetail>(`/teams/${north.id}`);
+  const idOf = (email: string) => detail.body.members.find((m) => m.email === email)!.id;
+  return { coordinator, teamId: north.id, idOf };
+}
+
+describe('teams of the caller', () => {
+  it('lists each member their teams with their role, and patients none', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const coordinator = await loginAs(url, 'coordinator');
+    const mine = await coordinator.get<TeamSummary[]>('/teams');
+    expect(mine.status).toBe(200);
+    expect(mine.body).toEqual([
+      {
+        id: expect.any(String),
+        name: 'North Team',
+        role: 'coordinator',
+        memberCount: 3,
+        patientCount: 1,
+      },
+    ]);
+    const south = await loginAs(url, 'prescriber2');
+    expect((await south.get<TeamSummary[]>('/teams')).body.map((t) => t.name)).toEqual([
+      'South Team',
+    ]);
+    const patient = await loginAs(url, 'patient');
+    expect((await patient.get<TeamSummary[]>('/teams')).body).toEqual([]);
+
+    const detail = await (
+      await loginAs(url, 'therapist')
+    ).get<TeamDetail>(`/teams/${mine.body[0]!.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.role).toBe('therapist');
+    expect(detail.body.members.map((m) => [m.email, m.role])).toEqual([
+      [DEMO.prescriber, 'prescriber'],
+      [DEMO.therapist, 'therapist'],
+      [DEMO.coordinator, 'coordinator'],
+    ]);
+    expect((await patient.get(`/teams/${mine.body[0]!.id}`)).status).toBe(403);
+  });
+});
+
+describe('team members', () => {
+  it('creates a clinician account with an initial password shown once, which signs in', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const res = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: 'New.Therapist@Demo.test',
+      name: 'Robin Park, PsyD',
+      role: 'therapist',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body).toMatchObject({
+      accountCreated: true,
+      member: { email: 'new.therapist@demo.test', name: 'Robin Park, PsyD', role: 'therapist' },
+    });
+    expect(res.body.initialPassword).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+
+    const newcomer = await loginAs(url, 'new.therapist@demo.test', res.body.initialPassword);
+    const plans = await newcomer.get<PlanListItem[]>('/plans');
+    expect(plans.body.map((p) => p.patient.name)).toEqual(['Alex Morgan']);
+
+    // The password is not retrievable again, and the same person cannot be added twice.
+    const detail = await coordinator.get<TeamDetail>(`/teams/${teamId}`);
+    expect(JSON.stringify(detail.body)).not.toContain(res.body.initialPassword!);
+    const again = await coordinator.post(`/teams/${teamId}/members`, {
+      email: 'new.therapist@demo.test',
+      role: 'prescriber',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'already_member' } });
+  });
+
+  it('adds an existing clinician by email, whose team role then decides their access', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const { north } = await demoPlans(url);
+    const res = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: DEMO.prescriber2,
+      role: 'therapist',
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.accountCreated).toBe(false);
+    expect(res.body.initialPassword).toBeUndefined();
+    const prescriber2 = await loginAs(url, 'prescriber2');
+    const plan = await prescriber2.get<PlanDetail>(`/plans/${north}`);
+    expect(plan.status).toBe(200);
+    expect(plan.body.role).toBe('therapist');
+    expect(plan.body.collab.docs.find((d) => d.kind === 'medications')!.access).toBe('read');
+  });
+
+  it('refuses patients as members and new emails without a name', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const patient = await coordinator.post(`/teams/${teamId}/members`, {
+      email: DEMO.patient2,
+      role: 'therapist',
+    });
+    expect(patient.status).toBe(409);
+    expect(patient.body).toMatchObject({ error: { code: 'not_a_clinician' } });
+    const nameless = await coordinator.post(`/teams/${teamId}/members`, {
+      email: 'someone.new@demo.test',
+      role: 'therapist',
+    });
+    expect(nameless.status).toBe(400);
+    expect(nameless.body).toMatchObject({
+      error: { code: 'validation_failed', details: [{ path: 'name' }] },
+    });
+  });
+
+  it('changes a role, which changes plan access at once, and keeps a coordinator on the team', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId, idOf } = await northTeam(url);
+    const { north } = await demoPlans(url);
+    const therapist = await loginAs(url, 'therapist');
+    const before = await therapist.get<PlanDetail>(`/plans/${north}`);
+    expect(before.body.collab.docs.find((d) => d.kind === 'medications')!.access).toBe('read');
+
+    const res = await coordinator.patch(`/teams/${teamId}/members/${idOf(DEMO.therapist)}`, {
+      role: 'prescriber',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ email: DEMO.therapist, role: 'prescriber' });
+    const after = await therapist.get<PlanDetail>(`/plans/${north}`);
+    expect(after.body.collab.docs.find((d) => d.kind === 'medications')!.access).toBe('write');
+
+    const demote = await coordinator.patch(`/teams/${teamId}/members/${idOf(DEMO.coordinator)}`, {
+      role: 'therapist',
+    });
+    expect(demote.status).toBe(409);
+    expect(demote.body).toMatchObject({ error: { code: 'last_coordinator' } });
+    const leave = await coordinator.delete(`/teams/${teamId}/members/${idOf(DEMO.coordinator)}`);
+    expect(leave.status).toBe(409);
+    const stranger = await coordinator.patch(`/teams/${teamId}/members/0123456789abcdef01234567`, {
+      role: 'therapist',
+    });
+    expect(stranger.status).toBe(404);
+  });
+
+  it("removes a member: their plan access ends and their sockets leave the team's plan rooms", async () => {
+    const { url, tandem } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId, idOf } = await northTeam(url);
+    const { north } = await demoPlans(url);
+    const therapist = await loginAs(url, 'therapist');
+    const socket = await connectSocket(url, therapist.token!);
+    expect(await joinPlan(socket, north)).toEqual({ ok: true });
+
+    const res = await coordinator.delete(`/teams/${teamId}/members/${idOf(DEMO.therapist)}`);
+    expect(res.status).toBe(204);
+    expect((await therapist.get(`/plans/${north}`)).status).toBe(403);
+    expect((await therapist.get<PlanListItem[]>('/plans')).body).toEqual([]);
+    expect((await therapist.get<TeamSummary[]>('/teams')).body).toEqual([]);
+    await expect
+      .poll(async () => (await tandem.io.in(planRoom(north)).fetchSockets()).map((s) => s.id))
+      .not.toContain(socket.id);
+    expect(await joinPlan(socket, north)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('keeps every concurrent addition (no lost update without transactions)', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        coordinator.post(`/teams/${teamId}/members`, {
+          email: `burst${i}@demo.test`,
+          name: `Burst ${i}`,
+          role: 'therapist',
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
+    const detail = await coordinator.get<TeamDetail>(`/teams/${teamId}`);
+    expect(detail.body.members).toHaveLength(9);
+  });
+});
+
+describe('patients', () => {
+  it('creates a patient with their account and plan; the patient signs in and lands on it', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const res = await coordinator.post<CreatePatientResponse>(`/teams/${teamId}/patients`, {
+      name: 'Jamie Chen',
+      email: 'jamie.chen@demo.test',
+      dateOfBirth: '1999-02-03',
+      planTitle: 'Bipolar II: stabilisation plan',
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.body.patient).toMatchObject({
+      name: 'Jamie Chen',
+      email: 'jamie.chen@demo.test',
+      dateOfBirth: '1999-02-03',
+      plan: { title: 'Bipolar II: stabilisation plan', status: 'active' },
+    });
+
+    const jamie = await loginAs(url, 'jamie.chen@demo.test', res.body.initialPassword);
+    const plans = await jamie.get<PlanListItem[]>('/plans');
+    expect(plans.body).toEqual([
+      {
+        id: res.body.patient.plan!.id,
+        patient: { id: res.body.patient.id, name: 'Jamie Chen' },
+        team: { id: teamId, name: 'North Team' },
+      },
+    ]);
+    expect((await jamie.get(`/plans/${res.body.patient.plan!.id}`)).status).toBe(200);
+
+    const listed = await coordinator.get<PatientSummary[]>(`/teams/${teamId}/patients`);
+    expect(listed.body.map((p) => p.name)).toEqual(['Alex Morgan', 'Jamie Chen']);
+    const prescriber = await loginAs(url, 'prescriber');
+    expect((await prescriber.get<PlanListItem[]>('/plans')).body).toHaveLength(2);
+  });
+
+  it('refuses an email already in use and leaves nothing half-created', async () => {
+    const { url, tandem } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const count = () =>
+      Promise.all(
+        ['users', 'patients', 'plans'].map((c) => tandem.ctx.conn.collection(c).countDocuments({})),
+      );
+    const before = await count();
+    const res = await coordinator.post(`/teams/${teamId}/patients`, {
+      name: 'Someone Else',
+      email: DEMO.therapist,
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ error: { code: 'email_taken' } });
+    expect(await count()).toEqual(before);
+  });
+});
+
+describe('own password', () => {
+  it('replaces an initial password and ends the other sessions of the account', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const created = await coordinator.post<CreatePatientResponse>(`/teams/${teamId}/patients`, {
+      name: 'Riley Stone',
+      email: 'riley@demo.test',
+    });
+    const first = await loginAs(url, 'riley@demo.test', created.body.initialPassword);
+    const second = await loginAs(url, 'riley@demo.test', created.body.initialPassword);
+    const wrong = await first.post('/auth/password', {
+      currentPassword: 'not-it',
+      newPassword: 'my own passphrase',
+    });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body).toMatchObject({ error: { code: 'invalid_credentials' } });
+    const short = await first.post('/auth/password', {
+      currentPassword: created.body.initialPassword,
+      newPassword: 'short',
+    });
+    expect(short.status).toBe(400);
+    const ok = await first.post('/auth/password', {
+      currentPassword: created.body.initialPassword,
+      newPassword: 'my own passphrase',
+    });
+    expect(ok.status).toBe(204);
+    expect((await first.get('/auth/me')).status).toBe(200);
+    expect((await second.get('/auth/me')).status).toBe(401);
+    const old = await new Api(url).post('/auth/login', {
+      email: 'riley@demo.test',
+      password: created.body.initialPassword,
+    });
+    expect(old.status).toBe(401);
+    await loginAs(url, 'riley@demo.test', 'my own passphrase');
+  });
+});
