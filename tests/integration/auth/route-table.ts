@@ -1,0 +1,172 @@
+import type { Role } from '@tandem/shared';
+import { DEMO, DEMO_PASSWORD } from '../../helpers/api.ts';
+import type { Fixtures, Target } from './route-fixtures.ts';
+
+/**
+ * Every REST route of Tandem with the exact status each caller gets: per role
+ * on the caller's own team's resource (North Team) and on another team's
+ * (South Team), and without a session. `authorization-matrix.test.ts` walks
+ * the live Express app and fails when a route is missing here, and calls
+ * every cell. Adding a route? Add an entry; the failure message prints one to
+ * start from.
+ *
+ * Path parameters `:planId`, `:teamId` and `:patientId` are filled in from the
+ * target team; any other parameter needs `params`.
+ */
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Cells = Record<Role, number>;
+
+export type RouteEntry = {
+  method: Method;
+  /** The Express path pattern, as mounted: `/api/v1/plans/:planId`. */
+  path: string;
+  expect: { own: Cells; other: Cells; anonymous: number };
+  params?: (fx: Fixtures, t: Target) => Promise<Record<string, string>>;
+  query?: (fx: Fixtures, t: Target) => Promise<Record<string, string>>;
+  /** A valid body; `role` is the caller's, null without a session. */
+  body?: (fx: Fixtures, t: Target, role: Role | null) => unknown;
+  /** The call ends the caller's session (logout): each cell signs in anew. */
+  freshSession?: boolean;
+  /** The call ends the account's other sessions: cached sign-ins are dropped after the entry. */
+  endsOtherSessions?: boolean;
+};
+
+/** Every role gets `status`. */
+export const all = (status: number): Cells => ({
+  prescriber: status,
+  therapist: status,
+  coordinator: status,
+  patient: status,
+});
+/** The listed roles get `status`, the others 403. */
+export const only = (roles: Role[], status: number): Cells =>
+  Object.fromEntries(
+    (['prescriber', 'therapist', 'coordinator', 'patient'] as const).map((r) => [
+      r,
+      roles.includes(r) ? status : 403,
+    ]),
+  ) as Cells;
+
+/** A route about one plan or team: outsiders get 403, however they ask. */
+const scoped = (own: Cells) => ({ own, other: all(403), anonymous: 401 });
+/** A route about the caller themself: the target team makes no difference. */
+const personal = (cells: Cells) => ({ own: cells, other: cells, anonymous: 401 });
+const open = (status: number) => ({ own: all(status), other: all(status), anonymous: status });
+
+const route = (
+  method: Method,
+  path: string,
+  expect: RouteEntry['expect'],
+  extra: Omit<RouteEntry, 'method' | 'path' | 'expect'> = {},
+): RouteEntry => ({ method, path: `/api/v1${path}`, expect, ...extra });
+
+const CLINICIANS: Role[] = ['prescriber', 'therapist', 'coordinator'];
+
+const commentParam = (fx: Fixtures, t: Target) =>
+  fx.comment(t).then((commentId) => ({ commentId }));
+const versionParam = (fx: Fixtures, t: Target) =>
+  fx.version(t).then((n) => ({ number: String(n) }));
+
+export const ROUTES: RouteEntry[] = [
+  // --- health and sign-in
+  route('GET', '/health', open(200)),
+  route('POST', '/auth/login', open(200), {
+    body: (_fx, _t, role) => ({ email: DEMO[role ?? 'patient'], password: DEMO_PASSWORD }),
+  }),
+  route('POST', '/auth/logout', personal(all(204)), { freshSession: true }),
+  route('GET', '/auth/me', personal(all(200))),
+  route('POST', '/auth/password', personal(all(204)), {
+    freshSession: true,
+    endsOtherSessions: true,
+    body: () => ({ currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD }),
+  }),
+
+  // --- plans
+  route('GET', '/plans', personal(all(200))),
+  route('GET', '/plans/:planId', scoped(all(200))),
+  route('GET', '/plans/:planId/fhir', scoped(only(CLINICIANS, 200))),
+
+  // --- comments on goals
+  route('GET', '/plans/:planId/comments', scoped(all(200))),
+  route('POST', '/plans/:planId/comments', scoped(all(201)), {
+    body: (fx) => ({ goalId: 'goal-matrix', body: `Matrix comment ${fx.unique('c')}` }),
+  }),
+  route('POST', '/plans/:planId/comments/:commentId/replies', scoped(all(201)), {
+    params: commentParam,
+    body: () => ({ body: 'A reply' }),
+  }),
+  // Only the author (the prescriber, in the fixtures) edits a comment.
+  route('PATCH', '/plans/:planId/comments/:commentId', scoped(only(['prescriber'], 200)), {
+    params: commentParam,
+    body: () => ({ body: 'Edited' }),
+  }),
+  route('POST', '/plans/:planId/comments/:commentId/resolve', scoped(all(200)), {
+    params: (fx, t) => fx.freshComment(t).then((commentId) => ({ commentId })),
+  }),
+  route('POST', '/plans/:planId/comments/:commentId/reopen', scoped(all(200)), {
+    params: (fx, t) => fx.freshComment(t, { resolved: true }).then((commentId) => ({ commentId })),
+  }),
+  route('GET', '/notifications', personal(all(200))),
+  route('POST', '/notifications/read', personal(all(200)), { body: () => ({ all: true }) }),
+
+  // --- plan versions and signatures
+  route('GET', '/plans/:planId/versions', scoped(all(200))),
+  route('POST', '/plans/:planId/versions', scoped(only(['prescriber', 'therapist'], 201)), {
+    body: (fx) => ({ label: fx.unique('Matrix version') }),
+  }),
+  route('GET', '/plans/:planId/versions/:number', scoped(all(200)), { params: versionParam }),
+  route(
+    'PATCH',
+    '/plans/:planId/versions/:number',
+    scoped(only(['prescriber', 'therapist'], 200)),
+    {
+      params: versionParam,
+      body: (fx) => ({ label: fx.unique('Renamed') }),
+    },
+  ),
+  route('GET', '/plans/:planId/versions/:number/verify', scoped(all(200)), {
+    params: versionParam,
+  }),
+  route('POST', '/plans/:planId/versions/:number/sign', scoped(only(['prescriber'], 200)), {
+    params: (fx, t) => fx.freshVersion(t).then((n) => ({ number: String(n) })),
+  }),
+  route('POST', '/plans/:planId/versions/:number/cosign', scoped(only(['therapist'], 200)), {
+    params: (fx, t) => fx.freshVersion(t, { signed: true }).then((n) => ({ number: String(n) })),
+  }),
+  route('POST', '/plans/:planId/versions/:number/acknowledge', scoped(only(['patient'], 200)), {
+    params: (fx, t) => fx.freshVersion(t, { signed: true }).then((n) => ({ number: String(n) })),
+  }),
+  route('GET', '/plans/:planId/diff', scoped(all(200)), {
+    query: (fx, t) => fx.version(t).then((n) => ({ from: String(n) })),
+  }),
+  route('GET', '/plans/:planId/changes-since-review', scoped(all(200))),
+
+  // --- care teams
+  route('GET', '/teams', personal(all(200))),
+  route('GET', '/teams/:teamId', scoped(only(CLINICIANS, 200))),
+  route('POST', '/teams/:teamId/members', scoped(only(['coordinator'], 201)), {
+    body: (fx) => ({
+      email: `${fx.unique('matrix')}@demo.test`,
+      name: 'Matrix Clinician',
+      role: 'therapist',
+    }),
+  }),
+  route('PATCH', '/teams/:teamId/members/:userId', scoped(only(['coordinator'], 200)), {
+    params: (fx, t) => fx.freshMember(t).then((userId) => ({ userId })),
+    body: () => ({ role: 'prescriber' }),
+  }),
+  route('DELETE', '/teams/:teamId/members/:userId', scoped(only(['coordinator'], 204)), {
+    params: (fx, t) => fx.freshMember(t).then((userId) => ({ userId })),
+  }),
+  route('GET', '/teams/:teamId/patients', scoped(only(CLINICIANS, 200))),
+  route('POST', '/teams/:teamId/patients', scoped(only(['coordinator'], 201)), {
+    body: (fx) => ({ name: 'Matrix Patient', email: `${fx.unique('patient')}@demo.test` }),
+  }),
+
+  // --- audit trail
+  route('GET', '/audit', personal(only(['coordinator'], 200))),
+  route('GET', '/audit/verify', personal(only(['coordinator'], 200))),
+  route('GET', '/me/access-log', personal(only(['patient'], 200))),
+];
+
+export const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
