@@ -17,6 +17,7 @@ import { seedDemo } from './seed/demo.ts';
 import { startSessionWatch } from './auth/session-watch.ts';
 import { attachSocketIo, type TandemIo } from './realtime/socket.ts';
 import { createRealtimeHub } from './realtime/hub.ts';
+import { createPlanDocWriter } from './plans/writer.ts';
 import { healthRoutes } from './health/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { planRoutes } from './plans/routes.ts';
@@ -26,6 +27,9 @@ import { auditRoutes } from './audit/routes.ts';
 import { auditRefusal } from './audit/refusals.ts';
 import { commentRoutes } from './comments/routes.ts';
 import { notificationRoutes } from './notifications/routes.ts';
+import { versionRoutes } from './versions/routes.ts';
+import { fhirRoutes } from './fhir/routes.ts';
+import { proposalRoutes } from './proposals/routes.ts';
 import { mountWeb } from './web.ts';
 
 export type Tandem = {
@@ -68,6 +72,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
     events: createEvents(),
     audit: createAuditLog(conn, clock, log),
     realtime: createRealtimeHub(),
+    planDocs: createPlanDocWriter(),
   };
   await ensureIndexes(conn);
   if (config.seedDemo) await seedDemo(ctx);
@@ -90,6 +95,9 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   api.use(auditRoutes(ctx));
   api.use(commentRoutes(ctx));
   api.use(notificationRoutes(ctx));
+  api.use(versionRoutes(ctx));
+  api.use(fhirRoutes(ctx));
+  api.use(proposalRoutes(ctx));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);

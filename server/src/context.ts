@@ -5,6 +5,7 @@ import type { RedisClient } from './redis.ts';
 import type { AppEvents } from './events.ts';
 import type { AuditLog } from './audit/service.ts';
 import type { RealtimeHub } from './realtime/hub.ts';
+import type { PlanDocWriter } from './plans/writer.ts';
 
 /** A clock the tests can move (session expiry, rate-limit windows). */
 export type Clock = { now(): number };
@@ -22,4 +23,6 @@ export type AppContext = {
   audit: AuditLog;
   /** Pushes live events to plan rooms and users (Socket.IO, across instances with Redis). */
   realtime: RealtimeHub;
+  /** Server-side edits of plan documents through the co-editing engine. */
+  planDocs: PlanDocWriter;
 };

@@ -1,4 +1,5 @@
 import type { Comment, Notification } from './comments.ts';
+import type { Proposal } from './proposals.ts';
 
 /** Socket.IO event maps shared by the server and the web app. */
 
@@ -14,6 +15,8 @@ export type ServerToClientEvents = {
   'comment:updated': (comment: Comment) => void;
   /** Sent to the one person notified. */
   'notification:new': (notification: Notification) => void;
+  /** A medication proposal was made, accepted or declined on a joined plan. */
+  'proposal:updated': (proposal: Proposal) => void;
 };
 
 export type ClientToServerEvents = {

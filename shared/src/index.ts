@@ -13,3 +13,4 @@ export * from './audit.ts';
 export * from './versions/index.ts';
 export * from './plan/index.ts';
 export * from './collab.ts';
+export * from './proposals.ts';

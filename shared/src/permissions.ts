@@ -70,6 +70,10 @@ export const ACTIONS = {
   'plan.cosign': ['therapist'],
   'plan.acknowledge': ['patient'],
   'plan.export': ['prescriber', 'therapist', 'coordinator'],
+  /** Ask the prescriber for a medication change (therapists cannot order one). */
+  'medication.propose': ['prescriber', 'therapist'],
+  /** Accept or decline a proposed medication change. */
+  'medication.decide': ['prescriber'],
   'plan.history': ['prescriber', 'therapist', 'coordinator'],
   'team.read': ['prescriber', 'therapist', 'coordinator'],
   'team.manage': ['coordinator'],

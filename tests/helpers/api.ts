@@ -61,12 +61,14 @@ export class Api {
   }
 }
 
+export type UserApi = Api & { user: LoginResponse['user'] };
+
 /** Signs a demo user in and returns a client carrying their bearer token. */
 export async function loginAs(
   baseUrl: string,
   who: DemoUser | string,
   password = DEMO_PASSWORD,
-): Promise<Api & { user: LoginResponse['user'] }> {
+): Promise<UserApi> {
   const email = who in DEMO ? DEMO[who as DemoUser] : who;
   const res = await new Api(baseUrl).post<LoginResponse>('/auth/login', { email, password });
   if (res.status !== 200) throw new Error(`login ${email} failed: ${res.status}`);

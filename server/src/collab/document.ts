@@ -137,6 +137,26 @@ export class CollabDocument {
     return true;
   }
 
+  /**
+   * A change the server makes itself (an accepted medication proposal):
+   * logged, broadcast and fanned out exactly like a writer's, attributed to
+   * `userId`. Resolves once it is stored.
+   */
+  async changeFromServer(userId: string, edit: (doc: Y.Doc) => void): Promise<void> {
+    if (this.state !== 'ready') throw new Error('document is not loaded');
+    const origin: UpdateOrigin = { source: 'server', userId };
+    const changes: Change[] = [];
+    this.collecting = changes;
+    try {
+      this.doc.transact(() => edit(this.doc), origin);
+    } finally {
+      this.collecting = null;
+      // Whatever the edit changed before it threw is in the document now, so it is stored too.
+      for (const change of changes) this.recordOwn(change, userId, null);
+    }
+    await this.deps.commit.flush();
+  }
+
   addConnection(conn: CollabConnection): void {
     this.conns.add(conn);
   }

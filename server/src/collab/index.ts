@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer } from 'ws';
+import type * as Y from 'yjs';
 import { CloseCode } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import type { AppEvents } from '../events.ts';
@@ -56,6 +57,8 @@ export type CollabStats = {
 export type CollabHandle = {
   /** Closes every collab socket of a session with 4401 (logout, expiry); returns how many. */
   closeSession(sessionId: string): number;
+  /** Applies a server-side edit to a document (loading it if needed); resolves once stored. */
+  change(docName: string, userId: string, edit: (doc: Y.Doc) => void): Promise<void>;
   /** Resolves once every accepted change so far is stored (tests, shutdown). */
   flush(): Promise<void>;
   stats(): CollabStats;
@@ -217,6 +220,16 @@ export async function attachCollab(
         }
       }
       return n;
+    },
+    async change(docName, userId, edit) {
+      if (closing) throw new Error('collab engine is shutting down');
+      const doc = registry.acquire(docName);
+      try {
+        await doc.ready;
+        await doc.changeFromServer(userId, edit);
+      } finally {
+        registry.released(doc);
+      }
     },
     flush: () => commit.flush(),
     stats: () => ({

@@ -28,4 +28,5 @@ export type CollabPolicy = {
 export type UpdateOrigin =
   | { source: 'connection'; connId: number; userId: string }
   | { source: 'redis'; instanceId: string; lseq: number; userId: string; at: number }
-  | { source: 'load' };
+  | { source: 'load' }
+  | { source: 'server'; userId: string };

@@ -7,6 +7,8 @@ import { sessionModel } from '../auth/model.ts';
 import { auditModel } from '../audit/model.ts';
 import { commentModel } from '../comments/model.ts';
 import { notificationModel } from '../notifications/model.ts';
+import { versionModel } from '../versions/model.ts';
+import { proposalModel } from '../proposals/model.ts';
 
 /**
  * Creates the collections and indexes the domains declare. Runs at start-up
@@ -22,6 +24,8 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     auditModel(conn),
     commentModel(conn),
     notificationModel(conn),
+    versionModel(conn),
+    proposalModel(conn),
   ]) {
     await model.createCollection().catch(() => {});
     await model.createIndexes();

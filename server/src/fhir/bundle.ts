@@ -39,6 +39,7 @@ const GOAL_STATUS: Record<string, string> = {
   proposed: 'proposed',
   planned: 'planned',
   not_started: 'planned',
+  'not-started': 'planned',
   active: 'active',
   in_progress: 'active',
   'in-progress': 'active',

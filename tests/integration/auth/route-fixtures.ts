@@ -1,4 +1,11 @@
-import type { Comment, Role, TeamDetail, TeamSummary, VersionSummary } from '@tandem/shared';
+import type {
+  Comment,
+  Proposal,
+  Role,
+  TeamDetail,
+  TeamSummary,
+  VersionSummary,
+} from '@tandem/shared';
 import type { TestServer } from '../../helpers/server.ts';
 import { loginAs, type Api, type DemoUser } from '../../helpers/api.ts';
 
@@ -28,8 +35,16 @@ export type Fixtures = {
   /** A saved version of the plan, shared; `fresh` for one to sign. */
   version(t: Target): Promise<number>;
   freshVersion(t: Target, opts?: { signed?: boolean }): Promise<number>;
+  /** An open medication proposal by the team's prescriber, one per call. */
+  freshProposal(t: Target): Promise<string>;
   unique(prefix: string): string;
 };
+
+/** A proposal body that names no existing medication, so it fits any plan. */
+export const proposalBody = () => ({
+  change: { kind: 'start', name: 'Melatonin', dose: 3, unit: 'mg', frequency: 'at bedtime' },
+  rationale: 'Trouble falling asleep',
+});
 
 const PRESCRIBER: Record<Target, DemoUser> = { own: 'prescriber', other: 'prescriber2' };
 const PATIENT: Record<Target, DemoUser> = { own: 'patient', other: 'patient2' };
@@ -83,6 +98,14 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     }
     return v.number;
   };
+  const freshProposal = async (t: Target) => {
+    const author = await as(PRESCRIBER[t]);
+    const p = ok(
+      await author.post<Proposal>(`/plans/${ids[t].plan}/proposals`, proposalBody()),
+      'proposal',
+    );
+    return p.id;
+  };
   const memo = <T>(make: (t: Target) => Promise<T>) => {
     const cache = new Map<Target, Promise<T>>();
     return (t: Target) => {
@@ -122,6 +145,7 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     freshComment,
     version: memo((t) => freshVersion(t)),
     freshVersion,
+    freshProposal,
     unique,
   };
 }

@@ -1,6 +1,6 @@
 import type { Role } from '@tandem/shared';
 import { DEMO, DEMO_PASSWORD } from '../../helpers/api.ts';
-import type { Fixtures, Target } from './route-fixtures.ts';
+import { proposalBody, type Fixtures, type Target } from './route-fixtures.ts';
 
 /**
  * Every REST route of Tandem with the exact status each caller gets: per role
@@ -140,6 +140,20 @@ export const ROUTES: RouteEntry[] = [
     query: (fx, t) => fx.version(t).then((n) => ({ from: String(n) })),
   }),
   route('GET', '/plans/:planId/changes-since-review', scoped(all(200))),
+
+  // --- medication proposals
+  route('GET', '/plans/:planId/proposals', scoped(only(CLINICIANS, 200))),
+  route('POST', '/plans/:planId/proposals', scoped(only(['prescriber', 'therapist'], 201)), {
+    body: proposalBody,
+  }),
+  route('POST', '/plans/:planId/proposals/:proposalId/accept', scoped(only(['prescriber'], 200)), {
+    params: (fx, t) => fx.freshProposal(t).then((proposalId) => ({ proposalId })),
+    body: () => ({}),
+  }),
+  route('POST', '/plans/:planId/proposals/:proposalId/decline', scoped(only(['prescriber'], 200)), {
+    params: (fx, t) => fx.freshProposal(t).then((proposalId) => ({ proposalId })),
+    body: () => ({ reason: 'Not now' }),
+  }),
 
   // --- care teams
   route('GET', '/teams', personal(all(200))),

@@ -1,0 +1,50 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { PROPOSAL_STATUSES } from '@tandem/shared';
+
+export type ProposalDoc = {
+  planId: Types.ObjectId;
+  status: (typeof PROPOSAL_STATUSES)[number];
+  change: Record<string, unknown>;
+  summary: string;
+  rationale: string;
+  proposedBy: { id: string; name: string; role: string };
+  source: { type: 'person' | 'conference'; conferenceId: string | null };
+  decidedBy: { id: string; name: string } | null;
+  decidedAt: Date | null;
+  reason: string | null;
+  createdAt: Date;
+};
+
+/** Medication changes proposed to the prescriber; kept after the decision for the plan history. */
+const ProposalSchema = new Schema<ProposalDoc>(
+  {
+    planId: { type: Schema.Types.ObjectId, required: true },
+    status: { type: String, required: true, enum: PROPOSAL_STATUSES, default: 'open' },
+    change: { type: Schema.Types.Mixed, required: true },
+    summary: { type: String, required: true },
+    rationale: { type: String, required: true },
+    proposedBy: {
+      id: { type: String, required: true },
+      name: { type: String, required: true },
+      role: { type: String, required: true },
+    },
+    source: {
+      type: { type: String, required: true, enum: ['person', 'conference'] },
+      conferenceId: { type: String, default: null },
+    },
+    decidedBy: { type: { id: String, name: String }, default: null, _id: false },
+    decidedAt: { type: Date, default: null },
+    reason: { type: String, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
+);
+ProposalSchema.index({ planId: 1, createdAt: -1 });
+
+export type ProposalModel = Model<ProposalDoc>;
+
+export function proposalModel(conn: Connection): ProposalModel {
+  return (
+    (conn.models.Proposal as ProposalModel | undefined) ??
+    conn.model<ProposalDoc>('Proposal', ProposalSchema, 'medication_proposals')
+  );
+}

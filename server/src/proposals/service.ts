@@ -1,0 +1,224 @@
+import { Types } from 'mongoose';
+import {
+  checkInteractions,
+  type InteractionWarning,
+  type MedicationChange,
+  type Proposal,
+  type Role,
+} from '@tandem/shared';
+import type { AppContext } from '../context.ts';
+import type { AuthUser } from '../auth/sessions.ts';
+import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
+import { conflict, notFound } from '../errors.ts';
+import { readPlanSnapshot } from '../plans/content.ts';
+import { proposalModel, type ProposalDoc } from './model.ts';
+import { applyChange, previewChange, summarize } from './apply.ts';
+
+type StoredProposal = ProposalDoc & { _id: Types.ObjectId };
+
+function toDto(p: StoredProposal): Proposal {
+  return {
+    id: String(p._id),
+    planId: String(p.planId),
+    status: p.status,
+    change: p.change as MedicationChange,
+    summary: p.summary,
+    rationale: p.rationale,
+    proposedBy: { ...p.proposedBy, role: p.proposedBy.role as Role | 'conference' },
+    source:
+      p.source.type === 'conference'
+        ? { type: 'conference', conferenceId: p.source.conferenceId ?? '' }
+        : { type: 'person' },
+    createdAt: p.createdAt.toISOString(),
+    decidedBy: p.decidedBy ? { id: p.decidedBy.id, name: p.decidedBy.name } : null,
+    decidedAt: p.decidedAt ? p.decidedAt.toISOString() : null,
+    reason: p.reason,
+  };
+}
+
+/** Who a proposal comes from: a person on the care team, or a conference decision recorded by one. */
+export type ProposalAuthor =
+  | { type: 'person'; user: AuthUser }
+  | { type: 'conference'; conferenceId: string; recordedBy: AuthUser };
+
+export function proposalService(ctx: AppContext) {
+  const Proposals = proposalModel(ctx.conn);
+
+  const audit = (
+    user: AuthUser,
+    scope: PlanScope,
+    action: string,
+    id: string,
+    meta: RequestMeta,
+    details?: Record<string, unknown>,
+  ) =>
+    ctx.audit.record({
+      actorId: user.id,
+      actorRole: scope.role,
+      action,
+      outcome: 'success',
+      resourceType: 'medication_proposal',
+      resourceId: id,
+      patientId: scope.patientId,
+      teamId: scope.teamId,
+      requestId: meta.requestId ?? null,
+      ip: meta.ip ?? null,
+      details: details ?? null,
+    });
+
+  async function findOpen(planId: string, id: string): Promise<StoredProposal> {
+    if (!Types.ObjectId.isValid(id)) throw notFound('No such proposal.');
+    const p = await Proposals.findOne({ _id: id, planId }).lean<StoredProposal>();
+    if (!p) throw notFound('No such proposal.');
+    if (p.status !== 'open')
+      throw conflict('proposal_decided', `This proposal was already ${p.status}.`);
+    return p;
+  }
+
+  return {
+    /**
+     * Records a proposed medication change for the prescriber. A conference
+     * decision comes through here too, recorded by the person who captured it.
+     */
+    async propose(
+      author: ProposalAuthor,
+      planId: string,
+      input: { change: MedicationChange; rationale: string },
+      meta: RequestMeta,
+    ): Promise<Proposal> {
+      const user = author.type === 'person' ? author.user : author.recordedBy;
+      const scope = await authorizePlan(
+        ctx,
+        user,
+        author.type === 'person' ? { action: 'medication.propose' } : { action: 'plan.read' },
+        planId,
+        meta,
+      );
+      const current = (await readPlanSnapshot(ctx, planId)).medications ?? [];
+      const created = await Proposals.create({
+        planId,
+        change: input.change,
+        summary: summarize(current, input.change),
+        rationale: input.rationale,
+        proposedBy:
+          author.type === 'person'
+            ? { id: user.id, name: user.name, role: scope.role }
+            : {
+                id: user.id,
+                name: `Case conference (recorded by ${user.name})`,
+                role: 'conference',
+              },
+        source:
+          author.type === 'conference'
+            ? { type: 'conference', conferenceId: author.conferenceId }
+            : { type: 'person', conferenceId: null },
+      });
+      const p = created.toObject() as StoredProposal;
+      await audit(user, scope, 'proposal.create', String(p._id), meta, { kind: input.change.kind });
+      const dto = toDto(p);
+      ctx.realtime.toPlan(planId, 'proposal:updated', dto);
+      return dto;
+    },
+
+    async list(user: AuthUser, planId: string, meta: RequestMeta): Promise<Proposal[]> {
+      const scope = await authorizePlan(ctx, user, { action: 'plan.history' }, planId, meta);
+      const rows = await Proposals.find({ planId })
+        .sort({ createdAt: -1 })
+        .lean<StoredProposal[]>();
+      await audit(user, scope, 'proposal.list', planId, meta);
+      return rows.map(toDto);
+    },
+
+    /** Applies the change to the medications section as the prescriber's edit; returns new interaction warnings. */
+    async accept(
+      user: AuthUser,
+      planId: string,
+      id: string,
+      reason: string,
+      meta: RequestMeta,
+    ): Promise<{ proposal: Proposal; warnings: InteractionWarning[] }> {
+      const scope = await authorizePlan(ctx, user, { action: 'medication.decide' }, planId, meta);
+      const p = await findOpen(planId, id);
+      const change = p.change as MedicationChange;
+      // Claim the decision first, so two prescribers cannot both apply it.
+      const now = new Date(ctx.clock.now());
+      const claimed = await Proposals.updateOne(
+        { _id: p._id, status: 'open' },
+        {
+          $set: {
+            status: 'accepted',
+            decidedBy: { id: user.id, name: user.name },
+            decidedAt: now,
+            reason: reason || null,
+          },
+        },
+      );
+      if (claimed.modifiedCount === 0)
+        throw conflict('proposal_decided', 'This proposal was decided at the same moment.');
+      try {
+        await ctx.planDocs.change(planId, 'medications', user.id, (doc) =>
+          applyChange(doc, change, user.name, now.toISOString().slice(0, 10)),
+        );
+      } catch (err) {
+        await Proposals.updateOne(
+          { _id: p._id },
+          { $set: { status: 'open', decidedBy: null, decidedAt: null, reason: null } },
+        );
+        throw err;
+      }
+      await audit(user, scope, 'proposal.accept', id, meta, { kind: change.kind });
+      const after = (await readPlanSnapshot(ctx, planId)).medications ?? [];
+      const dto = toDto({
+        ...p,
+        status: 'accepted',
+        decidedBy: { id: user.id, name: user.name },
+        decidedAt: now,
+        reason: reason || null,
+      });
+      ctx.realtime.toPlan(planId, 'proposal:updated', dto);
+      return { proposal: dto, warnings: checkInteractions(after) };
+    },
+
+    async decline(
+      user: AuthUser,
+      planId: string,
+      id: string,
+      reason: string,
+      meta: RequestMeta,
+    ): Promise<Proposal> {
+      const scope = await authorizePlan(ctx, user, { action: 'medication.decide' }, planId, meta);
+      const p = await findOpen(planId, id);
+      const now = new Date(ctx.clock.now());
+      const res = await Proposals.updateOne(
+        { _id: p._id, status: 'open' },
+        {
+          $set: {
+            status: 'declined',
+            decidedBy: { id: user.id, name: user.name },
+            decidedAt: now,
+            reason,
+          },
+        },
+      );
+      if (res.modifiedCount === 0)
+        throw conflict('proposal_decided', 'This proposal was decided at the same moment.');
+      await audit(user, scope, 'proposal.decline', id, meta);
+      const dto = toDto({
+        ...p,
+        status: 'declined',
+        decidedBy: { id: user.id, name: user.name },
+        decidedAt: now,
+        reason,
+      });
+      ctx.realtime.toPlan(planId, 'proposal:updated', dto);
+      return dto;
+    },
+
+    /** The interaction warnings a change would raise, before anyone accepts it. */
+    async preview(user: AuthUser, planId: string, change: MedicationChange, meta: RequestMeta) {
+      await authorizePlan(ctx, user, { action: 'plan.history' }, planId, meta);
+      const current = (await readPlanSnapshot(ctx, planId)).medications ?? [];
+      return checkInteractions(previewChange(current, change));
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
+import { planDocName, readList, type InteractionWarning, type Proposal } from '@tandem/shared';
+import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
+import { registerTeardown, startTestServer, type TestServer } from '../../helpers/server.ts';
+import { demoPlans, loginAs, type UserApi } from '../../helpers/api.ts';
+
+let server: TestServer;
+let planId: string;
+let prescriber: UserApi;
+let therapist: UserApi;
+let sertralineId: string;
+
+beforeAll(async () => {
+  server = await startTestServer({ seedDemo: true });
+  planId = (await demoPlans(server.url)).north;
+  [prescriber, therapist] = await Promise.all([
+    loginAs(server.url, 'prescriber'),
+    loginAs(server.url, 'therapist'),
+  ]);
+  const meds = (await readPlanSnapshot(server.tandem.ctx, planId)).medications ?? [];
+  sertralineId = meds.find((m) => m.name === 'Sertraline')!.id;
+});
+
+/** An unmodified y-websocket client on a plan document, as an open workspace would be. */
+function openDoc(token: string, kind: 'medications' | 'care') {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(
+    `${server.url.replace('http', 'ws')}/collab`,
+    planDocName(planId, kind),
+    doc,
+    { WebSocketPolyfill: WebSocket as never, params: { token }, disableBc: true },
+  );
+  registerTeardown(async () => {
+    provider.destroy();
+    doc.destroy();
+  });
+  return { doc, provider };
+}
+
+describe('medication proposals', () => {
+  it('come from therapists and prescribers only, worded like a plan diff', async () => {
+    const body = {
+      change: { kind: 'change', medicationId: sertralineId, dose: 100 },
+      rationale: 'PHQ-9 improved by less than half after 6 weeks.',
+    };
+    for (const who of ['coordinator', 'patient', 'prescriber2'] as const) {
+      const api = await loginAs(server.url, who);
+      expect((await api.post(`/plans/${planId}/proposals`, body)).status, who).toBe(403);
+    }
+    const res = await therapist.post<Proposal>(`/plans/${planId}/proposals`, body);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'open',
+      summary: 'Sertraline 50 mg → 100 mg once daily',
+      proposedBy: { name: 'Sam Rivera, LCSW', role: 'therapist' },
+    });
+  });
+
+  it('are accepted by the prescriber only; acceptance changes the live medications section, attributed', async () => {
+    const live = openDoc(prescriber.token!, 'medications');
+    await expect
+      .poll(() => readList(live.doc, 'medications').some((m) => m.id === sertralineId))
+      .toBe(true);
+    const [open] = (await prescriber.get<Proposal[]>(`/plans/${planId}/proposals`)).body;
+    const url = `/plans/${planId}/proposals/${open!.id}`;
+    expect((await therapist.post(`${url}/accept`)).status).toBe(403);
+    const coordinator = await loginAs(server.url, 'coordinator');
+    expect((await coordinator.post(`${url}/accept`)).status).toBe(403);
+
+    const accepted = await prescriber.post<{ proposal: Proposal }>(`${url}/accept`, {
+      reason: 'Agreed at review',
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.proposal).toMatchObject({
+      status: 'accepted',
+      decidedBy: { name: 'Dr. Maya Okafor' },
+    });
+    expect((await prescriber.post(`${url}/accept`)).status).toBe(409);
+
+    // The open editor sees the new dose without reloading.
+    await expect
+      .poll(() => readList(live.doc, 'medications').find((m) => m.id === sertralineId)?.dose)
+      .toBe(100);
+    const stored = (await readPlanSnapshot(server.tandem.ctx, planId)).medications!;
+    expect(stored.find((m) => m.id === sertralineId)?.dose).toBe(100);
+
+    const history = await server.tandem.ctx.conn
+      .collection('collab_history')
+      .find({ docName: planDocName(planId, 'medications'), userId: prescriber.user.id })
+      .toArray();
+    expect(history.some((h) => (h.sections as string[]).includes('medications'))).toBe(true);
+
+    const listed = await therapist.get<Proposal[]>(`/plans/${planId}/proposals`);
+    expect(listed.body.find((p) => p.id === open!.id)?.status).toBe('accepted');
+  });
+
+  it('are declined with a reason, and nothing changes', async () => {
+    const created = await therapist.post<Proposal>(`/plans/${planId}/proposals`, {
+      change: { kind: 'stop', medicationId: sertralineId },
+      rationale: 'Patient reports nausea',
+    });
+    const url = `/plans/${planId}/proposals/${created.body.id}`;
+    expect((await prescriber.post(`${url}/decline`, {})).status).toBe(400);
+    const declined = await prescriber.post<Proposal>(`${url}/decline`, {
+      reason: 'Nausea usually settles; review in two weeks.',
+    });
+    expect(declined.body).toMatchObject({
+      status: 'declined',
+      reason: expect.stringContaining('two weeks'),
+    });
+    const meds = (await readPlanSnapshot(server.tandem.ctx, planId)).medications!;
+    expect(meds.find((m) => m.id === sertralineId)?.status).not.toBe('stopped');
+  });
+
+  it('warn the prescriber about a dangerous interaction when a started drug is accepted', async () => {
+    const created = await therapist.post<Proposal>(`/plans/${planId}/proposals`, {
+      change: {
+        kind: 'start',
+        name: 'Tramadol',
+        dose: 50,
+        unit: 'mg',
+        frequency: 'as needed',
+      },
+      rationale: 'Back pain',
+    });
+    expect(created.body.summary).toBe('Started Tramadol 50 mg as needed');
+    const accepted = await prescriber.post<{ warnings: InteractionWarning[] }>(
+      `/plans/${planId}/proposals/${created.body.id}/accept`,
+    );
+    expect(accepted.body.warnings.map((w) => w.rule.id)).toContain('serotonergic-opioid');
+  });
+
+  it('reject malformed changes', async () => {
+    for (const change of [
+      { kind: 'change', medicationId: 'no-such-med', dose: 10 },
+      { kind: 'start', name: 'X', dose: -5, unit: 'mg', frequency: 'daily' },
+      { kind: 'explode' },
+    ]) {
+      const res = await therapist.post(`/plans/${planId}/proposals`, { change, rationale: 'r' });
+      expect(res.status, JSON.stringify(change)).toBe(400);
+    }
+  });
+});
