@@ -35,25 +35,39 @@ HistorySchema.index({ docName: 1, seq: 1 }, { unique: true });
 HistorySchema.index({ docName: 1, at: 1 });
 
 /**
- * One row per document: the sequence counter (handed out in blocks) and the
- * current snapshot version. Compaction swaps versions with a compare-and-set
- * on `v`, so two instances compacting the same document cannot lose rows.
+ * Concurrency between instances rests on unique indexes only: the embedded
+ * database (FerretDB v1) does not apply `$inc` or a filtered `updateOne`
+ * atomically under concurrent writers, but it does enforce unique indexes.
  */
-const DocHeadSchema = new Schema(
+
+/** Sequence numbers are handed out in blocks; inserting a block is claiming it. */
+const SeqBlockSchema = new Schema(
   {
-    _id: { type: String, required: true },
-    /** The highest log sequence number handed out. */
-    nextSeq: { type: Number, default: 0 },
-    /** Compare-and-set counter, bumped by every snapshot swap. */
-    v: { type: Number, default: 0 },
-    /** Id of the current snapshot's parts; each compaction writes under a fresh id. */
-    snap: { type: String, default: null },
-    parts: { type: Number, default: 0 },
-    bytes: { type: Number, default: 0 },
-    compactedAt: { type: Date, default: null },
+    docName: { type: String, required: true },
+    block: { type: Number, required: true },
   },
-  { collection: 'collab_docs', versionKey: false },
+  { collection: 'collab_seq_blocks', versionKey: false },
 );
+SeqBlockSchema.index({ docName: 1, block: 1 }, { unique: true });
+
+/**
+ * Snapshot versions of a document; the highest `v` is current. Compaction
+ * publishes version v+1 by inserting it, so of two instances compacting the
+ * same document only one can win, and the loser discards its work.
+ */
+const SnapshotSchema = new Schema(
+  {
+    docName: { type: String, required: true },
+    v: { type: Number, required: true },
+    /** Id of this version's parts. */
+    snap: { type: String, required: true },
+    parts: { type: Number, required: true },
+    bytes: { type: Number, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'collab_snapshots', versionKey: false },
+);
+SnapshotSchema.index({ docName: 1, v: 1 }, { unique: true });
 
 /** A snapshot is split into parts so a large document never meets the 16 MB limit of one record. */
 const SnapshotPartSchema = new Schema(
@@ -69,18 +83,21 @@ SnapshotPartSchema.index({ docName: 1, snap: 1, i: 1 }, { unique: true });
 
 export type UpdateRow = InferSchemaType<typeof UpdateSchema>;
 export type HistoryRow = InferSchemaType<typeof HistorySchema>;
-export type DocHead = InferSchemaType<typeof DocHeadSchema>;
+export type SeqBlock = InferSchemaType<typeof SeqBlockSchema>;
+export type Snapshot = InferSchemaType<typeof SnapshotSchema>;
 export type SnapshotPart = InferSchemaType<typeof SnapshotPartSchema>;
 
 export type UpdateModel = Model<UpdateRow>;
 export type HistoryModel = Model<HistoryRow>;
-export type DocHeadModel = Model<DocHead>;
+export type SeqBlockModel = Model<SeqBlock>;
+export type SnapshotModel = Model<Snapshot>;
 export type SnapshotPartModel = Model<SnapshotPart>;
 
 export type CollabModels = {
   Updates: UpdateModel;
   History: HistoryModel;
-  Heads: DocHeadModel;
+  SeqBlocks: SeqBlockModel;
+  Snapshots: SnapshotModel;
   Parts: SnapshotPartModel;
 };
 
@@ -93,8 +110,12 @@ export function collabModels(conn: Connection): CollabModels {
     History:
       (conn.models.CollabHistory as HistoryModel | undefined) ??
       conn.model('CollabHistory', HistorySchema),
-    Heads:
-      (conn.models.CollabDoc as DocHeadModel | undefined) ?? conn.model('CollabDoc', DocHeadSchema),
+    SeqBlocks:
+      (conn.models.CollabSeqBlock as SeqBlockModel | undefined) ??
+      conn.model('CollabSeqBlock', SeqBlockSchema),
+    Snapshots:
+      (conn.models.CollabSnapshot as SnapshotModel | undefined) ??
+      conn.model('CollabSnapshot', SnapshotSchema),
     Parts:
       (conn.models.CollabSnapshotPart as SnapshotPartModel | undefined) ??
       conn.model('CollabSnapshotPart', SnapshotPartSchema),

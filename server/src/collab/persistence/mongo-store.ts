@@ -7,7 +7,7 @@ import type { CollabStore, CompactionResult, LoadedDoc, StoredUpdate } from './s
 export type MongoStoreOptions = {
   /** Snapshot part size; well under the 16 MB record limit. */
   partBytes?: number;
-  /** Sequence numbers reserved per round trip to the document head. */
+  /** Sequence numbers per claimed block. */
   seqBlock?: number;
   /** Rows merged per compaction at most; a longer log is merged over several runs. */
   compactRows?: number;
@@ -21,54 +21,61 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
   const partBytes = opts.partBytes ?? 4 * 1024 * 1024;
   const seqBlock = opts.seqBlock ?? 1000;
   const compactRows = opts.compactRows ?? 5000;
-  const { Updates, History, Heads, Parts } = collabModels(conn);
+  const { Updates, History, SeqBlocks, Snapshots, Parts } = collabModels(conn);
 
-  // Seqs are handed out in blocks per instance: unique across instances, one round trip per block.
-  const blocks = new Map<string, { next: number; end: number }>();
+  // Seqs come in blocks per instance: unique across instances, one insert per block.
+  const ranges = new Map<string, { next: number; end: number }>();
+  const lastBlock = new Map<string, number>();
   // A retried append must reuse the seqs of its first attempt, so that duplicates are recognised.
   const assigned = new WeakMap<StoredUpdate, number>();
 
-  async function reserve(docName: string, n: number): Promise<void> {
-    const k = Math.max(n, seqBlock);
-    const head = await Heads.findOneAndUpdate(
-      { _id: docName },
-      { $inc: { nextSeq: k } },
-      { upsert: true, new: true },
-    ).lean();
-    if (!head) throw new Error('sequence reservation returned nothing');
-    const top = head.nextSeq;
-    blocks.set(docName, { next: top - k + 1, end: top + 1 });
+  async function claimBlock(docName: string): Promise<void> {
+    let block = lastBlock.get(docName);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if (block === undefined) {
+        const top = await SeqBlocks.findOne({ docName }).sort({ block: -1 }).lean();
+        block = top?.block ?? -1;
+      }
+      block++;
+      try {
+        await SeqBlocks.create({ docName, block });
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        block = undefined;
+        continue;
+      }
+      lastBlock.set(docName, block);
+      ranges.set(docName, { next: block * seqBlock + 1, end: (block + 1) * seqBlock + 1 });
+      return;
+    }
+    throw new Error('could not claim a sequence block');
   }
 
   async function assignSeqs(rows: StoredUpdate[]): Promise<void> {
-    const need = new Map<string, number>();
-    for (const r of rows) {
-      if (!assigned.has(r)) need.set(r.docName, (need.get(r.docName) ?? 0) + 1);
-    }
-    await Promise.all(
-      [...need].map(async ([docName, n]) => {
-        const b = blocks.get(docName);
-        if (!b || b.end - b.next < n) await reserve(docName, n);
-      }),
-    );
     for (const r of rows) {
       if (assigned.has(r)) continue;
-      const b = blocks.get(r.docName)!;
-      assigned.set(r, b.next++);
+      let range = ranges.get(r.docName);
+      if (!range || range.next >= range.end) {
+        await claimBlock(r.docName);
+        range = ranges.get(r.docName)!;
+      }
+      assigned.set(r, range.next++);
     }
   }
 
-  /** Reads head, parts and rows, and starts over if a compaction swapped the snapshot meanwhile. */
+  const current = (docName: string) => Snapshots.findOne({ docName }).sort({ v: -1 }).lean();
+
+  /** Reads snapshot and rows, and starts over if a compaction published a new snapshot meanwhile. */
   async function load(docName: string): Promise<LoadedDoc> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const head = await Heads.findById(docName).lean();
-      const parts = head?.snap
-        ? await Parts.find({ docName, snap: head.snap }).sort({ i: 1 }).lean()
+      const snapshot = await current(docName);
+      const parts = snapshot
+        ? await Parts.find({ docName, snap: snapshot.snap }).sort({ i: 1 }).lean()
         : [];
-      if (parts.length !== (head?.parts ?? 0)) continue;
+      if (parts.length !== (snapshot?.parts ?? 0)) continue;
       const rows = await Updates.find({ docName }, { update: 1 }).sort({ seq: 1 }).lean();
-      const again = await Heads.findById(docName, { v: 1 }).lean();
-      if ((again?.v ?? 0) !== (head?.v ?? 0)) continue;
+      const again = await current(docName);
+      if ((again?.v ?? 0) !== (snapshot?.v ?? 0)) continue;
       const updates: Uint8Array[] = [];
       if (parts.length > 0) updates.push(concat(parts.map((p) => toBytes(p.data))));
       for (const r of rows) updates.push(toBytes(r.update));
@@ -94,11 +101,12 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
   }
 
   async function compact(docName: string): Promise<CompactionResult | null> {
-    const head = await Heads.findById(docName).lean();
-    const v = head?.v ?? 0;
-    const oldSnap = head?.snap ?? null;
-    const parts = oldSnap ? await Parts.find({ docName, snap: oldSnap }).sort({ i: 1 }).lean() : [];
-    if (parts.length !== (head?.parts ?? 0)) return null;
+    const snapshot = await current(docName);
+    const v = snapshot?.v ?? 0;
+    const parts = snapshot
+      ? await Parts.find({ docName, snap: snapshot.snap }).sort({ i: 1 }).lean()
+      : [];
+    if (parts.length !== (snapshot?.parts ?? 0)) return null;
     const rows = await Updates.find({ docName }).sort({ seq: 1 }).limit(compactRows).lean();
     if (rows.length === 0) return null;
 
@@ -135,40 +143,31 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
       chunks.map((c, i) => ({ docName, snap, i, data: Buffer.from(c) })),
       { lean: true },
     );
-
-    let won: boolean;
     try {
-      const res = await Heads.updateOne(
-        { _id: docName, v },
-        {
-          $set: {
-            v: v + 1,
-            snap,
-            parts: chunks.length,
-            bytes: state.length,
-            compactedAt: new Date(),
-          },
-        },
-        { upsert: v === 0 },
-      );
-      won = res.matchedCount + res.upsertedCount === 1;
+      await Snapshots.create({
+        docName,
+        v: v + 1,
+        snap,
+        parts: chunks.length,
+        bytes: state.length,
+        at: new Date(),
+      });
     } catch (err) {
-      // Losing the upsert race on the first compaction surfaces as a duplicate key.
-      if (!isDuplicateKey(err)) throw err;
-      won = false;
-    }
-    if (!won) {
       await Parts.deleteMany({ docName, snap });
-      return null;
+      if (isDuplicateKey(err)) return null; // another instance published v+1 first
+      throw err;
     }
     await Updates.deleteMany({ _id: { $in: rows.map((r) => r._id) } });
-    if (oldSnap) await Parts.deleteMany({ docName, snap: oldSnap });
+    if (snapshot) {
+      await Parts.deleteMany({ docName, snap: snapshot.snap });
+      await Snapshots.deleteMany({ docName, v: { $lte: v } });
+    }
     return { snapshotBytes: state.length, merged: rows.length, parts: chunks.length };
   }
 
   return {
     async init() {
-      for (const m of [Updates, History, Heads, Parts]) {
+      for (const m of [Updates, History, SeqBlocks, Snapshots, Parts]) {
         await m.createCollection().catch(() => {});
         await m.createIndexes();
       }

@@ -1,0 +1,134 @@
+import { describe, expect, it, vi } from 'vitest';
+import * as Y from 'yjs';
+import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
+import { collabModels } from '@tandem/server/collab/persistence/models.ts';
+import { connectClient, docName, startEngine, storedDoc } from './helpers.ts';
+
+describe('collab engine, two instances sharing Redis', () => {
+  it('lets clients on different instances co-edit, converge and see each other', async () => {
+    const one = await startEngine({ redis: true });
+    const two = await startEngine({ redis: true, dbName: one.dbName });
+    const name = docName();
+    const a = connectClient(one.wsUrl, name, { token: 'alice', tandem: true });
+    const b = connectClient(two.wsUrl, name, { token: 'bob', tandem: true });
+    await Promise.all([a.synced, b.synced]);
+
+    a.doc.getArray('goals').push(['sleep']);
+    b.doc.getArray('goals').push(['walk']);
+    const text = a.doc.getText('therapy');
+    for (let i = 0; i < 30; i++) {
+      text.insert(text.length, 'a');
+      b.doc.getText('therapy').insert(0, 'b');
+    }
+    await vi.waitFor(() => {
+      expect(a.doc.getText('therapy').length).toBe(60);
+      expect(b.doc.getText('therapy').length).toBe(60);
+      expect(Y.encodeStateAsUpdate(a.doc)).toEqual(Y.encodeStateAsUpdate(b.doc));
+    });
+    await vi.waitFor(() => {
+      expect(a.saves.status).toBe('saved');
+      expect(b.saves.status).toBe('saved');
+    });
+
+    // Presence crosses instances, stamped by the instance the user is on.
+    a.provider.awareness.setLocalStateField('cursor', { index: 1 });
+    await vi.waitFor(() =>
+      expect(b.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({
+        user: { id: 'alice' },
+        cursor: { index: 1 },
+      }),
+    );
+
+    // Each change is stored once, by the instance its author is connected to.
+    const stored = await storedDoc(one.conn, name);
+    expect(stored.getText('therapy').toString()).toBe(a.doc.getText('therapy').toString());
+    const rows = await collabModels(one.conn).Updates.find({ docName: name }).lean();
+    const aliceRows = rows.filter((r) => r.userId === 'alice').length;
+    const bobRows = rows.filter((r) => r.userId === 'bob').length;
+    expect(aliceRows).toBe(31);
+    expect(bobRows).toBe(31);
+  });
+
+  it('loses nothing written while another instance is still loading the document', async () => {
+    const one = await startEngine({ redis: true });
+    const name = docName();
+    const writer = connectClient(one.wsUrl, name, { token: 'alice', tandem: true });
+    await writer.synced;
+    writer.doc.getMap('goals').set('before', 0);
+    await vi.waitFor(() => expect(writer.saves.status).toBe('saved'));
+
+    let loadStarted!: () => void;
+    const started = new Promise<void>((r) => (loadStarted = r));
+    let finishLoad!: () => void;
+    const gate = new Promise<void>((r) => (finishLoad = r));
+    const two = await startEngine({
+      redis: true,
+      dbName: one.dbName,
+      options: (conn) => {
+        const store = mongoCollabStore(conn);
+        return {
+          store: {
+            ...store,
+            // Reads the database, then stalls while the other instance keeps writing.
+            load: async (doc: string) => {
+              const loaded = await store.load(doc);
+              loadStarted();
+              await gate;
+              return loaded;
+            },
+          },
+        };
+      },
+    });
+    const late = connectClient(two.wsUrl, name, { token: 'bob' });
+    await started;
+    for (let i = 1; i <= 20; i++) writer.doc.getMap('goals').set(`during-${i}`, i);
+    await vi.waitFor(() => expect(writer.saves.status).toBe('saved'));
+    finishLoad();
+    await late.synced;
+    await vi.waitFor(() =>
+      expect(late.doc.getMap('goals').toJSON()).toEqual(writer.doc.getMap('goals').toJSON()),
+    );
+    expect(late.doc.getMap('goals').size).toBe(21);
+  });
+
+  it('stores changes whose instance never confirmed them, and acks its own clients', async () => {
+    // Instance one accepts and fans out, but its database writes hang (a stalled disk).
+    let unstall!: () => void;
+    const stalled = new Promise<void>((r) => (unstall = r));
+    const one = await startEngine({
+      redis: true,
+      options: (conn) => {
+        const store = mongoCollabStore(conn);
+        return {
+          store: { ...store, append: async (rows) => stalled.then(() => store.append(rows)) },
+        };
+      },
+    });
+    const two = await startEngine({
+      redis: true,
+      dbName: one.dbName,
+      options: { takeoverMs: 500 },
+    });
+    const name = docName();
+    const onTwo = connectClient(two.wsUrl, name, { token: 'bob', tandem: true });
+    await onTwo.synced;
+    const onOne = connectClient(one.wsUrl, name, { token: 'alice', tandem: true });
+    await onOne.synced;
+    onOne.doc.getMap('goals').set('from-one', 'stalled instance');
+    await vi.waitFor(() =>
+      expect(onTwo.doc.getMap('goals').get('from-one')).toBe('stalled instance'),
+    );
+    // Bob's next edit is acknowledged only once everything two holds is stored, including Alice's.
+    onTwo.doc.getMap('goals').set('from-two', 'healthy instance');
+    await vi.waitFor(() => expect(onTwo.saves.status).toBe('saved'), { timeout: 10_000 });
+    expect(onOne.saves.status).toBe('saving');
+    const rows = await collabModels(two.conn).Updates.find({ docName: name }).lean();
+    expect(rows.map((r) => r.userId).sort()).toEqual(['alice', 'bob']);
+    expect((await storedDoc(two.conn, name)).getMap('goals').toJSON()).toEqual({
+      'from-one': 'stalled instance',
+      'from-two': 'healthy instance',
+    });
+    unstall();
+  });
+});
