@@ -17,6 +17,8 @@ import { seedDemo } from './seed/demo.ts';
 import { startSessionWatch } from './auth/session-watch.ts';
 import { attachSocketIo, type TandemIo } from './realtime/socket.ts';
 import { createRealtimeHub } from './realtime/hub.ts';
+import { attachCollab, type CollabHandle } from './collab/index.ts';
+import { planCollabPolicy } from './collab/policy.ts';
 import { createPlanDocWriter } from './plans/writer.ts';
 import { healthRoutes } from './health/routes.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -30,6 +32,7 @@ import { notificationRoutes } from './notifications/routes.ts';
 import { versionRoutes } from './versions/routes.ts';
 import { fhirRoutes } from './fhir/routes.ts';
 import { proposalRoutes } from './proposals/routes.ts';
+import { interactionRoutes } from './interactions/routes.ts';
 import { mountWeb } from './web.ts';
 
 export type Tandem = {
@@ -38,6 +41,8 @@ export type Tandem = {
   app: express.Express;
   http: HttpServer;
   io: TandemIo;
+  /** The co-editing engine on /collab. */
+  collab: CollabHandle;
   /** Starts listening; resolves to the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, close sockets, flush, disconnect. */
@@ -98,6 +103,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   api.use(versionRoutes(ctx));
   api.use(fhirRoutes(ctx));
   api.use(proposalRoutes(ctx));
+  api.use(interactionRoutes(ctx));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);
@@ -107,6 +113,8 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const io = attachSocketIo(ctx, http, sessionWatch);
   ctx.realtime.bind(io);
+  const collab = await attachCollab(ctx, http, planCollabPolicy(ctx, sessionWatch));
+  ctx.planDocs.bind(collab.change);
 
   // The web app comes last: everything not claimed above is a page.
   await mountWeb(app, config, log);
@@ -123,6 +131,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
     app,
     http,
     io,
+    collab,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -137,6 +146,8 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
       (closing ??= (async () => {
         const stopped = new Promise<void>((r) => http.close(() => r()));
         await io.close().catch(() => {});
+        // Stores pending edits while the database is still connected.
+        await collab.close();
         http.closeIdleConnections();
         // Give in-flight requests a moment, then cut what is left.
         const force = setTimeout(() => {

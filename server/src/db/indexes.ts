@@ -9,6 +9,7 @@ import { commentModel } from '../comments/model.ts';
 import { notificationModel } from '../notifications/model.ts';
 import { versionModel } from '../versions/model.ts';
 import { proposalModel } from '../proposals/model.ts';
+import { interactionAckModel } from '../interactions/model.ts';
 
 /**
  * Creates the collections and indexes the domains declare. Runs at start-up
@@ -26,6 +27,7 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     notificationModel(conn),
     versionModel(conn),
     proposalModel(conn),
+    interactionAckModel(conn),
   ]) {
     await model.createCollection().catch(() => {});
     await model.createIndexes();

@@ -62,7 +62,7 @@ async function call(
       : entry.freshSession
         ? await loginAs(server.url, role)
         : await fx.as(role);
-  const body = entry.body?.(fx, target, role);
+  const body = await entry.body?.(fx, target, role);
   const res = await api.request(
     entry.method,
     path,

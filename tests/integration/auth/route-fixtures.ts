@@ -1,5 +1,7 @@
+import { addEntry } from '@tandem/shared';
 import type {
   Comment,
+  PlanInteraction,
   Proposal,
   Role,
   TeamDetail,
@@ -8,6 +10,7 @@ import type {
 } from '@tandem/shared';
 import type { TestServer } from '../../helpers/server.ts';
 import { loginAs, type Api, type DemoUser } from '../../helpers/api.ts';
+import { editStoredPlanDoc } from '../../helpers/plan-content.ts';
 
 /** Own team: the North Team (the caller's). Other team: the South Team. */
 export type Target = 'own' | 'other';
@@ -37,6 +40,8 @@ export type Fixtures = {
   freshVersion(t: Target, opts?: { signed?: boolean }): Promise<number>;
   /** An open medication proposal by the team's prescriber, one per call. */
   freshProposal(t: Target): Promise<string>;
+  /** The key of a new, unacknowledged interaction warning on the plan, one per call. */
+  freshInteraction(t: Target): Promise<string>;
   unique(prefix: string): string;
 };
 
@@ -106,6 +111,26 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     );
     return p.id;
   };
+  const freshInteraction = async (t: Target) => {
+    let medId = '';
+    await editStoredPlanDoc(server, ids[t].plan, 'medications', (doc) => {
+      medId = addEntry(doc, 'medications', {
+        name: 'Phenelzine',
+        dose: 15,
+        unit: 'mg',
+        frequency: 'three times daily',
+        status: 'active',
+      });
+    });
+    const author = await as(PRESCRIBER[t]);
+    const warnings = ok(
+      await author.get<PlanInteraction[]>(`/plans/${ids[t].plan}/interactions`),
+      'interactions',
+    );
+    const fresh = warnings.find((w) => !w.acknowledged && w.key.includes(medId));
+    if (!fresh) throw new Error('fixture interaction: no warning for the new medication');
+    return fresh.key;
+  };
   const memo = <T>(make: (t: Target) => Promise<T>) => {
     const cache = new Map<Target, Promise<T>>();
     return (t: Target) => {
@@ -146,6 +171,7 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     version: memo((t) => freshVersion(t)),
     freshVersion,
     freshProposal,
+    freshInteraction,
     unique,
   };
 }

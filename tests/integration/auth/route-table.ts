@@ -23,7 +23,7 @@ export type RouteEntry = {
   expect: { own: Cells; other: Cells; anonymous: number };
   params?: (fx: Fixtures, t: Target) => Promise<Record<string, string>>;
   query?: (fx: Fixtures, t: Target) => Promise<Record<string, string>>;
-  /** A valid body; `role` is the caller's, null without a session. */
+  /** A valid body (or a promise of one); `role` is the caller's, null without a session. */
   body?: (fx: Fixtures, t: Target, role: Role | null) => unknown;
   /** The call ends the caller's session (logout): each cell signs in anew. */
   freshSession?: boolean;
@@ -153,6 +153,15 @@ export const ROUTES: RouteEntry[] = [
   route('POST', '/plans/:planId/proposals/:proposalId/decline', scoped(only(['prescriber'], 200)), {
     params: (fx, t) => fx.freshProposal(t).then((proposalId) => ({ proposalId })),
     body: () => ({ reason: 'Not now' }),
+  }),
+
+  // --- drug-interaction warnings
+  route('GET', '/plans/:planId/interactions', scoped(only(CLINICIANS, 200))),
+  route('POST', '/plans/:planId/interactions/acknowledge', scoped(only(['prescriber'], 200)), {
+    body: async (fx, t) => ({
+      key: await fx.freshInteraction(t),
+      reason: 'Deliberate cross-taper',
+    }),
   }),
 
   // --- care teams

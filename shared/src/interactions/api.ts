@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import type { InteractionWarning } from './check.ts';
+
+export const AcknowledgeInteractionRequest = z.strictObject({
+  key: z.string().min(1).max(200),
+  reason: z.string().trim().min(1, 'must not be empty').max(1000),
+});
+
+export type InteractionAcknowledgement = {
+  by: { id: string; name: string };
+  at: string;
+  reason: string;
+};
+
+export type PlanInteraction = InteractionWarning & {
+  acknowledged: InteractionAcknowledgement | null;
+};
