@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditVerifyResult } from '@tandem/shared';
+import { startTestServer } from '../../helpers/server.ts';
+import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
+
+const other = (v: unknown) => `${String(v)}-changed`;
+/** One change per stored field the hash covers (seq is covered by the link check instead). */
+const TAMPER: [field: string, change: (original: unknown) => unknown][] = [
+  ['action', other],
+  ['outcome', (v) => (v === 'success' ? 'failure' : 'success')],
+  ['actorId', other],
+  ['actorRole', (v) => (v === 'coordinator' ? 'prescriber' : 'coordinator')],
+  ['details', (v) => ({ ...(v as object), note: 'added later' })],
+  ['at', (v) => new Date((v as Date).getTime() + 1)],
+  ['resourceId', other],
+  ['patientId', other],
+  ['teamId', other],
+  ['requestId', other],
+  ['ip', () => '203.0.113.9'],
+  ['prevHash', () => 'f'.repeat(64)],
+  ['hash', () => 'e'.repeat(64)],
+];
+
+describe('the audit chain', () => {
+  it('verifies, and names exactly the record that was changed in the database', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { url } = server;
+    const { north } = await demoPlans(url);
+    const anon = new Api(url);
+    await anon.post('/auth/login', { email: DEMO.patient, password: 'wrong' });
+    await anon.get('/plans');
+    const prescriber = await loginAs(url, 'prescriber');
+    for (let i = 0; i < 4; i++) await prescriber.get(`/plans/${north}`);
+    const coordinator = await loginAs(url, 'coordinator');
+
+    const verify = async () => (await coordinator.get<AuditVerifyResult>('/audit/verify')).body;
+    const clean = await verify();
+    expect(clean).toMatchObject({ ok: true, firstBrokenId: null });
+    expect(clean.checked).toBeGreaterThan(10);
+
+    const audits = server.tandem.ctx.conn.collection('audits');
+    const records = await audits.find({}).sort({ seq: 1 }).limit(clean.checked).toArray();
+    for (const [i, original] of records.entries()) {
+      const [field, change] = TAMPER[i % TAMPER.length]!;
+      await audits.updateOne({ _id: original._id }, { $set: { [field]: change(original[field]) } });
+      const broken = await verify();
+      expect(broken, `record ${i + 1} with ${field} changed`).toEqual({
+        ok: false,
+        checked: i + 1,
+        firstBrokenId: String(original._id),
+      });
+      await audits.replaceOne({ _id: original._id }, original);
+    }
+    expect(await verify()).toMatchObject({ ok: true, firstBrokenId: null });
+  });
+
+  it('notices a record removed from the middle of the chain', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const anon = new Api(server.url);
+    for (let i = 0; i < 5; i++) await anon.get('/plans');
+    const audits = server.tandem.ctx.conn.collection('audits');
+    const [, second, third] = await audits.find({}).sort({ seq: 1 }).limit(3).toArray();
+    await audits.deleteOne({ _id: second!._id });
+    expect(await server.tandem.ctx.audit.verify()).toEqual({
+      ok: false,
+      checked: 2,
+      firstBrokenId: String(third!._id),
+    });
+  });
+
+  it('only lets coordinators run the check', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    for (const who of ['prescriber', 'therapist', 'patient', 'prescriber2'] as const) {
+      expect((await (await loginAs(url, who)).get('/audit/verify')).status, who).toBe(403);
+    }
+    expect((await new Api(url).get('/audit/verify')).status).toBe(401);
+  });
+});

@@ -1,0 +1,262 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  AccessLogPage,
+  AddMemberResponse,
+  AuditPage,
+  AuditRecord,
+  CreatePatientResponse,
+  TeamDetail,
+  TeamSummary,
+} from '@tandem/shared';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
+import { connectSocket, joinPlan } from '../../helpers/socket.ts';
+
+type Stored = {
+  action: string;
+  outcome: string;
+  actorId: string | null;
+  details: unknown;
+} & Record<string, unknown>;
+
+const stored = (server: TestServer, filter: Record<string, unknown>) =>
+  server.tandem.ctx.conn.collection<Stored>('audits').find(filter).sort({ seq: 1 }).toArray();
+
+async function northTeamId(coordinator: Api) {
+  const teams = await coordinator.get<TeamSummary[]>('/teams');
+  return teams.body.find((t) => t.name === 'North Team')!.id;
+}
+
+describe('the audit trail', () => {
+  it('records every audited action with who, role, what, patient, outcome, time, request id and address', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { url } = server;
+    const { north } = await demoPlans(url);
+    const anon = new Api(url);
+
+    // Sign-in: a failure, a success, a sign-out.
+    await anon.post('/auth/login', { email: DEMO.therapist, password: 'wrong' });
+    const therapist = await loginAs(url, 'therapist');
+    const prescriber = await loginAs(url, 'prescriber');
+    const coordinator = await loginAs(url, 'coordinator');
+    const teamId = await northTeamId(coordinator);
+
+    // Reads of patient data.
+    await prescriber.get('/plans');
+    const read = await prescriber.get(`/plans/${north}`);
+    await coordinator.get(`/teams/${teamId}/patients`);
+    const socket = await connectSocket(url, therapist.token!);
+    expect(await joinPlan(socket, north)).toEqual({ ok: true });
+
+    // Writes.
+    const added = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: 'audit.member@demo.test',
+      name: 'Audit Member',
+      role: 'therapist',
+    });
+    await coordinator.patch(`/teams/${teamId}/members/${added.body.member.id}`, {
+      role: 'prescriber',
+    });
+    await coordinator.delete(`/teams/${teamId}/members/${added.body.member.id}`);
+    const patient = await coordinator.post<CreatePatientResponse>(`/teams/${teamId}/patients`, {
+      name: 'Audit Patient',
+      email: 'audit.patient@demo.test',
+    });
+    await therapist.post('/auth/password', {
+      currentPassword: 'tandem-demo',
+      newPassword: 'tandem-demo',
+    });
+
+    // Denials: no session, another team's plan, a role that may not, a socket without a session, a foreign room.
+    await anon.get(`/plans/${north}`);
+    const south = await loginAs(url, 'prescriber2');
+    await south.get(`/plans/${north}`);
+    await therapist.post(`/teams/${teamId}/patients`, { name: 'X', email: 'x@demo.test' });
+    await expect(connectSocket(url, 'not-a-session-token-at-all-xxxxxxxxxx')).rejects.toThrow();
+    const southSocket = await connectSocket(url, south.token!);
+    expect(await joinPlan(southSocket, north)).toMatchObject({ ok: false });
+
+    await therapist.post('/auth/logout');
+
+    const all = await stored(server, {});
+    const has = (action: string, outcome: string, extra: Record<string, unknown> = {}) =>
+      expect(
+        all.some(
+          (r) =>
+            r.action === action &&
+            r.outcome === outcome &&
+            Object.entries(extra).every(([k, v]) => JSON.stringify(r[k]) === JSON.stringify(v)),
+        ),
+        `${action} ${outcome} ${JSON.stringify(extra)}`,
+      ).toBe(true);
+    const ids = {
+      therapist: therapist.user.id,
+      prescriber: prescriber.user.id,
+      coordinator: coordinator.user.id,
+      south: south.user.id,
+    };
+
+    has('auth.login', 'failure', {
+      actorId: ids.therapist,
+      details: { reason: 'bad_credentials' },
+    });
+    has('auth.login', 'success', { actorId: ids.therapist, actorRole: 'therapist' });
+    has('auth.logout', 'success', { actorId: ids.therapist });
+    has('plan.list', 'success', { actorId: ids.prescriber });
+    has('plan.read', 'success', { actorId: ids.prescriber, resourceId: north, teamId });
+    has('patient.list', 'success', { actorId: ids.coordinator, teamId });
+    has('plan.join', 'success', { actorId: ids.therapist, resourceId: north });
+    has('team.member_add', 'success', { resourceId: added.body.member.id, teamId });
+    has('team.member_role', 'success', { details: { from: 'therapist', to: 'prescriber' } });
+    has('team.member_remove', 'success', { resourceId: added.body.member.id });
+    has('patient.create', 'success', { patientId: patient.body.patient.id, teamId });
+    has('auth.password_change', 'success', { actorId: ids.therapist });
+    has('access.denied', 'denied', { actorId: null, details: { reason: 'unauthenticated' } });
+    has('access.denied', 'denied', {
+      actorId: ids.south,
+      resourceId: north,
+      // A probe of another team's plan names no patient.
+      patientId: null,
+      details: { permission: 'plan.read', reason: 'not_in_care_team' },
+    });
+    has('access.denied', 'denied', {
+      actorId: ids.therapist,
+      teamId,
+      details: { permission: 'team.manage', reason: 'role' },
+    });
+    has('access.denied', 'denied', { resourceType: 'socket' });
+
+    // The plan read carries the request id the client saw, and the source address.
+    const planRead = all.find((r) => r.action === 'plan.read' && r.actorId === ids.prescriber)!;
+    expect(planRead.requestId).toBe(read.headers.get('x-request-id'));
+    expect(planRead.ip).toMatch(/127\.0\.0\.1/);
+    expect(planRead.patientId).toEqual(expect.any(String));
+    expect(planRead.at).toBeInstanceOf(Date);
+
+    // No patient content in the trail: names and emails stay in their records.
+    const text = JSON.stringify(all);
+    for (const secret of [
+      'Alex Morgan',
+      'Audit Patient',
+      'audit.patient@demo.test',
+      'tandem-demo',
+    ]) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('GET /api/v1/audit', () => {
+  it("shows a coordinator their teams' records, filtered and paginated, and nothing of other teams", async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { url } = server;
+    const { north, south } = await demoPlans(url);
+    const prescriber = await loginAs(url, 'prescriber');
+    const prescriber2 = await loginAs(url, 'prescriber2');
+    for (let i = 0; i < 3; i++) await prescriber.get(`/plans/${north}`);
+    await prescriber2.get(`/plans/${south}`);
+    const coordinator = await loginAs(url, 'coordinator');
+
+    const page = await coordinator.get<AuditPage>('/audit?limit=200');
+    expect(page.status).toBe(200);
+    const records = page.body.records;
+    expect(records.filter((r) => r.action === 'plan.read' && r.resourceId === north)).toHaveLength(
+      3,
+    );
+    expect(records.some((r) => r.resourceId === south)).toBe(false);
+    expect(records.some((r) => r.actor?.id === prescriber2.user.id)).toBe(false);
+    const read = records.find((r) => r.action === 'plan.read')!;
+    expect(read.actor).toEqual({
+      id: prescriber.user.id,
+      name: 'Dr. Maya Okafor',
+      role: 'prescriber',
+    });
+    // Sign-ins of the team's members belong to the team's trail too.
+    expect(
+      records.some((r) => r.action === 'auth.login' && r.actor?.id === prescriber.user.id),
+    ).toBe(true);
+
+    const byUser = await coordinator.get<AuditPage>(`/audit?userId=${prescriber.user.id}`);
+    expect(byUser.body.records.every((r) => r.actor?.id === prescriber.user.id)).toBe(true);
+    const byPatient = await coordinator.get<AuditPage>(`/audit?patientId=${read.patientId}`);
+    expect(byPatient.body.records.length).toBeGreaterThan(0);
+    expect(byPatient.body.records.every((r) => r.patientId === read.patientId)).toBe(true);
+    const future = await coordinator.get<AuditPage>('/audit?from=2999-01-01');
+    expect(future.body.records).toEqual([]);
+    const past = await coordinator.get<AuditPage>(`/audit?to=${encodeURIComponent(read.at)}`);
+    expect(past.body.records.every((r) => r.at <= read.at)).toBe(true);
+
+    // Pages of 2 walk back through the same records without gaps or repeats.
+    const seen: AuditRecord[] = [];
+    let before: number | null = null;
+    do {
+      const res: { body: AuditPage } = await coordinator.get<AuditPage>(
+        `/audit?userId=${prescriber.user.id}&limit=2${before ? `&before=${before}` : ''}`,
+      );
+      seen.push(...res.body.records);
+      before = res.body.nextBefore;
+    } while (before);
+    expect(seen.map((r) => r.seq)).toEqual(byUser.body.records.map((r) => r.seq));
+
+    expect((await coordinator.get('/audit?from=yesterday')).status).toBe(400);
+    expect((await coordinator.get('/audit?limit=5000')).status).toBe(400);
+    expect((await coordinator.get('/audit?colour=blue')).status).toBe(400);
+    expect((await prescriber.get('/audit')).status).toBe(403);
+    const southTeam = (await prescriber2.get<TeamSummary[]>('/teams')).body[0]!.id;
+    expect((await coordinator.get(`/audit?teamId=${southTeam}`)).status).toBe(403);
+  });
+});
+
+describe('GET /api/v1/me/access-log', () => {
+  it('shows a patient who opened their record and when, by name and role, and nothing else', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { url } = server;
+    const { north, south } = await demoPlans(url);
+    await (await loginAs(url, 'prescriber')).get(`/plans/${north}`);
+    await (await loginAs(url, 'coordinator')).get(`/plans/${north}`);
+    await (await loginAs(url, 'prescriber2')).get(`/plans/${south}`);
+    await (await loginAs(url, 'prescriber2')).get(`/plans/${north}`);
+
+    const patient = await loginAs(url, 'patient');
+    await patient.get(`/plans/${north}`);
+    const log = await patient.get<AccessLogPage>('/me/access-log');
+    expect(log.status).toBe(200);
+    const opened = log.body.entries.filter((e) => e.action === 'plan.read');
+    expect(opened.map((e) => [e.actor?.name, e.actor?.role, e.self])).toEqual([
+      ['Alex Morgan', 'patient', true],
+      ['Jordan Lee', 'coordinator', false],
+      ['Dr. Maya Okafor', 'prescriber', false],
+    ]);
+    expect(opened[0]!.label).toBe('Opened your plan');
+    expect(Date.parse(opened[0]!.at)).toBeGreaterThan(Date.now() - 60_000);
+
+    // Nothing about other patients, and no one's address or account id.
+    const text = JSON.stringify(log.body);
+    expect(text).not.toContain('Dr. Priya Nair');
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).not.toContain(south);
+
+    // Only the patient themself reads it.
+    expect((await (await loginAs(url, 'prescriber')).get('/me/access-log')).status).toBe(403);
+    const page = await patient.get<AccessLogPage>('/me/access-log?limit=1');
+    expect(page.body.entries).toHaveLength(1);
+    expect(page.body.nextBefore).toEqual(expect.any(Number));
+  });
+});
+
+describe('membership in the trail', () => {
+  it("lets a coordinator see a removed member's past actions on the team", async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { url } = server;
+    const { north } = await demoPlans(url);
+    const coordinator = await loginAs(url, 'coordinator');
+    const teamId = await northTeamId(coordinator);
+    const therapist = await loginAs(url, 'therapist');
+    await therapist.get(`/plans/${north}`);
+    const team = await coordinator.get<TeamDetail>(`/teams/${teamId}`);
+    const id = team.body.members.find((m) => m.email === DEMO.therapist)!.id;
+    await coordinator.delete(`/teams/${teamId}/members/${id}`);
+    const trail = await coordinator.get<AuditPage>(`/audit?userId=${id}`);
+    expect(trail.body.records.some((r) => r.action === 'plan.read')).toBe(true);
+  });
+});
