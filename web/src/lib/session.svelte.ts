@@ -70,8 +70,11 @@ export async function signOut(): Promise<void> {
   else await goto(resolve('/login'));
 }
 
-/** The session ended under the person's feet (expiry, sign-out in another tab). */
-async function sessionLost(): Promise<void> {
+/**
+ * The session ended under the person's feet (expiry, sign-out in another tab):
+ * back to the login page with a message. Also for a collab socket closed as unauthenticated.
+ */
+export async function sessionLost(): Promise<void> {
   if (session.user === null) return;
   clear();
   await goto(resolve('/login?reason=expired'));

@@ -1,0 +1,20 @@
+import { ROLE_LABELS, ROLES, SECTION_ACCESS, type PlanSection, type Role } from '@tandem/shared';
+
+function joinRoles(roles: Role[]): string {
+  const words = roles.map((r) => `${ROLE_LABELS[r].toLowerCase()}s`);
+  return words.length <= 1
+    ? (words[0] ?? '')
+    : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}
+
+/** Why a section is read-only for this person, in one sentence they can act on. */
+export function readOnlyReason(section: PlanSection, role: Role): string {
+  const writers = ROLES.filter((r) => SECTION_ACCESS[section][r] === 'write');
+  if (section === 'medications' && role === 'therapist') {
+    return 'Only prescribers order medication changes. You can read the plan and propose a change in a comment.';
+  }
+  if (role === 'coordinator') {
+    return `Care coordinators see the clinical plan read-only; ${joinRoles(writers)} edit it.`;
+  }
+  return `Only ${joinRoles(writers)} can change this section.`;
+}
