@@ -7,8 +7,8 @@ import { sessionModel } from '../auth/model.ts';
 import { auditModel } from '../audit/model.ts';
 import { commentModel } from '../comments/model.ts';
 import { notificationModel } from '../notifications/model.ts';
-import { versionModel } from '../versions/model.ts';
-import { proposalModel } from '../proposals/model.ts';
+import { signatureModel, versionModel } from '../versions/model.ts';
+import { decisionModel, proposalModel } from '../proposals/model.ts';
 import { interactionAckModel } from '../interactions/model.ts';
 
 /**
@@ -26,7 +26,9 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     commentModel(conn),
     notificationModel(conn),
     versionModel(conn),
+    signatureModel(conn),
     proposalModel(conn),
+    decisionModel(conn),
     interactionAckModel(conn),
   ]) {
     await model.createCollection().catch(() => {});

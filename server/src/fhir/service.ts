@@ -6,7 +6,7 @@ import { planModel } from '../plans/model.ts';
 import { teamModel } from '../teams/model.ts';
 import { userModel } from '../users/model.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
-import { versionModel } from '../versions/model.ts';
+import { signatureModel, versionModel } from '../versions/model.ts';
 import { buildFhirBundle, type FhirExportInput } from './bundle.ts';
 
 /** `GET /plans/:planId/fhir`: the plan as a FHIR R4 Bundle; every export is audited. */
@@ -18,13 +18,15 @@ export async function exportPlanFhir(
   meta: RequestMeta,
 ): Promise<ReturnType<typeof buildFhirBundle>> {
   const scope = await authorizePlan(ctx, user, { action: 'plan.export' }, planId, meta);
-  const [plan, patient, team, content, versions] = await Promise.all([
+  const [plan, patient, team, content, versions, signatures] = await Promise.all([
     planModel(ctx.conn).findById(planId).lean(),
     patientModel(ctx.conn).findById(scope.patientId).lean(),
     teamModel(ctx.conn).findById(scope.teamId).lean(),
     readPlanSnapshot(ctx, planId),
-    versionModel(ctx.conn).find({ planId }).sort({ number: 1 }).lean(),
+    versionModel(ctx.conn).find({ planId }, { label: 1 }).lean(),
+    signatureModel(ctx.conn).find({ planId }).sort({ at: 1 }).lean(),
   ]);
+  const labels = new Map(versions.map((v) => [String(v._id), v.label]));
   const memberIds = (team?.members ?? []).map((m) => m.userId);
   const users = await userModel(ctx.conn)
     .find({ _id: { $in: memberIds } }, { name: 1 })
@@ -56,18 +58,16 @@ export async function exportPlanFhir(
       updatedAt: plan!.updatedAt,
     },
     content: { goals: content.goals, medications: content.medications, therapy: content.therapy },
-    signatures: versions.flatMap((v) =>
-      v.signatures.map((s) => ({
-        versionId: String(v._id),
-        versionLabel: v.label,
-        userId: s.userId,
-        name: s.name,
-        role: s.role,
-        kind: s.kind as 'sign' | 'cosign' | 'acknowledge',
-        at: s.at,
-        contentHash: s.contentHash,
-      })),
-    ),
+    signatures: signatures.map((s) => ({
+      versionId: String(s.versionId),
+      versionLabel: labels.get(String(s.versionId)) ?? '',
+      userId: s.userId,
+      name: s.name,
+      role: s.role,
+      kind: s.kind as 'sign' | 'cosign' | 'acknowledge',
+      at: s.at,
+      contentHash: s.contentHash,
+    })),
   };
   const bundle = buildFhirBundle(input);
   await ctx.audit.record({

@@ -48,3 +48,29 @@ export function proposalModel(conn: Connection): ProposalModel {
     conn.model<ProposalDoc>('Proposal', ProposalSchema, 'medication_proposals')
   );
 }
+
+/**
+ * Deciding a proposal starts with inserting its decision: the unique
+ * proposalId lets exactly one prescriber decide, which a filtered update
+ * cannot promise on FerretDB v1.
+ */
+export type DecisionDoc = { proposalId: Types.ObjectId; userId: string; at: Date };
+
+const DecisionSchema = new Schema<DecisionDoc>(
+  {
+    proposalId: { type: Schema.Types.ObjectId, required: true },
+    userId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+DecisionSchema.index({ proposalId: 1 }, { unique: true });
+
+export type DecisionModel = Model<DecisionDoc>;
+
+export function decisionModel(conn: Connection): DecisionModel {
+  return (
+    (conn.models.ProposalDecision as DecisionModel | undefined) ??
+    conn.model<DecisionDoc>('ProposalDecision', DecisionSchema, 'medication_proposal_decisions')
+  );
+}

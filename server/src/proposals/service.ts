@@ -11,7 +11,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
-import { proposalModel, type ProposalDoc } from './model.ts';
+import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
 import { applyChange, previewChange, summarize } from './apply.ts';
 
 type StoredProposal = ProposalDoc & { _id: Types.ObjectId };
@@ -43,6 +43,18 @@ export type ProposalAuthor =
 
 export function proposalService(ctx: AppContext) {
   const Proposals = proposalModel(ctx.conn);
+  const Decisions = decisionModel(ctx.conn);
+
+  /** Claims the right to decide; only one claim per proposal ever succeeds. */
+  async function claim(p: StoredProposal, user: AuthUser, at: Date): Promise<void> {
+    try {
+      await Decisions.create({ proposalId: p._id, userId: user.id, at });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000)
+        throw conflict('proposal_decided', 'This proposal was decided at the same moment.');
+      throw err;
+    }
+  }
 
   const audit = (
     user: AuthUser,
@@ -142,8 +154,17 @@ export function proposalService(ctx: AppContext) {
       const change = p.change as MedicationChange;
       // Claim the decision first, so two prescribers cannot both apply it.
       const now = new Date(ctx.clock.now());
-      const claimed = await Proposals.updateOne(
-        { _id: p._id, status: 'open' },
+      await claim(p, user, now);
+      try {
+        await ctx.planDocs.change(planId, 'medications', user.id, (doc) =>
+          applyChange(doc, change, user.name, now.toISOString().slice(0, 10)),
+        );
+      } catch (err) {
+        await Decisions.deleteOne({ proposalId: p._id });
+        throw err;
+      }
+      await Proposals.updateOne(
+        { _id: p._id },
         {
           $set: {
             status: 'accepted',
@@ -153,19 +174,6 @@ export function proposalService(ctx: AppContext) {
           },
         },
       );
-      if (claimed.modifiedCount === 0)
-        throw conflict('proposal_decided', 'This proposal was decided at the same moment.');
-      try {
-        await ctx.planDocs.change(planId, 'medications', user.id, (doc) =>
-          applyChange(doc, change, user.name, now.toISOString().slice(0, 10)),
-        );
-      } catch (err) {
-        await Proposals.updateOne(
-          { _id: p._id },
-          { $set: { status: 'open', decidedBy: null, decidedAt: null, reason: null } },
-        );
-        throw err;
-      }
       await audit(user, scope, 'proposal.accept', id, meta, { kind: change.kind });
       const after = (await readPlanSnapshot(ctx, planId)).medications ?? [];
       const dto = toDto({
@@ -189,8 +197,9 @@ export function proposalService(ctx: AppContext) {
       const scope = await authorizePlan(ctx, user, { action: 'medication.decide' }, planId, meta);
       const p = await findOpen(planId, id);
       const now = new Date(ctx.clock.now());
-      const res = await Proposals.updateOne(
-        { _id: p._id, status: 'open' },
+      await claim(p, user, now);
+      await Proposals.updateOne(
+        { _id: p._id },
         {
           $set: {
             status: 'declined',
@@ -200,8 +209,6 @@ export function proposalService(ctx: AppContext) {
           },
         },
       );
-      if (res.modifiedCount === 0)
-        throw conflict('proposal_decided', 'This proposal was decided at the same moment.');
       await audit(user, scope, 'proposal.decline', id, meta);
       const dto = toDto({
         ...p,

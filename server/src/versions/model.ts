@@ -1,8 +1,29 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { ROLES, SIGNATURE_KINDS } from '@tandem/shared';
 
-const SignatureSchema = new Schema(
+export type SignatureDoc = {
+  versionId: Types.ObjectId;
+  planId: Types.ObjectId;
+  /** `sign` (once per version), or `<kind>:<userId>` (once per person). */
+  key: string;
+  userId: string;
+  name: string;
+  role: string;
+  kind: string;
+  at: Date;
+  contentHash: string;
+};
+
+/**
+ * Signatures live in their own collection: recording one is an insert that a
+ * unique (versionId, key) index lets succeed once. FerretDB v1 does not apply
+ * filtered updates atomically, so a guard in an update filter would not do.
+ */
+const SignatureSchema = new Schema<SignatureDoc>(
   {
+    versionId: { type: Schema.Types.ObjectId, required: true },
+    planId: { type: Schema.Types.ObjectId, required: true },
+    key: { type: String, required: true },
     userId: { type: String, required: true },
     name: { type: String, required: true },
     role: { type: String, required: true, enum: ROLES },
@@ -10,12 +31,23 @@ const SignatureSchema = new Schema(
     at: { type: Date, required: true },
     contentHash: { type: String, required: true },
   },
-  { _id: false },
+  { versionKey: false },
 );
+SignatureSchema.index({ versionId: 1, key: 1 }, { unique: true });
+SignatureSchema.index({ planId: 1, at: 1 });
+
+export type SignatureModel = Model<SignatureDoc>;
+
+export function signatureModel(conn: Connection): SignatureModel {
+  return (
+    (conn.models.PlanSignature as SignatureModel | undefined) ??
+    conn.model<SignatureDoc>('PlanSignature', SignatureSchema, 'plan_signatures')
+  );
+}
 
 /**
- * A named, immutable snapshot of a plan's shared content. Signatures are
- * appended; nothing else changes once the prescriber has signed.
+ * A named, immutable snapshot of a plan's shared content; its label may
+ * change until the prescriber signs, its content never.
  */
 const VersionSchema = new Schema<VersionDoc>(
   {
@@ -30,26 +62,10 @@ const VersionSchema = new Schema<VersionDoc>(
     /** Canonical JSON of the content; the hash covers exactly these characters. */
     content: { type: String, required: true },
     contentHash: { type: String, required: true },
-    signatures: { type: [SignatureSchema], default: [] },
-    /**
-     * `sign`, or `<kind>:<userId>`: one entry per recorded signature, so a
-     * conditional update can refuse a duplicate with `$ne` (FerretDB v1 has
-     * no `$not`/`$elemMatch` in updates' filters).
-     */
-    signatureKeys: { type: [String], default: [] },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
 VersionSchema.index({ planId: 1, number: 1 }, { unique: true });
-
-export type StoredSignature = {
-  userId: string;
-  name: string;
-  role: string;
-  kind: string;
-  at: Date;
-  contentHash: string;
-};
 
 /** A version as read with lean(). */
 export type VersionDoc = {
@@ -59,8 +75,6 @@ export type VersionDoc = {
   createdBy: { id: string; name: string; role: string };
   content: string;
   contentHash: string;
-  signatures: StoredSignature[];
-  signatureKeys: string[];
   createdAt: Date;
 };
 export type VersionModel = Model<VersionDoc>;

@@ -16,12 +16,12 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
-import { versionModel, type VersionDoc } from './model.ts';
+import { signatureModel, versionModel, type SignatureDoc, type VersionDoc } from './model.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 
 type StoredVersion = VersionDoc & { _id: Types.ObjectId };
 
-function summary(v: StoredVersion): VersionSummary {
+function summary(v: StoredVersion, signatures: SignatureDoc[]): VersionSummary {
   return {
     id: String(v._id),
     number: v.number,
@@ -29,8 +29,8 @@ function summary(v: StoredVersion): VersionSummary {
     createdAt: v.createdAt.toISOString(),
     createdBy: { id: v.createdBy.id, name: v.createdBy.name, role: v.createdBy.role },
     contentHash: v.contentHash,
-    status: v.signatures.some((s) => s.kind === 'sign') ? 'signed' : 'draft',
-    signatures: v.signatures.map((s): Signature => ({
+    status: signatures.some((s) => s.kind === 'sign') ? 'signed' : 'draft',
+    signatures: signatures.map((s): Signature => ({
       userId: s.userId,
       name: s.name,
       role: s.role as Role,
@@ -49,6 +49,22 @@ const SIGN_ACTION = {
 
 export function versionService(ctx: AppContext) {
   const Versions = versionModel(ctx.conn);
+  const Signatures = signatureModel(ctx.conn);
+
+  /** Signatures of the given versions, oldest first, grouped by version id. */
+  async function signaturesOf(versionIds: Types.ObjectId[]): Promise<Map<string, SignatureDoc[]>> {
+    const rows = await Signatures.find({ versionId: { $in: versionIds } })
+      .sort({ at: 1 })
+      .lean();
+    const out = new Map<string, SignatureDoc[]>();
+    for (const r of rows) {
+      const k = String(r.versionId);
+      out.set(k, [...(out.get(k) ?? []), r]);
+    }
+    return out;
+  }
+  const summarize = async (v: StoredVersion) =>
+    summary(v, (await signaturesOf([v._id])).get(String(v._id)) ?? []);
 
   const audit = (
     user: AuthUser,
@@ -99,7 +115,7 @@ export function versionService(ctx: AppContext) {
           });
           const v = created.toObject() as StoredVersion;
           await audit(user, scope, 'version.create', meta, String(v._id), { number: v.number });
-          return summary(v);
+          return summary(v, []);
         } catch (err) {
           if ((err as { code?: number }).code !== 11000) throw err;
         }
@@ -112,9 +128,10 @@ export function versionService(ctx: AppContext) {
       const rows = await Versions.find({ planId }).sort({ number: -1 }).lean<StoredVersion[]>();
       const live = await readPlanSnapshot(ctx, planId);
       const changes = rows[0] ? diffPlans(contentOf(rows[0]), live) : [];
+      const signatures = await signaturesOf(rows.map((r) => r._id));
       await audit(user, scope, 'version.list', meta, planId);
       return {
-        versions: rows.map(summary),
+        versions: rows.map((r) => summary(r, signatures.get(String(r._id)) ?? [])),
         live: { changedSinceLatest: changes.length > 0, changes },
       };
     },
@@ -123,20 +140,17 @@ export function versionService(ctx: AppContext) {
       const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
       const v = await find(planId, number);
       await audit(user, scope, 'version.read', meta, String(v._id));
-      return { ...summary(v), content: contentOf(v) } satisfies VersionDetail;
+      return { ...(await summarize(v)), content: contentOf(v) } satisfies VersionDetail;
     },
 
     async rename(user: AuthUser, planId: string, number: number, label: string, meta: RequestMeta) {
       const scope = await authorizePlan(ctx, user, { doc: 'care', access: 'write' }, planId, meta);
       const v = await find(planId, number);
-      const res = await Versions.updateOne(
-        { _id: v._id, signatureKeys: { $ne: 'sign' } },
-        { $set: { label } },
-      );
-      if (res.modifiedCount === 0 && res.matchedCount === 0)
+      if (await Signatures.exists({ versionId: v._id, key: 'sign' }))
         throw conflict('version_signed', 'A signed version can never change.');
+      await Versions.updateOne({ _id: v._id }, { $set: { label } });
       await audit(user, scope, 'version.rename', meta, String(v._id));
-      return summary({ ...v, label });
+      return summarize({ ...v, label });
     },
 
     /** Records a signature; each kind once per person, co-signing and acknowledging need the prescriber's signature first. */
@@ -149,17 +163,19 @@ export function versionService(ctx: AppContext) {
     ) {
       const scope = await authorizePlan(ctx, user, { action: SIGN_ACTION[kind] }, planId, meta);
       const v = await find(planId, number);
-      const signed = v.signatures.some((s) => s.kind === 'sign');
+      const existing = (await signaturesOf([v._id])).get(String(v._id)) ?? [];
+      const signed = existing.some((s) => s.kind === 'sign');
       if (kind === 'sign' && signed)
         throw conflict('already_signed', 'This version is already signed.');
       if (kind !== 'sign' && !signed)
         throw conflict('not_signed', 'The prescriber has to sign this version first.');
-      if (v.signatures.some((s) => s.kind === kind && s.userId === user.id))
-        throw conflict('already_recorded', 'You have already done this for this version.');
       // The content is re-hashed at signing: a record edited behind our back is never signed.
       if (sha256(v.content) !== v.contentHash)
         throw conflict('hash_mismatch', 'This version does not match its recorded hash.');
-      const signature = {
+      const signature: SignatureDoc = {
+        versionId: v._id,
+        planId: v.planId,
+        key: kind === 'sign' ? 'sign' : `${kind}:${user.id}`,
         userId: user.id,
         name: user.name,
         role: scope.role,
@@ -167,26 +183,28 @@ export function versionService(ctx: AppContext) {
         at: new Date(ctx.clock.now()),
         contentHash: v.contentHash,
       };
-      const key = kind === 'sign' ? 'sign' : `${kind}:${user.id}`;
-      const res = await Versions.updateOne(
-        { _id: v._id, signatureKeys: { $ne: key } },
-        { $push: { signatures: signature, signatureKeys: key } },
-      );
-      if (res.modifiedCount === 0)
-        throw conflict('already_recorded', 'Someone recorded this at the same moment.');
+      try {
+        await Signatures.create(signature);
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        throw kind === 'sign'
+          ? conflict('already_signed', 'This version is already signed.')
+          : conflict('already_recorded', 'You have already done this for this version.');
+      }
       await audit(user, scope, `version.${kind}`, meta, String(v._id), {
         number,
         contentHash: v.contentHash,
       });
-      return summary({ ...v, signatures: [...v.signatures, signature] });
+      return summary(v, [...existing, signature]);
     },
 
     async verify(user: AuthUser, planId: string, number: number, meta: RequestMeta) {
       await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
       const v = await find(planId, number);
       const recomputed = sha256(v.content);
+      const signatures = (await signaturesOf([v._id])).get(String(v._id)) ?? [];
       return {
-        ok: recomputed === v.contentHash && v.signatures.every((s) => s.contentHash === recomputed),
+        ok: recomputed === v.contentHash && signatures.every((s) => s.contentHash === recomputed),
         contentHash: v.contentHash,
         recomputed,
       };
@@ -214,15 +232,16 @@ export function versionService(ctx: AppContext) {
       meta: RequestMeta,
     ): Promise<ChangesSinceReview> {
       const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
-      const rows = await Versions.find({ planId }).sort({ number: -1 }).lean<StoredVersion[]>();
-      const reviewed = rows.find((v) =>
-        v.signatures.some((s) => s.kind === 'acknowledge' && s.userId === scope.patientUserId),
-      );
+      const ack = await Signatures.findOne({
+        planId,
+        kind: 'acknowledge',
+        userId: scope.patientUserId,
+      })
+        .sort({ at: -1 })
+        .lean();
+      const reviewed = ack ? await Versions.findById(ack.versionId).lean<StoredVersion>() : null;
       const live = await readPlanSnapshot(ctx, planId);
       await audit(user, scope, 'version.changes_since_review', meta, planId);
-      const ack = reviewed?.signatures.find(
-        (s) => s.kind === 'acknowledge' && s.userId === scope.patientUserId,
-      );
       return {
         lastReviewed:
           reviewed && ack

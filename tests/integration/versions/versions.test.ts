@@ -138,6 +138,19 @@ describe('plan versions', () => {
     expect(between.body.changes.map((c) => c.kind)).toEqual(['medication.dose']);
   });
 
+  it('record a signature once even when two requests race', async () => {
+    const v = await prescriber.post<VersionSummary>(`/plans/${planId}/versions`, {
+      label: 'Race',
+    });
+    const url = `/plans/${planId}/versions/${v.body.number}/sign`;
+    const results = await Promise.all([1, 2, 3, 4].map(() => prescriber.post(url)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const detail = await prescriber.get<VersionDetail>(
+      `/plans/${planId}/versions/${v.body.number}`,
+    );
+    expect(detail.body.signatures.filter((s) => s.kind === 'sign')).toHaveLength(1);
+  });
+
   it('refuse people outside the care team and bad version numbers', async () => {
     const outsider = await loginAs(server.url, 'prescriber2');
     expect((await outsider.get(`/plans/${planId}/versions`)).status).toBe(403);
