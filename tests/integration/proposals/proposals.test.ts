@@ -87,11 +87,17 @@ describe('medication proposals', () => {
     const stored = (await readPlanSnapshot(server.tandem.ctx, planId)).medications!;
     expect(stored.find((m) => m.id === sertralineId)?.dose).toBe(100);
 
-    const history = await server.tandem.ctx.conn
-      .collection('collab_history')
-      .find({ docName: planDocName(planId, 'medications'), userId: prescriber.user.id })
-      .toArray();
-    expect(history.some((h) => (h.sections as string[]).includes('medications'))).toBe(true);
+    // Attribution: the logged update (or, after compaction, its history row) names the prescriber.
+    const byPrescriber = {
+      docName: planDocName(planId, 'medications'),
+      userId: prescriber.user.id,
+    };
+    const db = server.tandem.ctx.conn;
+    const rows = [
+      ...(await db.collection('collab_updates').find(byPrescriber).toArray()),
+      ...(await db.collection('collab_history').find(byPrescriber).toArray()),
+    ];
+    expect(rows.some((h) => (h.sections as string[]).includes('medications'))).toBe(true);
 
     const listed = await therapist.get<Proposal[]>(`/plans/${planId}/proposals`);
     expect(listed.body.find((p) => p.id === open!.id)?.status).toBe('accepted');
