@@ -6,6 +6,7 @@ import { ObjectIdString } from './plans.ts';
 export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.logout',
+  'auth.session_expired',
   'auth.password_change',
   'access.denied',
   'plan.list',
@@ -26,11 +27,40 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export const ACCESS_LOG_LABELS: Record<string, string> = {
   'plan.read': 'Opened your plan',
   'plan.join': 'Opened your plan live',
+  'plan.doc.open': 'Opened your plan for editing',
   'plan.export': 'Exported your plan',
   'patient.create': 'Created your record',
   'audit.read': 'Looked at the access history of your record',
   'access.denied': 'Was refused access to your plan',
+  'comment.list': 'Read the comments on your plan',
+  'comment.create': 'Commented on your plan',
+  'comment.reply': 'Replied to a comment on your plan',
+  'version.create': 'Saved a version of your plan',
+  'version.sign': 'Signed a version of your plan',
+  'version.cosign': 'Co-signed a version of your plan',
+  'version.acknowledge': 'Acknowledged a version of your plan',
+  'proposal.create': 'Proposed a medication change',
+  'proposal.accept': 'Accepted a medication change',
+  'proposal.decline': 'Declined a medication change',
 };
+
+const ACCESS_LOG_AREAS: [prefix: string, label: string][] = [
+  ['comment.', 'Worked on the comments of your plan'],
+  ['version.', 'Looked at the versions of your plan'],
+  ['proposal.', 'Looked at medication proposals for your plan'],
+  ['interaction.', 'Reviewed medication interactions in your plan'],
+  ['conference.', 'Discussed your plan in a case conference'],
+  ['medication.', 'Worked on your medications'],
+];
+
+/** The plain-language line for an action; actions added later fall back to their area. */
+export function accessLogLabel(action: string): string {
+  return (
+    ACCESS_LOG_LABELS[action] ??
+    ACCESS_LOG_AREAS.find(([prefix]) => action.startsWith(prefix))?.[1] ??
+    'Worked on your record'
+  );
+}
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import {
-  ACCESS_LOG_LABELS,
+  accessLogLabel,
   ROLES,
   type AccessLogPage,
   type AuditOutcome,
@@ -163,7 +163,7 @@ export async function accessLog(
     entries: page.map((r) => ({
       at: r.at.toISOString(),
       action: r.action,
-      label: ACCESS_LOG_LABELS[r.action] ?? 'Worked on your record',
+      label: accessLogLabel(r.action),
       outcome: r.outcome as AuditOutcome,
       actor: r.actorId
         ? { name: names.get(r.actorId) ?? 'Former team member', role: roleOrNull(r.actorRole) }

@@ -56,11 +56,15 @@ export async function resolveToken(
   const idleExpiresAt = s.lastSeenAt.getTime() + SESSION_IDLE_TIMEOUT_MS;
   const absoluteExpiresAt = s.createdAt.getTime() + SESSION_ABSOLUTE_TIMEOUT_MS;
   if (now >= absoluteExpiresAt || now >= idleExpiresAt) {
-    await endSession(
-      ctx,
-      sessionId,
-      now >= absoluteExpiresAt ? 'absolute_timeout' : 'idle_timeout',
-    );
+    const reason = now >= absoluteExpiresAt ? 'absolute_timeout' : 'idle_timeout';
+    if (await endSession(ctx, sessionId, reason)) {
+      await ctx.audit.record({
+        actorId: String(s.userId),
+        action: 'auth.session_expired',
+        outcome: 'success',
+        details: { reason },
+      });
+    }
     return null;
   }
   const user = await userModel(ctx.conn).findById(s.userId).lean();
@@ -89,12 +93,15 @@ export async function resolveToken(
   };
 }
 
-/** Ends a session everywhere: stored as ended, and every instance closes its sockets. */
+/**
+ * Ends a session everywhere: stored as ended, and every instance closes its
+ * sockets. Resolves to false when it had already ended.
+ */
 export async function endSession(
   ctx: AppContext,
   sessionId: string,
   reason: string,
-): Promise<void> {
+): Promise<boolean> {
   const res = await sessionModel(ctx.conn).updateOne(
     { _id: sessionId, endedAt: null },
     { $set: { endedAt: new Date(ctx.clock.now()), endReason: reason } },
@@ -103,6 +110,7 @@ export async function endSession(
     ctx.events.emit('session:ended', sessionId);
     await ctx.redis?.publish(sessionEndedChannel(ctx), sessionId).catch(() => {});
   }
+  return res.modifiedCount > 0;
 }
 
 /** Of the given session ids, those that are no longer valid (ended or expired) at `now`. */

@@ -46,6 +46,10 @@ describe('session expiry', () => {
     expect(expired.status).toBe(401);
     expect(expired.body).toMatchObject({ error: { code: 'unauthenticated' } });
     expect(await endReason(server, DEMO.therapist)).toBe('idle_timeout');
+    const expiry = await server.tandem.ctx.conn
+      .collection('audits')
+      .findOne({ action: 'auth.session_expired' });
+    expect(expiry).toMatchObject({ actorId: api.user.id, details: { reason: 'idle_timeout' } });
     // Coming back to life is not possible once ended, even if the clock were kind.
     expect((await api.get('/plans')).status).toBe(401);
   });
