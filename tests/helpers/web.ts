@@ -1,18 +1,29 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type {
+  Browser,
+  BrowserContext,
+  BrowserContextOptions,
+  Locator,
+  Page,
+} from 'playwright-core';
 import { expect } from 'vitest';
 import { DEMO, DEMO_PASSWORD, type DemoUser } from './api.ts';
 
 const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.artifacts');
 
-/** Saves a full-page screenshot under tests/.artifacts/screenshots/<name>.png for people to look at. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+function artifact(name: string): string {
   const dir = path.join(ARTIFACTS, 'screenshots');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  return path.join(dir, `${name}.png`);
+}
+
+/** Saves a full-page screenshot under tests/.artifacts/screenshots/<name>.png for people to look at. */
+export async function screenshot(target: Page | Locator, name: string): Promise<string> {
+  const file = artifact(name);
+  if ('goto' in target) await target.screenshot({ path: file, fullPage: true });
+  else await target.screenshot({ path: file });
   return file;
 }
 

@@ -8,6 +8,7 @@ import {
   CollabMessage,
   ensurePlanStructure,
   isUpdateMessage,
+  SaveTracker,
   type PlanDetail,
   type PlanDocInfo,
   type PlanDocKind,
@@ -37,16 +38,19 @@ export class LiveDoc {
   connected = $state(false);
   everConnected = $state(false);
   fatal = $state<FatalClose | null>(null);
-  /** Local changes made so far, and how many of them the server has confirmed stored. */
-  localSeq = $state(0);
-  savedSeq = $state(0);
-  /** For each update-carrying message sent on this connection: the local change count it covers. */
-  #sent: number[] = [];
+  /** Bumped whenever the save tracker's state changes (it is not reactive itself). */
+  #saveTick = $state(0);
+  readonly #saves = new SaveTracker(() => this.#saveTick++);
 
   constructor(
     readonly info: PlanDocInfo,
     onFatal: (close: FatalClose) => void,
   ) {
+    // Registered before the provider's own listener, so a change is counted before it is sent.
+    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      this.version++;
+      if (origin !== this.provider) this.#saves.localChange();
+    });
     const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH}`;
     // Opting in to Tandem's save acknowledgements: "All changes saved" means stored, not sent.
     this.provider = new WebsocketProvider(base, info.name, this.doc, {
@@ -54,19 +58,16 @@ export class LiveDoc {
       params: { [COLLAB_OPT_IN_PARAM]: '1' },
     });
     this.provider.messageHandlers[CollabMessage.SaveAck] = (_enc, decoder) => {
-      const count = readVarUint(decoder);
-      const covered = this.#sent[count - 1];
-      if (covered !== undefined && covered > this.savedSeq) this.savedSeq = covered;
+      this.#saves.ack(readVarUint(decoder));
     };
     // Access is known from the plan's metadata already; the message only needs consuming.
     this.provider.messageHandlers[CollabMessage.Access] = () => {};
-    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      this.version++;
-      if (origin !== this.provider) this.localSeq++;
-    });
     this.provider.on('status', ({ status }: { status: string }) => {
       this.connected = status === 'connected';
-      if (this.connected) this.everConnected = true;
+      if (this.connected) {
+        this.everConnected = true;
+        this.#saves.connected();
+      } else this.#saves.disconnected();
       if (status === 'connecting') this.#countSends();
     });
     this.provider.on('sync', (synced: boolean) => {
@@ -81,26 +82,29 @@ export class LiveDoc {
     this.#countSends();
   }
 
-  /** Counts this connection's update-carrying messages; the server's acks count the same ones. */
+  /** Reports this connection's update-carrying messages; the server's acks count the same ones. */
   #countSends(): void {
-    const ws = this.provider.ws;
-    if (!ws || (ws as { tandemCounted?: boolean }).tandemCounted) return;
-    (ws as { tandemCounted?: boolean }).tandemCounted = true;
-    this.#sent = [];
+    const ws = this.provider.ws as (WebSocket & { tandemCounted?: boolean }) | null;
+    if (!ws || ws.tandemCounted) return;
+    ws.tandemCounted = true;
     const send = ws.send.bind(ws);
     ws.send = (data) => {
-      if (data instanceof Uint8Array && isUpdateMessage(data)) this.#sent.push(this.localSeq);
-      else if (data instanceof ArrayBuffer && isUpdateMessage(new Uint8Array(data))) {
-        this.#sent.push(this.localSeq);
-      }
+      const bytes =
+        data instanceof Uint8Array
+          ? data
+          : data instanceof ArrayBuffer
+            ? new Uint8Array(data)
+            : null;
+      if (bytes && isUpdateMessage(bytes)) this.#saves.sent();
       send(data);
     };
   }
 
   get saveState(): SaveState {
+    void this.#saveTick;
     if (!this.connected) return this.everConnected ? 'offline' : 'connecting';
     if (!this.synced) return 'connecting';
-    return this.savedSeq < this.localSeq ? 'saving' : 'saved';
+    return this.#saves.status === 'saving' ? 'saving' : 'saved';
   }
 
   get awareness(): Awareness {

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { demoPlans } from '../helpers/api.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext } from '../helpers/web.ts';
+
+let browser: Browser;
+let server: TestServer;
+let plans: { north: string; south: string };
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  plans = await demoPlans(server.url);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+async function openPlan(
+  who: Parameters<typeof signedInContext>[2],
+  planId: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<Page> {
+  const { context, page } = await signedInContext(browser, server.url, who, { viewport });
+  contexts.push(context);
+  await page.goto(`${server.url}/plans/${planId}`);
+  return page;
+}
+
+/** Waits until the workspace has loaded every document and says all is saved. */
+async function ready(page: Page): Promise<void> {
+  await expect
+    .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+    .toBe('saved');
+}
+
+const focusEditor = (page: Page) => page.getByTestId('rich-therapy-focus');
+const goalTitles = (page: Page) =>
+  page
+    .getByTestId('goal-title')
+    .evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+
+describe('co-editing a plan', () => {
+  it('shows two clinicians each other’s edits, cursor and presence, and keeps everything after reload', async () => {
+    const prescriber = await openPlan('prescriber', plans.north);
+    const therapist = await openPlan('therapist', plans.north);
+    await ready(prescriber);
+    await ready(therapist);
+
+    // Both are in the presence bar of the other.
+    const present = (page: Page) =>
+      page
+        .getByTestId('presence-person')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    await expect.poll(() => present(prescriber)).toContain('Sam Rivera, LCSW');
+    await expect.poll(() => present(therapist)).toContain('Dr. Maya Okafor');
+
+    // Text typed by one appears for the other within a second, with the typist's named cursor.
+    const phrase = `Grounding exercise ${Date.now()}`;
+    await focusEditor(prescriber).click();
+    await prescriber.keyboard.press('Control+End');
+    await prescriber.keyboard.press('Enter');
+    await prescriber.keyboard.type(phrase);
+    await expect
+      .poll(() => focusEditor(therapist).textContent(), { timeout: 1_000, interval: 50 })
+      .toContain(phrase);
+    const cursor = therapist.locator('[data-testid=remote-cursor]');
+    await expect.poll(() => cursor.count()).toBeGreaterThan(0);
+    expect(await cursor.first().textContent()).toContain('Dr. Maya Okafor');
+    // The therapist sees where the prescriber is working.
+    await expect
+      .poll(() =>
+        therapist
+          .locator('[data-testid=presence-person][data-name="Dr. Maya Okafor"]')
+          .getAttribute('data-section'),
+      )
+      .toBe('therapy');
+    await screenshot(therapist.locator('section#therapy'), 'workspace-remote-cursor');
+
+    // A goal added by the therapist appears in the prescriber's list.
+    const goal = `Join a walking group ${Date.now()}`;
+    await therapist.getByTestId('new-goal').fill(goal);
+    await therapist.getByRole('button', { name: 'Add goal' }).click();
+    await expect.poll(() => goalTitles(prescriber)).toContain(goal);
+    await ready(prescriber);
+    await ready(therapist);
+    await screenshot(prescriber, 'workspace-prescriber');
+
+    // After both reload, everything is still there.
+    await Promise.all([prescriber.reload(), therapist.reload()]);
+    await ready(prescriber);
+    await ready(therapist);
+    for (const page of [prescriber, therapist]) {
+      expect(await focusEditor(page).textContent()).toContain(phrase);
+      expect(await goalTitles(page)).toContain(goal);
+    }
+  });
+
+  it('lets the therapist read but not change medications, and says why', async () => {
+    const therapist = await openPlan('therapist', plans.north);
+    await ready(therapist);
+    const meds = therapist.locator('section#medications');
+    expect(await meds.getAttribute('data-access')).toBe('read');
+    expect(await meds.getByTestId('read-only-badge').isVisible()).toBe(true);
+    expect(await meds.textContent()).toContain('Only prescribers order medication changes');
+    expect(await meds.locator('table input, table select').count()).toBe(0);
+    expect(await meds.getByTestId('medication').count()).toBeGreaterThan(0);
+    // Goals stay editable for the therapist.
+    expect(await therapist.locator('section#goals').getAttribute('data-access')).toBe('write');
+  });
+
+  it('shows the coordinator a read-only plan without private notes', async () => {
+    const coordinator = await openPlan('coordinator', plans.north);
+    await ready(coordinator);
+    for (const id of ['goals', 'medications', 'therapy', 'safety']) {
+      expect(await coordinator.locator(`section#${id}`).getAttribute('data-access')).toBe('read');
+    }
+    expect(await coordinator.locator('section#privateNotes').count()).toBe(0);
+    expect(await coordinator.getByTestId('new-goal').count()).toBe(0);
+  });
+
+  it('explains a plan that does not exist or belongs to another team', async () => {
+    const page = await openPlan('prescriber2', plans.north);
+    const error = page.getByTestId('page-error');
+    await expect.poll(() => error.getAttribute('data-status')).toMatch(/^40[34]$/);
+    expect(await error.textContent()).toContain('This plan is not available');
+    await screenshot(page, 'workspace-not-available');
+  });
+});
+
+describe('patient view', () => {
+  it('reads well on a phone: goals first, medicines with when to take them, safety plan', async () => {
+    const page = await openPlan('patient', plans.north, { width: 390, height: 844 });
+    const view = page.getByTestId('patient-plan');
+    await expect.poll(() => view.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('patient-goal').count()).toBeGreaterThan(0);
+
+    const headings = await view.locator('h2').allTextContents();
+    expect(headings.indexOf('Your goals')).toBeLessThan(headings.indexOf('Your medicines'));
+    expect(headings).toContain('Your safety plan');
+
+    const med = page.getByTestId('patient-medication').first();
+    expect(await med.getByTestId('how-to-take').textContent()).toMatch(/by mouth|a day|morning/);
+    expect(await med.textContent()).toContain('What it is');
+    // No editing controls, and nothing wider than the phone.
+    expect(await view.locator('input, select, [contenteditable=true]').count()).toBe(0);
+    // Evaluated in the page (this file is compiled without the DOM library).
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'patient-phone');
+  });
+});
