@@ -85,6 +85,18 @@ describe('decodeClientMessage', () => {
     expect(() => decodeClientMessage(msg)).toThrow(/subdocuments/);
   });
 
+  it('refuses an item whose origin points at itself, which Yjs would half-apply and throw on', () => {
+    // One client (5), one string item at clock 3 whose left origin is 5:3, empty delete set.
+    const update = Uint8Array.of(1, 1, 5, 3, 0x84, 5, 3, 1, 0x78, 0);
+    expect(() => Y.decodeUpdate(update)).not.toThrow();
+    const msg = syncMessage((e) => syncProtocol.writeUpdate(e, update));
+    expect(() => decodeClientMessage(msg)).toThrow(/refers forward/);
+    const backwards = Uint8Array.of(1, 1, 5, 3, 0x84, 5, 2, 1, 0x78, 0);
+    expect(() =>
+      decodeClientMessage(syncMessage((e) => syncProtocol.writeUpdate(e, backwards))),
+    ).not.toThrow();
+  });
+
   it('never aliases the socket buffer', () => {
     const update = Y.encodeStateAsUpdate(docWithText('abc'));
     const msg = syncMessage((e) => syncProtocol.writeUpdate(e, update));

@@ -97,10 +97,19 @@ function validUpdate(update: Uint8Array): Uint8Array {
   } catch {
     throw new ProtocolError('malformed update');
   }
-  // Plans are flat documents; subdocuments would let a client make the server load other documents.
   for (const s of decoded.structs) {
-    if (s instanceof Y.Item && s.content instanceof Y.ContentDoc)
+    if (!(s instanceof Y.Item)) continue;
+    // Plans are flat documents; subdocuments would let a client make the server load other documents.
+    if (s.content instanceof Y.ContentDoc)
       throw new ProtocolError('subdocuments are not supported');
+    // Yjs checks references to other clients (and defers the update until they arrive) but trusts
+    // references to the item's own client to point backwards; one that does not makes it throw
+    // half-way through integration.
+    const parent = s.parent instanceof Y.ID ? s.parent : null;
+    for (const ref of [s.origin, s.rightOrigin, parent]) {
+      if (ref && ref.client === s.id.client && ref.clock >= s.id.clock)
+        throw new ProtocolError('update refers forward within its own client');
+    }
   }
   return update;
 }
