@@ -33,6 +33,9 @@ import { versionRoutes } from './versions/routes.ts';
 import { fhirRoutes } from './fhir/routes.ts';
 import { proposalRoutes } from './proposals/routes.ts';
 import { interactionRoutes } from './interactions/routes.ts';
+import { conferenceEngine } from './conference/engine.ts';
+import { conferenceRoutes } from './conference/routes.ts';
+import { attachConferenceSocket } from './conference/socket.ts';
 import { mountWeb } from './web.ts';
 
 export type Tandem = {
@@ -89,6 +92,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   app.use(requestId);
   app.use(securityHeaders(config.nodeEnv === 'development'));
 
+  const conferences = conferenceEngine(ctx);
   const api = express.Router();
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
   api.use(sameOriginOnly(config.publicUrl, (req) => auditRefusal(ctx, req, 'foreign_origin')));
@@ -104,6 +108,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   api.use(fhirRoutes(ctx));
   api.use(proposalRoutes(ctx));
   api.use(interactionRoutes(ctx));
+  api.use(conferenceRoutes(ctx, conferences));
   api.use(apiNotFound);
   app.use('/api/v1', api);
   app.use('/api', apiNotFound);
@@ -113,8 +118,11 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const io = attachSocketIo(ctx, http, sessionWatch);
   ctx.realtime.bind(io);
+  attachConferenceSocket(ctx, io, conferences);
   const collab = await attachCollab(ctx, http, planCollabPolicy(ctx, sessionWatch));
   ctx.planDocs.bind(collab.change);
+  // A member removed from a team, or given another role, keeps no stale editing access.
+  ctx.events.on('membership:changed', ({ userId }) => void collab.recheckUser(userId));
 
   // The web app comes last: everything not claimed above is a page.
   await mountWeb(app, config, log);

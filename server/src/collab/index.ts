@@ -57,6 +57,12 @@ export type CollabStats = {
 export type CollabHandle = {
   /** Closes every collab socket of a session with 4401 (logout, expiry); returns how many. */
   closeSession(sessionId: string): number;
+  /**
+   * Re-checks the access of a user's open connections (their care-team
+   * membership changed): lost access closes with 4403, a changed level closes
+   * with 4503 so the client reconnects and is admitted at the new level.
+   */
+  recheckUser(userId: string): Promise<void>;
   /** Applies a server-side edit to a document (loading it if needed); resolves once stored. */
   change(docName: string, userId: string, edit: (doc: Y.Doc) => void): Promise<void>;
   /** Resolves once every accepted change so far is stored (tests, shutdown). */
@@ -220,6 +226,17 @@ export async function attachCollab(
         }
       }
       return n;
+    },
+    async recheckUser(userId) {
+      const mine = [...connections].filter((c) => c.doc && c.identity.userId === userId);
+      await Promise.all(
+        mine.map(async (conn) => {
+          const level = await policy.docAccess(conn.identity, conn.doc!.name).catch(() => 'none');
+          if (level === 'none' || level === 'unknown')
+            conn.close(CloseCode.Forbidden, 'access revoked');
+          else if (level !== conn.access) conn.close(CloseCode.ShuttingDown, 'access changed');
+        }),
+      );
     },
     async change(docName, userId, edit) {
       if (closing) throw new Error('collab engine is shutting down');

@@ -1,14 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import { docAccess, parsePlanDocName } from '@tandem/shared';
+import { docAccess, parseConferenceDocName, parsePlanDocName } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { authenticateRequest } from '../auth/authenticate.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { SessionWatch } from '../auth/session-watch.ts';
-import { planRoleFor } from '../plans/access.ts';
+import { planScope } from '../authz/authorize.ts';
+import { minutesDocAccess } from '../conference/collab-access.ts';
 import type { CollabIdentity, CollabPolicy, DocAccessLevel } from './types.ts';
 
 /**
- * The policy of plan documents (`plan:<planId>:<care|medications|private>`):
+ * The policy of plan documents (`plan:<planId>:<care|medications|private>`)
+ * and of conference minutes (`conference:<id>:case:<caseId>`, see conference/):
  * the session from the cookie or `?token=`, the caller's role on the plan,
  * and the permission table. Refusals and opened documents are audited; the
  * session watch closes the sockets of sessions that expire.
@@ -40,17 +42,26 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
     },
 
     async docAccess(identity, docName): Promise<DocAccessLevel> {
+      const minutes = parseConferenceDocName(docName);
+      if (minutes) {
+        const who = admitted.get(identity);
+        return who ? minutesDocAccess(ctx, who.user, minutes, who.ip) : 'none';
+      }
       const parsed = parsePlanDocName(docName);
       if (!parsed) return 'unknown';
       const who = admitted.get(identity);
       if (!who) return 'none';
-      const role = await planRoleFor(ctx, who.user, parsed.planId);
+      const scope = await planScope(ctx, who.user, parsed.planId);
+      const role = scope?.role ?? null;
       const level = role ? docAccess(role, parsed.kind) : 'none';
       const audit = {
         actorId: identity.userId,
         actorRole: identity.role,
         resourceType: 'plan',
         resourceId: parsed.planId,
+        // A probe of a foreign plan stays anonymous; an opened record names its patient.
+        patientId: level === 'none' ? null : (scope?.patientId ?? null),
+        teamId: level === 'none' ? null : (scope?.teamId ?? null),
         ip: who.ip,
       };
       if (level === 'none') {
