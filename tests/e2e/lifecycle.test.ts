@@ -1,0 +1,322 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { NotificationList } from '@tandem/shared';
+import { demoPlans, loginAs } from '../helpers/api.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext } from '../helpers/web.ts';
+
+let browser: Browser;
+let server: TestServer;
+let planId: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  planId = (await demoPlans(server.url)).north;
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+const PHONE = { width: 390, height: 844 };
+
+async function openPlan(
+  who: Parameters<typeof signedInContext>[2],
+  viewport = { width: 1400, height: 900 },
+): Promise<Page> {
+  const { context, page } = await signedInContext(browser, server.url, who, { viewport });
+  contexts.push(context);
+  await page.goto(`${server.url}/plans/${planId}`);
+  if (who === 'patient') {
+    await expect
+      .poll(() => page.getByTestId('patient-goal').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+  } else {
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved');
+  }
+  return page;
+}
+
+async function openDrawer(page: Page, view: 'comments' | 'history'): Promise<void> {
+  await page.getByTestId(`open-${view}`).click();
+  await expect
+    .poll(() => page.getByTestId('lifecycle-drawer').getAttribute('data-view'))
+    .toBe(view);
+}
+
+const texts = (page: Page, scope: string, testId: string) =>
+  page.locator(scope).getByTestId(testId).allTextContents();
+
+describe('comments on goals', () => {
+  it('shows a patient’s comment live in the therapist’s open workspace, and the reply live to the patient', async () => {
+    const therapist = await openPlan('therapist');
+    await openDrawer(therapist, 'comments');
+    await expect.poll(() => therapist.getByTestId('comments-goal').count()).toBeGreaterThan(0);
+
+    const patient = await openPlan('patient', PHONE);
+    const goal = patient.getByTestId('patient-goal').first();
+    const goalTitle = (await goal.locator('h3').textContent())!.trim();
+    const body = `Sleeping better since the wind-down routine ${Date.now()}`;
+    await goal.getByTestId('start-comment').click();
+    // The composer takes the focus, so the patient can type right away.
+    await patient.keyboard.type(body);
+    await goal.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => goal.getByTestId('comment-body').allTextContents()).toContain(body);
+
+    // The therapist sees it without reloading, under the right goal, and hears about it.
+    await expect
+      .poll(() => texts(therapist, '[data-testid=comments-panel]', 'comment-body'), {
+        timeout: 5_000,
+      })
+      .toContain(body);
+    const thread = therapist
+      .getByTestId('comment-thread')
+      .filter({ has: therapist.getByText(body) });
+    const goalGroup = therapist
+      .getByTestId('comments-goal')
+      .filter({ has: therapist.getByText(body) });
+    expect(await goalGroup.locator('h3').textContent()).toContain(goalTitle);
+    expect(await therapist.getByTestId('live-announcement').textContent()).toContain(
+      'New comment from Alex Morgan',
+    );
+    // A patient's comment notifies the care team.
+    await expect.poll(() => therapist.getByTestId('notifications-unread').textContent()).toBe('1');
+
+    // The therapist replies and mentions the prescriber through the @ picker.
+    await thread.getByRole('button', { name: 'Reply' }).click();
+    await therapist.keyboard.type('Good to hear. @may');
+    const option = therapist.getByRole('option', { name: /Dr\. Maya Okafor/ });
+    await expect.poll(() => option.isVisible()).toBe(true);
+    await therapist.keyboard.press('Enter');
+    await therapist.keyboard.type('can we keep the current dose?');
+    const hint = thread.locator('form').getByText('Will notify Dr. Maya Okafor.');
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    await thread.getByRole('button', { name: 'Reply', exact: true }).last().click();
+    const reply = 'Good to hear. @Dr. Maya Okafor can we keep the current dose?';
+    await expect.poll(() => thread.getByTestId('comment-body').allTextContents()).toContain(reply);
+    await screenshot(therapist, 'lifecycle-therapist-comments');
+
+    // The patient's page shows the reply live; the prescriber got a mention.
+    await expect
+      .poll(() => goal.getByTestId('comment-body').allTextContents(), { timeout: 5_000 })
+      .toContain(reply);
+    await screenshot(patient, 'lifecycle-patient-comment');
+    const prescriber = await loginAs(server.url, 'prescriber');
+    const inbox = await prescriber.get<NotificationList>('/notifications');
+    expect(inbox.body.items.map((n) => [n.type, n.actor.name])).toContainEqual([
+      'mention',
+      'Sam Rivera, LCSW',
+    ]);
+
+    // Opening the notification takes the therapist to the goal's thread.
+    await therapist.getByTestId('notifications-toggle').click();
+    await therapist.getByTestId('notification').first().click();
+    await expect.poll(() => new URL(therapist.url()).searchParams.get('goal')).toBeTruthy();
+    await expect.poll(() => therapist.getByTestId('notifications-unread').count()).toBe(0);
+    await expect
+      .poll(() => therapist.getByTestId('lifecycle-drawer').getAttribute('data-view'))
+      .toBe('comments');
+
+    // Resolving closes the thread for everyone; it can be shown again.
+    await thread.getByTestId('resolve-thread').click();
+    await expect.poll(() => thread.count()).toBe(0);
+    await expect
+      .poll(() => goal.getByTestId('comment-body').allTextContents(), { timeout: 5_000 })
+      .not.toContain(body);
+    await therapist.getByLabel(/Show resolved/).check();
+    await expect.poll(() => thread.getByTestId('reopen-thread').isVisible()).toBe(true);
+  });
+});
+
+describe('versions and sign-off', () => {
+  it('lets the prescriber save and sign a version with a readable diff, and the patient acknowledge it', async () => {
+    const prescriber = await openPlan('prescriber');
+    await openDrawer(prescriber, 'history');
+    const drawer = prescriber.getByTestId('history-panel');
+    await expect
+      .poll(() => drawer.getByTestId('draft-status').textContent())
+      .toContain('No version has been saved yet');
+
+    await prescriber.getByLabel('Name of the new version').fill('Initial plan');
+    await prescriber.getByTestId('save-version').click();
+    const v1 = drawer.locator('[data-testid=version][data-number="1"]');
+    await expect.poll(() => v1.getAttribute('data-status')).toBe('draft');
+    await expect
+      .poll(() => drawer.getByTestId('draft-status').textContent())
+      .toContain('The live plan matches version 1');
+
+    // An edit of the live plan shows up as a draft, in clinical words.
+    await prescriber.getByLabel('Dose of Sertraline').fill('100');
+    await expect
+      .poll(() => drawer.getByTestId('draft-status').textContent(), { timeout: 10_000 })
+      .toContain('Sertraline 50 mg → 100 mg once daily');
+    expect(await drawer.getByTestId('draft-status').textContent()).toContain(
+      'Draft — changes since version 1',
+    );
+
+    await prescriber.getByLabel('Name of the new version').fill('Sertraline to 100 mg');
+    await prescriber.getByTestId('save-version').click();
+    const v2 = drawer.locator('[data-testid=version][data-number="2"]');
+    await expect.poll(() => v2.count()).toBe(1);
+    await v2.getByTestId('sign-version').click();
+    await expect.poll(() => v2.getAttribute('data-status')).toBe('signed');
+    expect(await v2.getByTestId('signature').textContent()).toMatch(
+      /Signed by Dr\. Maya Okafor\s*Prescriber/,
+    );
+    // A signed version offers no second signature; v1 stays unsigned.
+    expect(await v2.getByTestId('sign-version').count()).toBe(0);
+    expect(await v1.getAttribute('data-status')).toBe('draft');
+
+    // Any two versions compare in clinical words.
+    await v2.getByRole('button', { name: /Changes in version 2 since version 1/ }).click();
+    await expect
+      .poll(() => drawer.getByTestId('compare-result').textContent())
+      .toContain('Sertraline 50 mg → 100 mg once daily');
+    await screenshot(prescriber, 'lifecycle-prescriber-history');
+
+    // The patient reads what changed in plain words and confirms the review.
+    const patient = await openPlan('patient', PHONE);
+    const review = patient.getByTestId('patient-review');
+    await expect
+      .poll(() => review.getByTestId('plain-changes').textContent())
+      .toContain('New medicine: Sertraline, 100 mg, once a day.');
+    await screenshot(patient, 'lifecycle-patient-review');
+    await review.getByTestId('acknowledge-plan').click();
+    await expect.poll(() => review.getByTestId('acknowledged').isVisible()).toBe(true);
+    await expect
+      .poll(() => review.getByTestId('plain-changes').textContent())
+      .toContain('Nothing has changed since you last reviewed your plan.');
+    await review.screenshot({
+      path: (await screenshot(patient, 'lifecycle-patient-acknowledged')).replace(
+        'acknowledged',
+        'acknowledged-card',
+      ),
+    });
+
+    // Reopened, the prescriber's history shows the patient's acknowledgement.
+    await prescriber.getByTestId('open-history').click();
+    await openDrawer(prescriber, 'history');
+    await expect
+      .poll(() =>
+        drawer
+          .locator('[data-testid=version][data-number="2"] [data-testid=signature]')
+          .allTextContents(),
+      )
+      .toEqual([
+        expect.stringMatching(/Signed by Dr\. Maya Okafor/),
+        expect.stringMatching(/Acknowledged by Alex Morgan\s*Patient/),
+      ]);
+
+    // The therapist co-signs; the button is theirs only.
+    const therapist = await openPlan('therapist');
+    await openDrawer(therapist, 'history');
+    const tv2 = therapist.locator('[data-testid=version][data-number="2"]');
+    expect(await tv2.getByTestId('sign-version').count()).toBe(0);
+    await tv2.getByTestId('cosign-version').click();
+    await expect
+      .poll(() => tv2.getByTestId('signature').allTextContents())
+      .toContainEqual(expect.stringMatching(/Co-signed by Sam Rivera, LCSW/));
+    await screenshot(therapist, 'lifecycle-therapist-cosigned');
+  });
+});
+
+describe('medication proposals and interaction warnings', () => {
+  it('lets the therapist propose, the prescriber accept with warnings and acknowledge one, and shows it all in history', async () => {
+    const prescriber = await openPlan('prescriber');
+    const therapist = await openPlan('therapist');
+    const meds = (page: Page) => page.locator('section#medications');
+
+    await meds(therapist).getByTestId('propose-change').click();
+    await therapist.getByLabel('Start a medication').check();
+    await therapist.getByLabel('Medication', { exact: true }).fill('Sumatriptan');
+    await therapist.getByLabel('Dose', { exact: true }).fill('50');
+    await therapist.getByLabel('Frequency', { exact: true }).selectOption('as needed');
+    await therapist
+      .getByLabel('Rationale for the prescriber')
+      .fill('Migraines twice a week are keeping Alex from the activity plan.');
+    await therapist.getByTestId('submit-proposal').click();
+    await expect
+      .poll(() => meds(therapist).getByTestId('proposal-result').textContent())
+      .toContain('Sent to the prescriber: Started Sumatriptan 50 mg as needed');
+    expect(await meds(therapist).getByTestId('open-proposal').textContent()).toContain(
+      'Waiting for the prescriber',
+    );
+
+    // It reaches the prescriber's open workspace live.
+    const open = meds(prescriber).getByTestId('open-proposal');
+    await expect.poll(() => open.count(), { timeout: 5_000 }).toBe(1);
+    expect(await open.textContent()).toContain('Migraines twice a week');
+    await open.getByTestId('accept-proposal').click();
+    await open.getByLabel('Note (optional)').fill('Short trial, review in 4 weeks.');
+    await open.getByTestId('confirm-decision').click();
+    const result = meds(prescriber).getByTestId('proposal-result');
+    await expect.poll(() => result.textContent()).toContain('Accepted and applied');
+    expect(await result.textContent()).toContain('Sertraline + Sumatriptan');
+
+    // The change is in the medication table, and the warning sits inline above it.
+    await expect
+      .poll(() =>
+        meds(prescriber)
+          .getByLabel('Medication name')
+          .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+      )
+      .toContain('Sumatriptan');
+    const warning = meds(prescriber).getByTestId('interaction');
+    await expect.poll(() => warning.count()).toBe(1);
+    expect(await warning.textContent()).toContain('Possible serotonin syndrome');
+    await warning.getByTestId('acknowledge-interaction').click();
+    await warning
+      .getByLabel('Why this combination stays (recorded)')
+      .fill('Low triptan use, patient told the warning signs.');
+    await warning.getByRole('button', { name: 'Record acknowledgement' }).click();
+    await expect
+      .poll(() => warning.getByTestId('interaction-ack').textContent())
+      .toContain('Kept on purpose by Dr. Maya Okafor');
+    await meds(prescriber).screenshot({
+      path: (await screenshot(prescriber, 'lifecycle-prescriber-medications')).replace(
+        'medications',
+        'medications-section',
+      ),
+    });
+
+    // The therapist sees the warning and the acknowledgement, cannot acknowledge, and finds the decision in history.
+    await therapist.reload();
+    await expect
+      .poll(() => meds(therapist).getByTestId('interaction-ack').textContent(), {
+        timeout: 15_000,
+      })
+      .toContain('Low triptan use');
+    expect(await meds(therapist).getByTestId('acknowledge-interaction').count()).toBe(0);
+    await openDrawer(therapist, 'history');
+    const decided = therapist.getByTestId('proposal-history').first();
+    expect(await decided.getAttribute('data-status')).toBe('accepted');
+    expect(await decided.textContent()).toContain('by Dr. Maya Okafor');
+    await screenshot(therapist, 'lifecycle-therapist-proposal-history');
+  });
+
+  it('downloads the plan as FHIR JSON for the care team', async () => {
+    const coordinator = await openPlan('coordinator');
+    const [download] = await Promise.all([
+      coordinator.waitForEvent('download'),
+      coordinator.getByTestId('export-fhir').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^alex-morgan-care-plan-.*\.fhir\.json$/);
+    const file = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    const bundle = JSON.parse(await readFile(file, 'utf8')) as {
+      resourceType: string;
+      entry: { resource: { resourceType: string } }[];
+    };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry.map((e) => e.resource.resourceType)).toContain('CarePlan');
+    // The coordinator reads history but saves and signs nothing.
+    await openDrawer(coordinator, 'history');
+    expect(await coordinator.getByTestId('save-version').count()).toBe(0);
+    expect(await coordinator.getByTestId('sign-version').count()).toBe(0);
+  });
+});

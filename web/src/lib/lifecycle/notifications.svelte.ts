@@ -1,0 +1,76 @@
+import type { Notification } from '@tandem/shared';
+import { realtime } from '$lib/realtime.ts';
+import { notificationsApi } from './api.ts';
+
+/** The signed-in person's in-app notifications, live from Socket.IO. */
+class NotificationCenter {
+  items = $state<Notification[]>([]);
+  unread = $state(0);
+  loaded = $state(false);
+  /** The latest arrival, for the polite live region. */
+  announcement = $state('');
+  #forPatient = false;
+
+  /** Loads the list and listens for new ones; returns the cleanup. Re-loads after a reconnect. */
+  start(forPatient: boolean): () => void {
+    this.#forPatient = forPatient;
+    const socket = realtime();
+    const onNew = (n: Notification) => {
+      if (this.items.some((x) => x.id === n.id)) return;
+      this.items = [n, ...this.items];
+      if (!n.readAt) this.unread++;
+      this.announcement = describe(n, this.#forPatient);
+    };
+    const onConnect = () => void this.refresh();
+    socket.on('notification:new', onNew);
+    socket.on('connect', onConnect);
+    void this.refresh();
+    return () => {
+      socket.off('notification:new', onNew);
+      socket.off('connect', onConnect);
+    };
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const list = await notificationsApi.list();
+      this.items = list.items;
+      this.unread = list.unread;
+      this.loaded = true;
+    } catch {
+      // Offline or signed out: the session layer reports those; the menu keeps what it had.
+    }
+  }
+
+  async markRead(ids: string[] | 'all'): Promise<void> {
+    const now = new Date().toISOString();
+    const hit = (n: Notification) => !n.readAt && (ids === 'all' || ids.includes(n.id));
+    const count = this.items.filter(hit).length;
+    if (count === 0 && ids !== 'all') return;
+    this.items = this.items.map((n) => (hit(n) ? { ...n, readAt: now } : n));
+    this.unread = ids === 'all' ? 0 : Math.max(0, this.unread - count);
+    try {
+      await notificationsApi.markRead(ids);
+    } catch {
+      await this.refresh();
+    }
+  }
+}
+
+export const notifications = new NotificationCenter();
+
+/** One line a person understands without opening the plan; a patient reads of "your plan". */
+export function describe(n: Notification, forPatient: boolean): string {
+  const who = n.actor.name;
+  const plan = forPatient ? 'your plan' : `${n.patientName}’s plan`;
+  switch (n.type) {
+    case 'mention':
+      return `${who} mentioned you in a comment on ${plan}`;
+    case 'patient_comment':
+      return forPatient || n.actor.name !== n.patientName
+        ? `${who} commented on a goal in ${plan}`
+        : `${who} commented on a goal in their plan`;
+    case 'reply':
+      return `${who} replied in a conversation on ${plan}`;
+  }
+}

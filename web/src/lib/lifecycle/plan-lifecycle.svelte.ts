@@ -1,0 +1,202 @@
+import {
+  readList,
+  roleMay,
+  type Comment,
+  type CommentThread,
+  type GoalEntry,
+  type PlanDetail,
+  type Proposal,
+  type TeamMemberInfo,
+} from '@tandem/shared';
+import { read, type Versioned } from '$lib/plan/live.ts';
+import { realtime, type TandemSocket } from '$lib/realtime.ts';
+import { commentsApi, proposalsApi, teamApi } from './api.ts';
+import { errorText } from './format.ts';
+
+export type DrawerView = 'comments' | 'history';
+
+/** The plan's live documents, as the workspace holds them (absent until connected). */
+export type LiveSources = () => { care?: Versioned; medications?: Versioned };
+
+export type Me = { id: string; name: string };
+
+/**
+ * The plan's lifecycle state in this tab: comment threads, medication
+ * proposals and who can be mentioned, kept live through the plan's Socket.IO
+ * room. One per open plan; the workspace creates it and the panels read it.
+ */
+export class PlanLifecycle {
+  threads = $state<CommentThread[]>([]);
+  commentsLoaded = $state(false);
+  commentsError = $state<string | null>(null);
+  proposals = $state<Proposal[]>([]);
+  /** Clinicians who can be @mentioned (the patient cannot list the team). */
+  members = $state<TeamMemberInfo[]>([]);
+  /** The latest live change, read out by the polite live region. */
+  announcement = $state('');
+  drawer = $state<DrawerView | null>(null);
+  /** The goal whose comments were asked for (from a notification or a goal's button). */
+  focusGoal = $state<string | null>(null);
+  /** Bumped when something recorded elsewhere (a proposal decision) belongs in the history. */
+  historyTick = $state(0);
+
+  readonly #socket: TandemSocket;
+  readonly #off: (() => void)[] = [];
+  #destroyed = false;
+
+  constructor(
+    readonly plan: PlanDetail,
+    readonly me: Me,
+    private readonly sources: LiveSources,
+  ) {
+    this.#socket = realtime();
+    const onCreated = (c: Comment) => {
+      if (c.planId !== plan.id) return;
+      this.#upsert(c);
+      if (c.author.id !== me.id) {
+        this.announcement = `New comment from ${c.author.name} on “${this.goalTitle(c.goalId)}”.`;
+      }
+    };
+    const onUpdated = (c: Comment) => {
+      if (c.planId === plan.id) this.#upsert(c);
+    };
+    const onProposal = (p: Proposal) => {
+      if (p.planId !== plan.id) return;
+      this.upsertProposal(p);
+      if (p.proposedBy.id !== me.id || p.status !== 'open') {
+        this.announcement =
+          p.status === 'open'
+            ? `New medication proposal from ${p.proposedBy.name}: ${p.summary}.`
+            : `Medication proposal ${p.status}: ${p.summary}.`;
+      }
+    };
+    // After a reconnect the room is gone on the server: join again and catch up on what was missed.
+    const onConnect = () => void this.#join();
+    this.#socket.on('comment:created', onCreated);
+    this.#socket.on('comment:updated', onUpdated);
+    this.#socket.on('proposal:updated', onProposal);
+    this.#socket.on('connect', onConnect);
+    this.#off.push(() => {
+      this.#socket.off('comment:created', onCreated);
+      this.#socket.off('comment:updated', onUpdated);
+      this.#socket.off('proposal:updated', onProposal);
+      this.#socket.off('connect', onConnect);
+    });
+    if (this.#socket.connected) void this.#join();
+    else void this.#load();
+    if (roleMay(plan.role, 'team.read')) {
+      teamApi
+        .get(plan.team.id)
+        .then((t) => (this.members = t.members))
+        .catch(() => {
+          // Mentions are a convenience: without the team list, comments still work.
+        });
+    }
+  }
+
+  get canProposeChanges(): boolean {
+    return roleMay(this.plan.role, 'medication.propose');
+  }
+  get canDecide(): boolean {
+    return roleMay(this.plan.role, 'medication.decide');
+  }
+  get canSeeHistory(): boolean {
+    return roleMay(this.plan.role, 'plan.history');
+  }
+
+  /** The plan's goals as they are right now (live from the care document). */
+  get goals(): GoalEntry[] {
+    const care = this.sources().care;
+    return care ? read(care, (d) => readList(d, 'goals')) : [];
+  }
+
+  /** Changes whenever any live document changes: panels re-read derived server views on it. */
+  get liveVersion(): number {
+    const { care, medications } = this.sources();
+    return (care?.version ?? 0) + (medications?.version ?? 0);
+  }
+
+  get medications(): Versioned | undefined {
+    return this.sources().medications;
+  }
+
+  goalTitle(goalId: string): string {
+    return this.goals.find((g) => g.id === goalId)?.title || 'a goal no longer in the plan';
+  }
+
+  threadsFor(goalId: string): CommentThread[] {
+    return this.threads.filter((t) => t.goalId === goalId);
+  }
+
+  get openThreadCount(): number {
+    return this.threads.filter((t) => !t.resolvedAt).length;
+  }
+
+  get openProposals(): Proposal[] {
+    return this.proposals.filter((p) => p.status === 'open');
+  }
+
+  /** Opens the comments drawer at a goal (clinicians) or marks the goal to scroll to (patient). */
+  showGoal(goalId: string): void {
+    this.focusGoal = goalId;
+    if (this.plan.role !== 'patient') this.drawer = 'comments';
+  }
+
+  async #join(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.#socket.emit('plan:join', this.plan.id, (res) => {
+        if (!res.ok) this.commentsError = res.error.message;
+        resolve();
+      });
+    });
+    await this.#load();
+  }
+
+  async #load(): Promise<void> {
+    try {
+      const [threads, proposals] = await Promise.all([
+        commentsApi.list(this.plan.id),
+        this.canSeeHistory ? proposalsApi.list(this.plan.id) : Promise.resolve([]),
+      ]);
+      if (this.#destroyed) return;
+      this.threads = threads;
+      this.proposals = proposals;
+      this.commentsLoaded = true;
+      this.commentsError = null;
+    } catch (err) {
+      if (!this.#destroyed) this.commentsError = errorText(err);
+    }
+  }
+
+  /** Adds or replaces a comment; the author's own copy arrives both in the response and live. */
+  upsert(c: Comment): void {
+    this.#upsert(c);
+  }
+
+  #upsert(c: Comment): void {
+    const thread = this.threads.find((t) => t.id === c.threadId);
+    if (!thread) {
+      if (c.threadId === c.id)
+        this.threads.push({ id: c.id, goalId: c.goalId, resolvedAt: c.resolvedAt, comments: [c] });
+      return;
+    }
+    const i = thread.comments.findIndex((x) => x.id === c.id);
+    if (i >= 0) thread.comments[i] = c;
+    else thread.comments.push(c);
+    if (c.id === thread.id) thread.resolvedAt = c.resolvedAt;
+  }
+
+  upsertProposal(p: Proposal): void {
+    const known = this.proposals.some((x) => x.id === p.id);
+    this.proposals = known
+      ? this.proposals.map((x) => (x.id === p.id ? p : x))
+      : [p, ...this.proposals];
+    this.historyTick++;
+  }
+
+  destroy(): void {
+    this.#destroyed = true;
+    for (const off of this.#off) off();
+    if (this.#socket.connected) this.#socket.emit('plan:leave', this.plan.id);
+  }
+}
