@@ -1,5 +1,18 @@
 import type { Comment, Notification } from './comments.ts';
 import type { Proposal } from './proposals.ts';
+import type {
+  ConferenceFocus,
+  ConferenceNavigation,
+  ConferenceRecordEvent,
+  ConferenceStateEvent,
+  ConferenceView,
+  FollowPayload,
+  HandPayload,
+  JoinConferencePayload,
+  NavigatePayload,
+  PresenterPayload,
+  TimerPayload,
+} from './conference.ts';
 
 /** Socket.IO event maps shared by the server and the web app. */
 
@@ -17,12 +30,33 @@ export type ServerToClientEvents = {
   'notification:new': (notification: Notification) => void;
   /** A medication proposal was made, accepted or declined on a joined plan. */
   'proposal:updated': (proposal: Proposal) => void;
+  /** A joined conference changed (status, presenter, timers, hands, participants), as this audience may see it. */
+  'conference:state': (event: ConferenceStateEvent) => void;
+  /** The presenter moved; sent only to those following. */
+  'conference:navigate': (event: ConferenceNavigation) => void;
+  /** A decision or action item was captured for a case this audience may see. */
+  'conference:record': (event: ConferenceRecordEvent) => void;
 };
 
 export type ClientToServerEvents = {
   /** Joins the live room of a plan the user may read. */
   'plan:join': (planId: string, ack: Ack) => void;
   'plan:leave': (planId: string) => void;
+  /** Enters a conference (following the presenter); answers with the conference as the caller may see it. */
+  'conference:join': (payload: JoinConferencePayload, ack: Ack<ConferenceView>) => void;
+  'conference:leave': (payload: JoinConferencePayload, ack?: Ack) => void;
+  /** Presenter only. */
+  'conference:navigate': (payload: NavigatePayload, ack: Ack) => void;
+  /** Stops or resumes following; resuming answers with where the presenter is. */
+  'conference:follow': (
+    payload: FollowPayload,
+    ack: Ack<{ focus: ConferenceFocus | null }>,
+  ) => void;
+  /** Presenter only. */
+  'conference:timer': (payload: TimerPayload, ack: Ack) => void;
+  'conference:hand': (payload: HandPayload, ack: Ack) => void;
+  /** The presenter passes the role; a coordinator may take it. */
+  'conference:presenter': (payload: PresenterPayload, ack: Ack) => void;
 };
 
 export const planRoom = (planId: string) => `plan:${planId}`;

@@ -14,3 +14,4 @@ export * from './versions/index.ts';
 export * from './plan/index.ts';
 export * from './collab.ts';
 export * from './proposals.ts';
+export * from './conference.ts';

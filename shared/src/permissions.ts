@@ -78,6 +78,10 @@ export const ACTIONS = {
   'team.read': ['prescriber', 'therapist', 'coordinator'],
   'team.manage': ['coordinator'],
   'conference.manage': ['coordinator'],
+  /** Join a conference: the care team, and a patient for their own invited case only. */
+  'conference.attend': ['prescriber', 'therapist', 'coordinator', 'patient'],
+  /** Co-edit minutes and capture decisions and action items. */
+  'conference.record': ['prescriber', 'therapist', 'coordinator'],
   'audit.read': ['coordinator'],
   'audit.verify': ['coordinator'],
   /** A patient reads who opened their own record. */

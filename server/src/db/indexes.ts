@@ -10,6 +10,13 @@ import { notificationModel } from '../notifications/model.ts';
 import { signatureModel, versionModel } from '../versions/model.ts';
 import { decisionModel, proposalModel } from '../proposals/model.ts';
 import { interactionAckModel } from '../interactions/model.ts';
+import {
+  actionItemModel,
+  attendanceModel,
+  conferenceModel,
+  conferenceDecisionModel,
+  stateModel,
+} from '../conference/model.ts';
 
 /**
  * Creates the collections and indexes the domains declare. Runs at start-up
@@ -30,6 +37,11 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     proposalModel(conn),
     decisionModel(conn),
     interactionAckModel(conn),
+    conferenceModel(conn),
+    stateModel(conn),
+    attendanceModel(conn),
+    conferenceDecisionModel(conn),
+    actionItemModel(conn),
   ]) {
     await model.createCollection().catch(() => {});
     await model.createIndexes();

@@ -16,6 +16,12 @@ export type RealtimeHub = {
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
   ): void;
+  /** To the sockets in any of `rooms` (conference audiences); each socket gets it once. */
+  toRooms<E extends keyof ServerToClientEvents>(
+    rooms: string[],
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
   bind(io: TandemIo): void;
 };
 
@@ -27,6 +33,9 @@ export function createRealtimeHub(): RealtimeHub {
     },
     toUser(userId, event, ...args) {
       io?.to(userRoom(userId)).emit(event, ...args);
+    },
+    toRooms(rooms, event, ...args) {
+      if (rooms.length > 0) io?.to(rooms).emit(event, ...args);
     },
     bind(server) {
       io = server;
