@@ -120,3 +120,20 @@ describe('therapy and safety changes', () => {
     expect(changes[0]!.plain).toBe('Your safety plan has a new warning sign: “Skipping meals”.');
   });
 });
+
+describe('sections compared as a whole', () => {
+  it('ignores key order, as between a stored version (sorted keys) and the live plan', () => {
+    const live: PlanSnapshot = {
+      monitoring: { notes: '', sideEffectChecks: [{ name: 'PHQ-9', id: 's1' }], labs: [] },
+      safety: { environment: { text: 'Locked cabinet', id: 'e1' } },
+    };
+    const stored: PlanSnapshot = {
+      monitoring: { labs: [], notes: '', sideEffectChecks: [{ id: 's1', name: 'PHQ-9' }] },
+      safety: { environment: { id: 'e1', text: 'Locked cabinet' } },
+    };
+    expect(diffPlans(stored, live)).toEqual([]);
+    expect(texts(stored, { ...live, monitoring: { labs: [], notes: 'Check TSH' } })).toEqual([
+      'Monitoring updated',
+    ]);
+  });
+});

@@ -317,7 +317,7 @@ export function diffSafety(
             text: `Safety plan: removed ${label} “${t}”`,
             plain: `“${t}” was taken off your safety plan.`,
           });
-    } else if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) {
+    } else if (!sameContent(a, b)) {
       changes.push({
         section: 'safety',
         kind: 'section.changed',
@@ -327,6 +327,27 @@ export function diffSafety(
     }
   }
   return changes;
+}
+
+/**
+ * Deep equality that ignores key order: a stored version is canonical JSON
+ * (sorted keys) while the live plan keeps the document's insertion order.
+ */
+function sameContent(a: unknown, b: unknown): boolean {
+  return JSON.stringify(sorted(a ?? null)) === JSON.stringify(sorted(b ?? null));
+}
+
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .map((k) => [k, sorted(o[k])]),
+    );
+  }
+  return value;
 }
 
 const OTHER_SECTIONS: Record<string, string> = {
@@ -339,7 +360,7 @@ const OTHER_SECTIONS: Record<string, string> = {
 
 function diffOther(before: PlanSnapshot, after: PlanSnapshot): PlanChange[] {
   return Object.entries(OTHER_SECTIONS)
-    .filter(([k]) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    .filter(([k]) => !sameContent(before[k], after[k]))
     .map(([k, label]) => ({
       section: k,
       kind: 'section.changed' as const,
