@@ -24,6 +24,8 @@ type Client = Api & { user: { id: string } };
  * change it (resolving a thread twice would be a 409, not an authorization answer).
  */
 export type Fixtures = {
+  /** The server under test, for factories that write to its database. */
+  server: TestServer;
   planId(t: Target): string;
   teamId(t: Target): string;
   patientId(t: Target): string;
@@ -141,6 +143,7 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
   };
 
   return {
+    server,
     planId: (t) => ids[t].plan,
     teamId: (t) => ids[t].team,
     patientId: (t) => ids[t].patient,

@@ -1,6 +1,7 @@
 import type { Role } from '@tandem/shared';
 import { DEMO, DEMO_PASSWORD } from '../../helpers/api.ts';
 import { proposalBody, type Fixtures, type Target } from './route-fixtures.ts';
+import { actionItemBody, conferenceParams as conf } from '../conference/matrix.ts';
 
 /**
  * Every REST route of Tandem with the exact status each caller gets: per role
@@ -162,6 +163,66 @@ export const ROUTES: RouteEntry[] = [
       key: await fx.freshInteraction(t),
       reason: 'Deliberate cross-taper',
     }),
+  }),
+
+  // --- case conferences (own team: the patient is invited to their own case)
+  route('GET', '/conferences', personal(all(200))),
+  route('POST', '/conferences', scoped(only(['coordinator'], 201)), {
+    body: (fx, t) => ({
+      teamId: fx.teamId(t),
+      title: fx.unique('Matrix conference'),
+      scheduledAt: '2030-01-07T09:00:00Z',
+      cases: [{ planId: fx.planId(t), reason: 'Matrix case', timeBoxMinutes: 10 }],
+    }),
+  }),
+  route('GET', '/conferences/:conferenceId', scoped(all(200)), { params: conf.scheduled }),
+  route('PATCH', '/conferences/:conferenceId', scoped(only(['coordinator'], 200)), {
+    params: conf.scheduled,
+    body: (fx) => ({ title: fx.unique('Renamed conference') }),
+  }),
+  route('DELETE', '/conferences/:conferenceId', scoped(only(['coordinator'], 204)), {
+    params: conf.freshScheduled,
+  }),
+  route('POST', '/conferences/:conferenceId/start', scoped(only(['coordinator'], 200)), {
+    params: conf.freshScheduled,
+  }),
+  // The presenter (the team's first member, the prescriber) or a coordinator ends it.
+  route(
+    'POST',
+    '/conferences/:conferenceId/end',
+    scoped(only(['prescriber', 'coordinator'], 200)),
+    {
+      params: conf.freshLive,
+    },
+  ),
+  route('GET', '/conferences/:conferenceId/cases/:caseId/brief', scoped(all(200)), {
+    params: conf.live,
+  }),
+  route(
+    'POST',
+    '/conferences/:conferenceId/cases/:caseId/decisions',
+    scoped(only(CLINICIANS, 201)),
+    {
+      params: conf.live,
+      body: () => ({ text: 'Matrix decision' }),
+    },
+  ),
+  route(
+    'POST',
+    '/conferences/:conferenceId/cases/:caseId/action-items',
+    scoped(only(CLINICIANS, 201)),
+    { params: conf.liveWithOwner, body: actionItemBody },
+  ),
+  route('GET', '/conferences/:conferenceId/records', scoped(all(200)), { params: conf.live }),
+  route('GET', '/conferences/:conferenceId/attendance', scoped(all(200)), { params: conf.live }),
+  route('GET', '/conferences/:conferenceId/minutes', scoped(all(200)), { params: conf.live }),
+  route('GET', '/conferences/:conferenceId/minutes.md', scoped(all(200)), { params: conf.live }),
+  route('GET', '/plans/:planId/action-items', scoped(all(200))),
+  route('GET', '/plans/:planId/conference-summaries', scoped(all(200))),
+  route('GET', '/action-items', personal(all(200))),
+  route('PATCH', '/action-items/:itemId', scoped(only(CLINICIANS, 200)), {
+    params: conf.actionItem,
+    body: () => ({ status: 'done' }),
   }),
 
   // --- care teams
