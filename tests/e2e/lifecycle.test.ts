@@ -1,10 +1,12 @@
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { NotificationList } from '@tandem/shared';
 import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { screenshot, signedInContext } from '../helpers/web.ts';
+import { signedInContext } from '../helpers/web.ts';
 
 let browser: Browser;
 let server: TestServer;
@@ -22,6 +24,16 @@ afterAll(async () => {
 });
 
 const PHONE = { width: 390, height: 844 };
+
+/**
+ * Where a screenshot for people to look at goes. Captures are of the screen or one
+ * element: the drawer is fixed, so a full-page capture would not show it as seen.
+ */
+function shot(name: string): { path: string } {
+  const dir = new URL('../.artifacts/screenshots/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  return { path: new URL(`${name}.png`, dir).pathname };
+}
 
 async function openPlan(
   who: Parameters<typeof signedInContext>[2],
@@ -99,13 +111,13 @@ describe('comments on goals', () => {
     await thread.getByRole('button', { name: 'Reply', exact: true }).last().click();
     const reply = 'Good to hear. @Dr. Maya Okafor can we keep the current dose?';
     await expect.poll(() => thread.getByTestId('comment-body').allTextContents()).toContain(reply);
-    await screenshot(therapist, 'lifecycle-therapist-comments');
+    await therapist.screenshot(shot('lifecycle-therapist-comments'));
 
     // The patient's page shows the reply live; the prescriber got a mention.
     await expect
       .poll(() => goal.getByTestId('comment-body').allTextContents(), { timeout: 5_000 })
       .toContain(reply);
-    await screenshot(patient, 'lifecycle-patient-comment');
+    await goal.screenshot(shot('lifecycle-patient-comment'));
     const prescriber = await loginAs(server.url, 'prescriber');
     const inbox = await prescriber.get<NotificationList>('/notifications');
     expect(inbox.body.items.map((n) => [n.type, n.actor.name])).toContainEqual([
@@ -115,6 +127,8 @@ describe('comments on goals', () => {
 
     // Opening the notification takes the therapist to the goal's thread.
     await therapist.getByTestId('notifications-toggle').click();
+    await expect.poll(() => therapist.getByTestId('notification').count()).toBeGreaterThan(0);
+    await therapist.screenshot(shot('lifecycle-notifications'));
     await therapist.getByTestId('notification').first().click();
     await expect.poll(() => new URL(therapist.url()).searchParams.get('goal')).toBeTruthy();
     await expect.poll(() => therapist.getByTestId('notifications-unread').count()).toBe(0);
@@ -158,6 +172,7 @@ describe('versions and sign-off', () => {
     expect(await drawer.getByTestId('draft-status').textContent()).toContain(
       'Draft — changes since version 1',
     );
+    await prescriber.screenshot(shot('lifecycle-prescriber-draft'));
 
     await prescriber.getByLabel('Name of the new version').fill('Sertraline to 100 mg');
     await prescriber.getByTestId('save-version').click();
@@ -177,7 +192,7 @@ describe('versions and sign-off', () => {
     await expect
       .poll(() => drawer.getByTestId('compare-result').textContent())
       .toContain('Sertraline 50 mg → 100 mg once daily');
-    await screenshot(prescriber, 'lifecycle-prescriber-history');
+    await prescriber.screenshot(shot('lifecycle-prescriber-history'));
 
     // The patient reads what changed in plain words and confirms the review.
     const patient = await openPlan('patient', PHONE);
@@ -185,18 +200,13 @@ describe('versions and sign-off', () => {
     await expect
       .poll(() => review.getByTestId('plain-changes').textContent())
       .toContain('New medicine: Sertraline, 100 mg, once a day.');
-    await screenshot(patient, 'lifecycle-patient-review');
+    await review.screenshot(shot('lifecycle-patient-review'));
     await review.getByTestId('acknowledge-plan').click();
     await expect.poll(() => review.getByTestId('acknowledged').isVisible()).toBe(true);
     await expect
       .poll(() => review.getByTestId('plain-changes').textContent())
       .toContain('Nothing has changed since you last reviewed your plan.');
-    await review.screenshot({
-      path: (await screenshot(patient, 'lifecycle-patient-acknowledged')).replace(
-        'acknowledged',
-        'acknowledged-card',
-      ),
-    });
+    await review.screenshot(shot('lifecycle-patient-acknowledged'));
 
     // Reopened, the prescriber's history shows the patient's acknowledgement.
     await prescriber.getByTestId('open-history').click();
@@ -221,7 +231,7 @@ describe('versions and sign-off', () => {
     await expect
       .poll(() => tv2.getByTestId('signature').allTextContents())
       .toContainEqual(expect.stringMatching(/Co-signed by Sam Rivera, LCSW/));
-    await screenshot(therapist, 'lifecycle-therapist-cosigned');
+    await therapist.screenshot(shot('lifecycle-therapist-cosigned'));
   });
 });
 
@@ -251,6 +261,9 @@ describe('medication proposals and interaction warnings', () => {
     const open = meds(prescriber).getByTestId('open-proposal');
     await expect.poll(() => open.count(), { timeout: 5_000 }).toBe(1);
     expect(await open.textContent()).toContain('Migraines twice a week');
+    await meds(prescriber)
+      .getByTestId('proposals')
+      .screenshot(shot('lifecycle-prescriber-proposal'));
     await open.getByTestId('accept-proposal').click();
     await open.getByLabel('Note (optional)').fill('Short trial, review in 4 weeks.');
     await open.getByTestId('confirm-decision').click();
@@ -277,12 +290,7 @@ describe('medication proposals and interaction warnings', () => {
     await expect
       .poll(() => warning.getByTestId('interaction-ack').textContent())
       .toContain('Kept on purpose by Dr. Maya Okafor');
-    await meds(prescriber).screenshot({
-      path: (await screenshot(prescriber, 'lifecycle-prescriber-medications')).replace(
-        'medications',
-        'medications-section',
-      ),
-    });
+    await meds(prescriber).screenshot(shot('lifecycle-prescriber-medications'));
 
     // The therapist sees the warning and the acknowledgement, cannot acknowledge, and finds the decision in history.
     await therapist.reload();
@@ -296,7 +304,9 @@ describe('medication proposals and interaction warnings', () => {
     const decided = therapist.getByTestId('proposal-history').first();
     expect(await decided.getAttribute('data-status')).toBe('accepted');
     expect(await decided.textContent()).toContain('by Dr. Maya Okafor');
-    await screenshot(therapist, 'lifecycle-therapist-proposal-history');
+    await therapist
+      .locator('[aria-labelledby=history-proposals]')
+      .screenshot(shot('lifecycle-therapist-proposal-history'));
   });
 
   it('downloads the plan as FHIR JSON for the care team', async () => {
@@ -307,7 +317,6 @@ describe('medication proposals and interaction warnings', () => {
     ]);
     expect(download.suggestedFilename()).toMatch(/^alex-morgan-care-plan-.*\.fhir\.json$/);
     const file = await download.path();
-    const { readFile } = await import('node:fs/promises');
     const bundle = JSON.parse(await readFile(file, 'utf8')) as {
       resourceType: string;
       entry: { resource: { resourceType: string } }[];
