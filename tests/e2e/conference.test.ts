@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { ConferenceView } from '@tandem/shared';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext } from '../helpers/web.ts';
+import {
+  addPatient,
+  createConference,
+  north,
+  ok,
+  planOf,
+  unique,
+  type Signed,
+} from '../integration/conference/helpers.ts';
+
+let browser: Browser;
+let server: TestServer;
+let coordinator: Signed;
+let teamId: string;
+let plans: { alex: string; riley: string };
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  const n = await north(server.url);
+  coordinator = n.coordinator;
+  teamId = n.teamId;
+  const riley = await addPatient(server.url, coordinator, teamId, 'Riley Chen');
+  plans = { alex: await planOf(coordinator, 'Alex Morgan'), riley: riley.planId };
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function liveConference(): Promise<ConferenceView> {
+  const created = await createConference(coordinator, {
+    teamId,
+    title: unique('Tuesday case conference'),
+    scheduledAt: new Date(Date.now() + 60_000).toISOString(),
+    cases: [
+      {
+        planId: plans.alex,
+        reason: 'Sleep worse since the dose change',
+        timeBoxMinutes: 10,
+        patientInvited: true,
+      },
+      { planId: plans.riley, reason: 'Therapy goals review', timeBoxMinutes: 15 },
+    ],
+  });
+  return ok(await coordinator.post<ConferenceView>(`/conferences/${created.id}/start`), 'start');
+}
+
+const currentCase = (page: Page) => page.getByTestId('current-case').textContent();
+const currentSection = (page: Page) => page.getByTestId('case-brief').getAttribute('data-section');
+
+describe('a live case conference in the browser', () => {
+  it("takes the follower's page wherever the host goes", async () => {
+    const conf = await liveConference();
+    const host = await signedInContext(browser, server.url, 'coordinator');
+    const follower = await signedInContext(browser, server.url, 'prescriber');
+    for (const { page } of [host, follower]) {
+      await page.goto(`${server.url}/conferences/${conf.id}`);
+      await expect.poll(() => currentCase(page)).toBe('Alex Morgan');
+    }
+    // Both are in the room before the host moves.
+    await expect
+      .poll(() => host.page.getByTestId('participant').count(), { timeout: 10_000 })
+      .toBe(2);
+
+    await host.page.getByTestId('agenda-case').filter({ hasText: 'Riley Chen' }).click();
+    await expect.poll(() => currentCase(follower.page)).toBe('Riley Chen');
+    await host.page.getByTestId('section-medications').click();
+    await expect.poll(() => currentSection(follower.page)).toBe('medications');
+    await screenshot(follower.page, 'conference-follower');
+
+    // The follower looks elsewhere on their own, then rejoins the host.
+    await follower.page.getByRole('button', { name: 'Stop following' }).click();
+    await follower.page.getByTestId('section-goals').click();
+    await host.page.getByTestId('agenda-case').filter({ hasText: 'Alex Morgan' }).click();
+    await expect.poll(() => currentCase(host.page)).toBe('Alex Morgan');
+    expect(await currentCase(follower.page)).toBe('Riley Chen');
+    expect(await currentSection(follower.page)).toBe('goals');
+    await follower.page.getByRole('button', { name: 'Follow presenter' }).click();
+    await expect.poll(() => currentCase(follower.page)).toBe('Alex Morgan');
+
+    await screenshot(host.page, 'conference-host');
+    await host.context.close();
+    await follower.context.close();
+  });
+
+  it('shows an invited patient their own case only', async () => {
+    const conf = await liveConference();
+    const patient = await signedInContext(browser, server.url, 'patient');
+    await patient.page.goto(`${server.url}/conferences/${conf.id}`);
+    await expect.poll(() => currentCase(patient.page)).toBe('Alex Morgan');
+    expect(await patient.page.getByTestId('agenda-case').allTextContents()).toEqual([
+      expect.stringContaining('Alex Morgan'),
+    ]);
+    expect(await patient.page.getByText('Riley Chen').count()).toBe(0);
+    // Minutes are theirs to read, not to write; there is nothing to record.
+    await expect
+      .poll(() => patient.page.getByTestId('minutes-editor').getAttribute('readonly'))
+      .not.toBeNull();
+    expect(await patient.page.getByRole('button', { name: 'Record decision' }).count()).toBe(0);
+    await screenshot(patient.page, 'conference-patient');
+    await patient.context.close();
+  });
+});
