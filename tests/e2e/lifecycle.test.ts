@@ -42,13 +42,14 @@ async function openPlan(
   const { context, page } = await signedInContext(browser, server.url, who, { viewport });
   contexts.push(context);
   await page.goto(`${server.url}/plans/${planId}`);
+  // Generous: the machine running these is often busy.
   if (who === 'patient') {
     await expect
-      .poll(() => page.getByTestId('patient-goal').count(), { timeout: 15_000 })
+      .poll(() => page.getByTestId('patient-goal').count(), { timeout: 30_000 })
       .toBeGreaterThan(0);
   } else {
     await expect
-      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 30_000 })
       .toBe('saved');
   }
   return page;
@@ -144,6 +145,30 @@ describe('comments on goals', () => {
       .not.toContain(body);
     await therapist.getByLabel(/Show resolved/).check();
     await expect.poll(() => thread.getByTestId('reopen-thread').isVisible()).toBe(true);
+  });
+});
+
+describe('keyboard use', () => {
+  it('opens the drawer into focus and closes it with Escape, back to its button', async () => {
+    const coordinator = await openPlan('coordinator');
+    await coordinator.getByTestId('open-comments').focus();
+    await coordinator.keyboard.press('Enter');
+    // A string, evaluated in the page: the tests are compiled without the DOM library.
+    const focused = (attr: string) =>
+      coordinator.evaluate<string | null>(
+        `document.activeElement?.getAttribute('${attr}') ?? null`,
+      );
+    const focusedId = () => focused('id');
+    await expect.poll(focusedId).toBe('lifecycle-drawer-title');
+    // The coordinator may comment too; the composer opens into focus.
+    await coordinator.getByTestId('start-comment').first().focus();
+    await coordinator.keyboard.press('Enter');
+    await expect.poll(focusedId).toMatch(/^new-comment-/);
+    await coordinator.keyboard.press('Escape');
+    await expect.poll(() => coordinator.getByTestId('comment-composer').count()).toBe(0);
+    await coordinator.keyboard.press('Escape');
+    await expect.poll(() => coordinator.getByTestId('lifecycle-drawer').count()).toBe(0);
+    await expect.poll(() => focused('data-testid')).toBe('open-comments');
   });
 });
 
@@ -273,10 +298,12 @@ describe('medication proposals and interaction warnings', () => {
 
     // The change is in the medication table, and the warning sits inline above it.
     await expect
-      .poll(() =>
-        meds(prescriber)
-          .getByLabel('Medication name')
-          .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+      .poll(async () =>
+        Promise.all(
+          (await meds(prescriber).getByLabel('Medication name').all()).map((input) =>
+            input.inputValue(),
+          ),
+        ),
       )
       .toContain('Sumatriptan');
     const warning = meds(prescriber).getByTestId('interaction');
