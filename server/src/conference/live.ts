@@ -11,7 +11,7 @@ import type {
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { RequestMeta } from '../authz/authorize.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { AppError, conflict, forbidden, notFound } from '../errors.ts';
 import { attendanceModel, type LiveState, type StoredConference } from './model.ts';
 import {
   auditBase,
@@ -132,6 +132,25 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
     return state;
   }
 
+  /**
+   * Applies a presenter's change; the presenter check runs on the state the
+   * change lands on (no extra read on the navigation path), and a refusal is
+   * audited like every denial.
+   */
+  async function asPresenter(viewer: Viewer, change: StateChange, meta: RequestMeta) {
+    if (viewer.kind !== 'team') {
+      await refuse(ctx, viewer, 'not_presenter', 'Only the presenter can do this.', meta);
+    }
+    try {
+      return await log.append(viewer.conference, byPresenter(viewer.user.id, change));
+    } catch (err) {
+      if (err instanceof AppError && err.status === 403) {
+        await refuse(ctx, viewer, 'not_presenter', err.message, meta);
+      }
+      throw err;
+    }
+  }
+
   async function participantsChanged(c: StoredConference) {
     const { after } = await log.append(c, unchanged);
     return { state: after, participants: await broadcastState(ctx, c, after) };
@@ -227,15 +246,12 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
 
     async navigate(user: AuthUser, p: NavigatePayload, meta: RequestMeta): Promise<void> {
       const viewer = await resolveViewer(ctx, user, p.conferenceId, 'conference.attend', meta);
-      await requirePresenter(viewer, meta);
       const c = viewer.conference;
       if (!findCase(c, p.caseId)) throw notFound('No such case in this conference.');
-      const { before, after } = await log.append(
-        c,
-        byPresenter(user.id, (state) => ({
-          ...state,
-          focus: { caseId: p.caseId, section: p.section },
-        })),
+      const { before, after } = await asPresenter(
+        viewer,
+        (state) => ({ ...state, focus: { caseId: p.caseId, section: p.section } }),
+        meta,
       );
       // Followers first: they are the ones waiting on a navigation.
       sendNavigation(ctx, c, before, after);
@@ -249,12 +265,11 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
 
     async timer(user: AuthUser, p: TimerPayload, meta: RequestMeta): Promise<void> {
       const viewer = await resolveViewer(ctx, user, p.conferenceId, 'conference.attend', meta);
-      await requirePresenter(viewer, meta);
       const c = viewer.conference;
       if (!findCase(c, p.caseId)) throw notFound('No such case in this conference.');
-      const { after } = await log.append(
-        c,
-        byPresenter(user.id, (state, now) => ({
+      const { after } = await asPresenter(
+        viewer,
+        (state, now) => ({
           ...state,
           timers:
             p.action === 'start'
@@ -262,7 +277,8 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
               : p.action === 'pause'
                 ? pauseTimer(state.timers, p.caseId, now)
                 : resetTimer(state.timers, p.caseId),
-        })),
+        }),
+        meta,
       );
       await broadcastState(ctx, c, after);
     },
