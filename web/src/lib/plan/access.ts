@@ -11,7 +11,7 @@ function joinRoles(roles: Role[]): string {
 export function readOnlyReason(section: PlanSection, role: Role): string {
   const writers = ROLES.filter((r) => SECTION_ACCESS[section][r] === 'write');
   if (section === 'medications' && role === 'therapist') {
-    return 'Only prescribers order medication changes. You can read the plan and propose a change in a comment.';
+    return 'Only prescribers order medication changes. You can read them and propose a change for the prescriber to decide on.';
   }
   if (role === 'coordinator') {
     return `Care coordinators see the clinical plan read-only; ${joinRoles(writers)} edit it.`;
