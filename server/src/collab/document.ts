@@ -37,6 +37,10 @@ export type DocumentDeps = {
 };
 
 type Change = { update: Uint8Array; sections: string[] };
+
+/** How long Yjs may hold changes with missing predecessors before the stored state is consulted. */
+const REPAIR_AFTER_MS = 2_000;
+const FANOUT_WAIT_MS = 1_000;
 type AwarenessOrigin = { source: 'connection'; conn: CollabConnection } | { source: 'redis' };
 
 export type DocState = 'loading' | 'ready' | 'failed' | 'closed';
@@ -69,6 +73,10 @@ export class CollabDocument {
   private ownDurable = 0;
   private announcedDurable = 0;
   private acksScheduled = false;
+  private storeChain: Promise<void> = Promise.resolve();
+  private durableWaiters: { lseq: number; resolve: () => void }[] = [];
+  private pendingSince: number | null = null;
+  private repairing = false;
   private resolveReady!: () => void;
   private rejectReady!: (err: Error) => void;
 
@@ -134,6 +142,10 @@ export class CollabDocument {
     });
     if (!changes) return false;
     for (const change of changes) this.recordOwn(change, conn.identity.userId, conn);
+    // Yjs holds an update whose predecessors it lacks without reporting a change; it still has to
+    // be stored before the client hears it is saved.
+    if (changes.length === 0 && this.hasPending())
+      this.recordOwn({ update, sections: [] }, conn.identity.userId, conn);
     return true;
   }
 
@@ -146,15 +158,16 @@ export class CollabDocument {
     if (this.state !== 'ready') throw new Error('document is not loaded');
     const origin: UpdateOrigin = { source: 'server', userId };
     const changes: Change[] = [];
+    let last = 0;
     this.collecting = changes;
     try {
       this.doc.transact(() => edit(this.doc), origin);
     } finally {
       this.collecting = null;
       // Whatever the edit changed before it threw is in the document now, so it is stored too.
-      for (const change of changes) this.recordOwn(change, userId, null);
+      for (const change of changes) last = this.recordOwn(change, userId, null);
     }
-    await this.deps.commit.flush();
+    await this.whenDurable(last);
   }
 
   addConnection(conn: CollabConnection): void {
@@ -222,6 +235,11 @@ export class CollabDocument {
     queueMicrotask(() => {
       this.acksScheduled = false;
       const watermark = this.tracker.watermark;
+      if (this.durableWaiters.length > 0) {
+        const ready = this.durableWaiters.filter((w) => w.lseq <= watermark);
+        this.durableWaiters = this.durableWaiters.filter((w) => w.lseq > watermark);
+        for (const w of ready) w.resolve();
+      }
       for (const conn of this.conns) {
         const count = conn.acks.advance(watermark);
         if (count !== null && conn.tandem) conn.send(encodeSaveAck(count));
@@ -238,6 +256,9 @@ export class CollabDocument {
   sweep(now: number, takeoverMs: number, trim: boolean, streamGraceMs: number): void {
     if (this.state !== 'ready') return;
     this.takeOver(now - takeoverMs);
+    if (!this.hasPending()) this.pendingSince = null;
+    else if (this.pendingSince === null) this.pendingSince = now;
+    else if (now - this.pendingSince >= REPAIR_AFTER_MS && !this.repairing) void this.repair(now);
     if (trim && this.deps.fanout) {
       let oldest = now;
       for (const t of this.ownOpen.values()) oldest = Math.min(oldest, t);
@@ -266,6 +287,41 @@ export class CollabDocument {
     return this.remote.size;
   }
 
+  /** Yjs holds changes whose predecessors it has not seen. */
+  private hasPending(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null;
+  }
+
+  /**
+   * Fills a gap in this document from the database. A gap appears when an
+   * instance stored a change and died before it fanned it out: later changes
+   * from other instances build on it and wait in Yjs' pending set forever.
+   * Whatever the stored state completes is sent to this instance's clients.
+   */
+  private async repair(now: number): Promise<void> {
+    this.repairing = true;
+    try {
+      const stored = await this.deps.store.load(this.name);
+      if (this.state !== 'ready') return;
+      let filled = 0;
+      for (const u of stored.updates) {
+        const changes = this.apply(u, { source: 'load' });
+        if (!changes) return;
+        for (const c of changes) this.broadcast(encodeUpdate(c.update), null);
+        filled += changes.length;
+      }
+      this.deps.log.info({ docName: this.name, filled }, 'collab document gap filled from storage');
+    } catch (err) {
+      this.deps.log.warn(
+        { docName: this.name, err: err instanceof Error ? err.message : String(err) },
+        'collab gap repair failed',
+      );
+    } finally {
+      this.repairing = false;
+      this.pendingSince = now;
+    }
+  }
+
   // --- internals ---
 
   /**
@@ -292,7 +348,14 @@ export class CollabDocument {
     return changes;
   }
 
-  private recordOwn(change: Change, userId: string, from: CollabConnection | null): void {
+  /**
+   * Takes a change of this instance's (a client's or the server's) into the
+   * log. Peers on this instance get it at once; other instances get it
+   * through Redis before it is written, so that whatever is in the log was
+   * also in the stream: an instance that dies between the two leaves its
+   * peers a change to take over, never one they cannot know about.
+   */
+  private recordOwn(change: Change, userId: string, from: CollabConnection | null): number {
     const now = this.deps.clock.now();
     const lseq = this.tracker.issue();
     this.ownOpen.set(lseq, now);
@@ -304,22 +367,40 @@ export class CollabDocument {
       sections: change.sections,
       at: new Date(now),
     };
-    this.deps.commit.add(row, () => {
-      this.ownOpen.delete(lseq);
-      this.ownDurable = lseq;
-      this.stored(lseq, change.update.length);
-    });
-    // Peers do not wait for the disk.
+    const store = () =>
+      this.deps.commit.add(row, () => {
+        this.ownOpen.delete(lseq);
+        this.ownDurable = lseq;
+        this.stored(lseq, change.update.length);
+      });
     this.broadcast(encodeUpdate(change.update), from);
-    this.deps.fanout?.publish(this.name, {
+    const fanout = this.deps.fanout;
+    if (!fanout) {
+      store();
+      return lseq;
+    }
+    const published = fanout.publish(this.name, {
       type: 'update',
-      publisher: this.deps.fanout.instanceId,
+      publisher: fanout.instanceId,
       lseq,
       userId,
       at: now,
       sections: change.sections,
       update: change.update,
     });
+    // A Redis outage delays saving by at most this much; rows keep their order.
+    const orRedisTimeout = Promise.race([
+      published,
+      new Promise<void>((r) => setTimeout(r, FANOUT_WAIT_MS).unref()),
+    ]);
+    this.storeChain = this.storeChain.then(() => orRedisTimeout).then(store);
+    return lseq;
+  }
+
+  /** Resolves once every change up to `lseq` is stored. */
+  whenDurable(lseq: number): Promise<void> {
+    if (this.tracker.watermark >= lseq) return Promise.resolve();
+    return new Promise((resolve) => this.durableWaiters.push({ lseq, resolve }));
   }
 
   private stored(lseq: number, bytes: number): void {
@@ -353,7 +434,10 @@ export class CollabDocument {
           userId: entry.userId,
           at: entry.at,
         });
-        if (!changes || changes.length === 0) return;
+        if (!changes) return;
+        // A change that is only waiting for a predecessor is watched like any other, in case its
+        // origin dies before storing it.
+        if (changes.length === 0 && !this.hasPending()) return;
         const ourLseq = this.tracker.issue();
         this.approxBytes += entry.update.length;
         this.remote.add(entry.publisher, {

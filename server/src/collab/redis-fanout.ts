@@ -109,7 +109,8 @@ export class RedisFanout {
     this.follows.delete(docName);
   }
 
-  publish(docName: string, entry: FanoutEntry): void {
+  /** Appends an entry; resolves once Redis has it (failures are logged and resolve too). */
+  publish(docName: string, entry: FanoutEntry): Promise<void> {
     const args: (string | Buffer)[] = [
       'XADD',
       this.key(docName),
@@ -119,14 +120,14 @@ export class RedisFanout {
       '*',
       ...encodeEntry(entry),
     ];
-    this.redis
-      .sendCommand(args)
-      .catch((err: unknown) =>
+    return this.redis.sendCommand(args).then(
+      () => {},
+      (err: unknown) =>
         this.log.warn(
           { docName, err: err instanceof Error ? err.message : String(err) },
           'collab fan-out publish failed',
         ),
-      );
+    );
   }
 
   /** Drops entries older than `beforeMs` (Redis time) and keeps the stream from living forever. */

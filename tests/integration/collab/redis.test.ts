@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { collabModels } from '@tandem/server/collab/persistence/models.ts';
-import { connectClient, docName, startEngine, storedDoc } from './helpers.ts';
+import { connectClient, docName, rawClient, startEngine, storedDoc } from './helpers.ts';
 
 describe('collab engine, two instances sharing Redis', () => {
   it('lets clients on different instances co-edit, converge and see each other', async () => {
@@ -130,5 +130,38 @@ describe('collab engine, two instances sharing Redis', () => {
       'from-two': 'healthy instance',
     });
     unstall();
+  });
+
+  it('fills a gap left by a change that was stored but never fanned out', async () => {
+    const one = await startEngine({ redis: true });
+    const two = await startEngine({ redis: true, dbName: one.dbName });
+    const name = docName();
+    const onOne = connectClient(one.wsUrl, name, { token: 'alice' });
+    const onTwo = connectClient(two.wsUrl, name, { token: 'bob' });
+    await Promise.all([onOne.synced, onTwo.synced]);
+
+    // A third instance stored this edit and died before publishing it.
+    const author = new Y.Doc();
+    const first: Uint8Array[] = [];
+    author.on('update', (u: Uint8Array) => first.push(u));
+    author.getArray('goals').push(['stored, never fanned out']);
+    await mongoCollabStore(one.conn).append([
+      { docName: name, update: first[0]!, userId: 'carol', sections: ['goals'], at: new Date() },
+    ]);
+    // Its author reconnects elsewhere and builds on it; both instances lack the first edit.
+    const rest = rawClient(one.wsUrl, name, { token: 'carol' });
+    await rest.opened;
+    const sv = Y.encodeStateVector(author);
+    author.getArray('goals').push(['builds on it']);
+    rest.sendUpdate(Y.encodeStateAsUpdate(author, sv));
+
+    const expected = ['stored, never fanned out', 'builds on it'];
+    await vi.waitFor(
+      () => {
+        expect(onOne.doc.getArray('goals').toArray()).toEqual(expected);
+        expect(onTwo.doc.getArray('goals').toArray()).toEqual(expected);
+      },
+      { timeout: 10_000 },
+    );
   });
 });
