@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTandemMessage, encodeSaveAck, isUpdateMessage, SaveTracker } from './collab.ts';
+import {
+  decodeTandemMessage,
+  encodeSaveAck,
+  isUpdateMessage,
+  presenceOf,
+  SaveTracker,
+} from './collab.ts';
 
 describe('SaveTracker', () => {
   it('is saved only once the message carrying the newest change is acknowledged', () => {
@@ -49,5 +55,22 @@ describe('wire helpers', () => {
       type: 'save-ack',
       count: 1234567,
     });
+  });
+});
+
+describe('presenceOf', () => {
+  it('lists stamped users, self first, and skips states without a user', () => {
+    const states = new Map<number, Record<string, unknown>>([
+      [1, { user: { id: 'u2', name: 'Zoe', role: 'therapist', color: '#123456' }, cursor: 4 }],
+      [2, { cursor: 1 }],
+      [3, { user: { id: 'u1', name: 'Ada', role: 'prescriber' } }],
+      [4, { user: { id: 'u9', name: 'Me', role: 'patient' } }],
+    ]);
+    expect(presenceOf(states, 4).map((p) => [p.name, p.self, p.color])).toEqual([
+      ['Me', true, '#52615f'],
+      ['Ada', false, '#52615f'],
+      ['Zoe', false, '#123456'],
+    ]);
+    expect(presenceOf(states, 4)[2]!.state.cursor).toBe(4);
   });
 });

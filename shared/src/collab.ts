@@ -175,3 +175,38 @@ export class SaveTracker {
     return this.pending ? 'saving' : 'saved';
   }
 }
+
+/** Someone with the document open, as their awareness state says (the server stamps `user`). */
+export type PresenceUser = {
+  clientId: number;
+  userId: string;
+  name: string;
+  role: string;
+  color: string;
+  /** This tab's own state. */
+  self: boolean;
+  /** The rest of the state (cursor, section, …). */
+  state: Record<string, unknown>;
+};
+
+/** The people present in a document, one entry per client, from y-protocols awareness states. */
+export function presenceOf(
+  states: ReadonlyMap<number, Record<string, unknown>>,
+  selfClientId: number,
+): PresenceUser[] {
+  const out: PresenceUser[] = [];
+  for (const [clientId, state] of states) {
+    const user = state.user as Record<string, unknown> | undefined;
+    if (!user || typeof user.name !== 'string') continue;
+    out.push({
+      clientId,
+      userId: typeof user.id === 'string' ? user.id : String(clientId),
+      name: user.name,
+      role: typeof user.role === 'string' ? user.role : '',
+      color: typeof user.color === 'string' ? user.color : '#52615f',
+      self: clientId === selfClientId,
+      state,
+    });
+  }
+  return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+}

@@ -1,0 +1,131 @@
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import {
+  CloseCode,
+  COLLAB_OPT_IN_PARAM,
+  COLLAB_PATH,
+  CollabMessage,
+  decodeTandemMessage,
+  presenceOf,
+  SaveTracker,
+  type CollabAccess,
+  type PresenceUser,
+  type SaveStatus,
+} from '@tandem/shared';
+import { collabBaseUrl, countingWebSocket } from './socket.ts';
+
+export type CollabClose = { code: number; reason: string };
+
+export type CollabDocOptions = {
+  /** The document to bind; a new one by default. */
+  doc?: Y.Doc;
+  /** Longest wait between reconnection attempts (they back off exponentially up to it). */
+  maxBackoffMs?: number;
+  /** The server closed the socket because the session is gone (4401). */
+  onSessionLost?: () => void;
+};
+
+/**
+ * One Yjs document on `/collab/<docName>` with everything a view needs as
+ * Svelte state: whether it is connected and synced, whether this device holds
+ * changes the server has not stored ("Saving…", "All changes saved",
+ * "Offline — changes kept on this device"), who else is here, and whether
+ * the server keeps this person's edits at all.
+ *
+ * It uses an unmodified y-websocket provider with the browser's session
+ * cookie, opted in to Tandem's save acknowledgements and access notice.
+ */
+export class CollabDoc {
+  readonly doc: Y.Doc;
+  readonly provider: WebsocketProvider;
+  connected = $state(false);
+  /** The server's state is in: only now may a view create missing structure. */
+  synced = $state(false);
+  /** What the server lets this connection do. */
+  access = $state<CollabAccess | null>(null);
+  /** Set when the server dropped edits from this read-only connection. */
+  refused = $state<string | null>(null);
+  /** A final close (no access, no such document, session ended); no more reconnecting. */
+  closed = $state<CollabClose | null>(null);
+  presence = $state<PresenceUser[]>([]);
+  #saveTick = $state(0);
+  readonly #saves = new SaveTracker(() => this.#saveTick++);
+  readonly #onOnline = () => this.reconnect();
+
+  constructor(
+    readonly name: string,
+    opts: CollabDocOptions = {},
+  ) {
+    this.doc = opts.doc ?? new Y.Doc();
+    // Registered before the provider's own listener, so a change is counted before it is sent.
+    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+      if (origin !== this.provider) this.#saves.localChange();
+    });
+    this.provider = new WebsocketProvider(collabBaseUrl(COLLAB_PATH), name, this.doc, {
+      params: { [COLLAB_OPT_IN_PARAM]: '1' },
+      WebSocketPolyfill: countingWebSocket(this.#saves),
+      maxBackoffTime: opts.maxBackoffMs ?? 10_000,
+    });
+    const handlers = this.provider.messageHandlers;
+    handlers[CollabMessage.SaveAck] = handlers[CollabMessage.Access] = (_e, decoder) => {
+      const message = decodeTandemMessage(decoder.arr);
+      decoder.pos = decoder.arr.length;
+      if (message?.type === 'save-ack') this.#saves.ack(message.count);
+      if (message?.type === 'access') this.access = message.access;
+    };
+    handlers[CollabMessage.Auth] = (_e, decoder) => {
+      decoder.pos = decoder.arr.length;
+      this.refused = 'Your changes to this part of the plan are not saved: you can read it only.';
+    };
+    this.provider.on('status', ({ status }) => (this.connected = status === 'connected'));
+    this.provider.on('sync', (synced: boolean) => (this.synced = synced));
+    this.provider.on('closed', (close) => {
+      this.closed = close;
+      if (close.code === CloseCode.Unauthenticated) opts.onSessionLost?.();
+    });
+    const updatePresence = () =>
+      (this.presence = presenceOf(
+        this.awareness.getStates() as Map<number, Record<string, unknown>>,
+        this.doc.clientID,
+      ));
+    this.awareness.on('change', updatePresence);
+    updatePresence();
+    addEventListener('online', this.#onOnline);
+  }
+
+  get awareness(): Awareness {
+    return this.provider.awareness;
+  }
+
+  /** 'offline' may still hold changes: see `pending`. */
+  get saveState(): SaveStatus {
+    void this.#saveTick;
+    return this.#saves.status;
+  }
+
+  /** This device holds changes the server has not confirmed as stored. */
+  get pending(): boolean {
+    void this.#saveTick;
+    return this.#saves.pending;
+  }
+
+  /** Shares fields of this person's presence (a cursor, the section they are in). */
+  setPresence(fields: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(fields))
+      this.awareness.setLocalStateField(key, value);
+  }
+
+  /** Tries again now instead of waiting out the backoff (the network came back). */
+  reconnect(): void {
+    if (this.closed || this.connected) return;
+    this.provider.disconnect();
+    this.provider.connect();
+  }
+
+  destroy(): void {
+    removeEventListener('online', this.#onOnline);
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,3 @@
+export { CollabDoc, type CollabClose, type CollabDocOptions } from './collab-doc.svelte.ts';
+export { collabBaseUrl, countingWebSocket } from './socket.ts';
+export type { PresenceUser, SaveStatus } from '@tandem/shared';
