@@ -161,6 +161,10 @@ describe('signing out and session end', () => {
   it('treats a 401 from the API as an ended session', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'prescriber');
     await expect.poll(() => pathOf(page)).toBe('/dashboard');
+    // The header loads notifications on arrival; let that finish, so the refused call is the click's.
+    await expect
+      .poll(() => page.getByTestId('notifications-toggle').getAttribute('data-loaded'))
+      .toBe('true');
     // Drop the cookie so the next API call is refused, as after an expiry the socket missed.
     await context.clearCookies();
     await page.getByTestId('plan-link').first().click();
