@@ -89,6 +89,57 @@ describe('a live case conference in the browser', () => {
     await follower.context.close();
   });
 
+  it('captures minutes, a decision and an action item, ends, and prints the minutes', async () => {
+    const conf = await liveConference();
+    const host = await signedInContext(browser, server.url, 'coordinator');
+    const page = host.page;
+    await page.goto(`${server.url}/conferences/${conf.id}`);
+    await expect.poll(() => currentCase(page)).toBe('Alex Morgan');
+
+    await page.getByLabel('Minutes for Alex Morgan').fill('Sleep is better; mornings still low.');
+    await page.getByLabel('Decision', { exact: true }).fill('Add a sleep diary for two weeks');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await expect
+      .poll(() => page.getByTestId('decisions').textContent())
+      .toContain('Add a sleep diary for two weeks');
+    await page.getByLabel('What needs doing').fill('Send the sleep diary template');
+    await page.getByLabel('Owner').selectOption({ label: 'Dr. Maya Okafor' });
+    await page.getByLabel('Due').fill('2030-03-01');
+    await page.getByRole('button', { name: 'Add action item' }).click();
+    await expect
+      .poll(() => page.getByTestId('action-items').textContent())
+      .toContain('Send the sleep diary template');
+    // The typed minutes are saved before the conference ends.
+    await expect
+      .poll(async () => {
+        const res = await coordinator.get<{ cases: { discussion: string }[] }>(
+          `/conferences/${conf.id}/minutes`,
+        );
+        return res.body.cases[0]?.discussion;
+      })
+      .toBe('Sleep is better; mornings still low.');
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'End conference' }).click();
+    await expect.poll(() => page.getByTestId('conference-status').textContent()).toContain('Ended');
+    await page.getByRole('link', { name: 'Minutes' }).click();
+    const sheet = page.getByTestId('minutes');
+    await expect.poll(() => sheet.textContent()).toContain('Sleep is better; mornings still low.');
+    const text = (await sheet.textContent())!;
+    expect(text).toContain('Add a sleep diary for two weeks');
+    expect(text).toContain('Send the sleep diary template');
+    expect(text).toContain('Jordan Lee');
+    await screenshot(page, 'conference-minutes');
+
+    // The owner finds the action item on their dashboard.
+    const owner = await signedInContext(browser, server.url, 'prescriber');
+    await expect
+      .poll(() => owner.page.getByTestId('my-action-items').textContent())
+      .toContain('Send the sleep diary template');
+    await host.context.close();
+    await owner.context.close();
+  });
+
   it('shows an invited patient their own case only', async () => {
     const conf = await liveConference();
     const patient = await signedInContext(browser, server.url, 'patient');
