@@ -220,6 +220,15 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
       if (res.modifiedCount > 0) await participantsChanged(c);
     },
 
+    /** Someone lost access (removed from the team): their stays end now, for everyone to see. */
+    async removeUser(c: StoredConference, userId: string): Promise<void> {
+      const res = await Attendance.updateMany(
+        { conferenceId: c._id, userId, leftAt: null },
+        { $set: { leftAt: new Date(ctx.clock.now()) } },
+      );
+      if (res.modifiedCount > 0) await participantsChanged(c);
+    },
+
     /** Marks this instance's sockets as still here. */
     async heartbeat(instanceId: string): Promise<void> {
       await Attendance.updateMany(

@@ -152,6 +152,7 @@ export function attachConferenceSocket(ctx: AppContext, io: TandemIo, engine: Co
       io.in(userRoom(change.userId)).socketsLeave(
         audiences(c).flatMap((a) => [audienceRoom(id, a), audienceRoom(id, a, true)]),
       );
+      await live.removeUser(c, change.userId);
     }
   };
   const onMembershipEvent = (change: { teamId: string; userId: string; kind: string }) =>

@@ -1,5 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { timerElapsedMs, type AttendanceEntry, type ConferenceView } from '@tandem/shared';
+import {
+  timerElapsedMs,
+  type AttendanceEntry,
+  type ConferenceSummary,
+  type ConferenceView,
+} from '@tandem/shared';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { loginAs } from '../../helpers/api.ts';
 import {
@@ -307,6 +312,45 @@ describe('who may take part', () => {
     expect(
       await emit(outsider.socket, 'conference:hand', { conferenceId: conf.id, raised: true }),
     ).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+  });
+
+  it('lists a conference for the team and for invited patients only', async () => {
+    const conf = await liveConference();
+    const listed = async (who: Signed) =>
+      ok(await who.get<ConferenceSummary[]>('/conferences?when=upcoming'), 'list').find(
+        (c) => c.id === conf.id,
+      );
+    expect(await listed(people.therapist)).toMatchObject({ status: 'live', caseCount: 3 });
+    expect(await listed(people.alex)).toMatchObject({ status: 'live', caseCount: 1 });
+    expect(await listed(people.sam)).toBeUndefined();
+    expect(await listed(people.outsider)).toBeUndefined();
+  });
+
+  it('takes someone removed from the team out of the conference', async () => {
+    const conf = await liveConference();
+    const leaving = await addMember(a.url, people.coordinator, teamId, 'Morgan Diaz');
+    const host = await participant(a.url, people.coordinator);
+    const p = await participant(b.url, leaving);
+    // A witness on the same instance: once it has the navigation, so would the removed one.
+    const witness = await participant(b.url, people.prescriber);
+    for (const x of [host, p, witness]) await join(x, conf.id);
+    ok(await people.coordinator.delete(`/teams/${teamId}/members/${leaving.user.id}`), 'remove');
+    await expect
+      .poll(() => host.latest()?.participants.map((x) => x.name))
+      .not.toContain('Morgan Diaz');
+    expect(
+      await emit(p.socket, 'conference:hand', { conferenceId: conf.id, raised: true }),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const seen = p.states.length;
+    await emit(host.socket, 'conference:navigate', {
+      conferenceId: conf.id,
+      caseId: conf.cases[1]!.id,
+      section: 'goals',
+    });
+    await expect.poll(() => witness.navigations.at(-1)?.focus?.section).toBe('goals');
+    await expect.poll(() => witness.latest()?.focus?.section).toBe('goals');
+    expect(p.states.length).toBe(seen);
+    expect(p.navigations.every((n) => n.focus?.section !== 'goals')).toBe(true);
   });
 
   it('shows a patient only their own case, whatever the room is doing', async () => {
