@@ -97,6 +97,10 @@ describe('comments on goals', () => {
     expect(await therapist.getByTestId('live-announcement').textContent()).toContain(
       'New comment from Alex Morgan',
     );
+    // The goal's own button counts the open thread.
+    expect(await therapist.getByTestId('goal-comments-button').first().textContent()).toContain(
+      '1',
+    );
     // A patient's comment notifies the care team.
     await expect.poll(() => therapist.getByTestId('notifications-unread').textContent()).toBe('1');
 
@@ -169,6 +173,20 @@ describe('keyboard use', () => {
     await coordinator.keyboard.press('Escape');
     await expect.poll(() => coordinator.getByTestId('lifecycle-drawer').count()).toBe(0);
     await expect.poll(() => focused('data-testid')).toBe('open-comments');
+
+    // A goal's comment button opens the drawer at that goal, and gets the focus back.
+    const goalButton = coordinator.getByTestId('goal-comments-button').nth(1);
+    await goalButton.focus();
+    await coordinator.keyboard.press('Enter');
+    const goalId = await coordinator.getByTestId('goal').nth(1).getAttribute('data-goal-id');
+    await expect.poll(focusedId).toBe(`comments-goal-${goalId}-title`);
+    expect(
+      await coordinator
+        .locator(`[data-testid=comments-goal][data-goal-id="${goalId}"]`)
+        .getAttribute('class'),
+    ).toContain('focus');
+    await coordinator.keyboard.press('Escape');
+    await expect.poll(() => focused('data-testid')).toBe('goal-comments-button');
   });
 });
 
