@@ -123,6 +123,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   ctx.planDocs.bind(collab.change);
   // A member removed from a team, or given another role, keeps no stale editing access.
   ctx.events.on('membership:changed', ({ userId }) => void collab.recheckUser(userId));
+  ctx.events.on('access:recheck', (userId) => void collab.recheckUser(userId));
 
   // The web app comes last: everything not claimed above is a page.
   await mountWeb(app, config, log);

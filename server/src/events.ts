@@ -6,6 +6,10 @@ export type AppEventMap = {
   'session:ended': [sessionId: string];
   /** A clinician left a team or changed role there: live connections re-check their access. */
   'membership:changed': [change: { teamId: string; userId: string; kind: 'removed' | 'role' }];
+  /** Something else changed what a user may open (a conference ended): their /collab connections re-check. */
+  'access:recheck': [userId: string];
+  /** A conference ended on this instance (its minutes became read-only). */
+  'conference:ended': [conferenceId: string];
 };
 
 export type AppEvents = EventEmitter<AppEventMap>;

@@ -311,6 +311,7 @@ export function conferenceService(ctx: AppContext, log: StateLog) {
       ).lean<StoredConference>();
       const fresh: Viewer = { ...viewer, conference: ended ?? viewer.conference };
       await closeAttendance(fresh.conference, endedAt);
+      ctx.events.emit('conference:ended', conferenceId);
       await ctx.audit.record({ ...auditBase(viewer, meta), action: 'conference.end' });
       await broadcastState(ctx, fresh.conference, after);
       return viewOf(fresh, after);

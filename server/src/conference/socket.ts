@@ -13,12 +13,16 @@ import {
 import type { AppContext } from '../context.ts';
 import type { TandemIo, TandemSocket } from '../realtime/socket.ts';
 import { AppError, badRequest, conflict } from '../errors.ts';
+import { teamModel } from '../teams/model.ts';
 import { conferenceModel, type StoredConference } from './model.ts';
 import { audienceRoom, audiences, type Audience } from './views.ts';
 import { PRESENCE_HEARTBEAT_MS } from './live.ts';
 import type { ConferenceEngine } from './engine.ts';
 
 type Joined = { conference: StoredConference; audience: Audience };
+
+/** Server-to-server (adapter) event: a conference ended on another instance. */
+const CONFERENCE_ENDED = 'conference:ended';
 
 /**
  * Live control of conferences over the shared Socket.IO server. A socket
@@ -160,8 +164,34 @@ export function attachConferenceSocket(ctx: AppContext, io: TandemIo, engine: Co
       log.warn({ err: String(err), teamId: change.teamId }, 'could not remove from conferences'),
     );
   ctx.events.on('membership:changed', onMembershipEvent);
+
+  // The minutes become read-only when a conference ends: the open /collab connections of its
+  // team (the only writers) re-check their access, here and, through the adapter, on the others.
+  const recheckWriters = async (conferenceId: string) => {
+    const c = await conferenceModel(ctx.conn).findById(conferenceId, { teamId: 1 }).lean();
+    const team = c ? await teamModel(ctx.conn).findById(c.teamId, { members: 1 }).lean() : null;
+    for (const m of team?.members ?? []) ctx.events.emit('access:recheck', String(m.userId));
+  };
+  const recheck = (conferenceId: string) =>
+    void recheckWriters(conferenceId).catch((err: unknown) =>
+      log.warn({ err: String(err), conferenceId }, 'could not re-check minutes access'),
+    );
+  const peers = io as unknown as {
+    serverSideEmit(event: string, conferenceId: string): void;
+    on(event: string, fn: (conferenceId: string) => void): void;
+  };
+  const onEnded = (conferenceId: string) => {
+    recheck(conferenceId);
+    if (ctx.redis) peers.serverSideEmit(CONFERENCE_ENDED, conferenceId);
+  };
+  peers.on(CONFERENCE_ENDED, (conferenceId) => {
+    if (typeof conferenceId === 'string') recheck(conferenceId);
+  });
+  ctx.events.on('conference:ended', onEnded);
+
   io.engine.on('close', () => {
     clearInterval(heartbeat);
     ctx.events.off('membership:changed', onMembershipEvent);
+    ctx.events.off('conference:ended', onEnded);
   });
 }

@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  CloseCode,
   timerElapsedMs,
   type AttendanceEntry,
   type ConferenceSummary,
   type ConferenceView,
 } from '@tandem/shared';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { connectClient } from '../collab/helpers.ts';
 import { loginAs } from '../../helpers/api.ts';
 import {
   addMember,
@@ -274,6 +276,23 @@ describe('live control across two instances', () => {
     const [stay] = therapistRow.intervals;
     expect(Date.parse(stay!.leftAt)).toBeGreaterThanOrEqual(Date.parse(stay!.joinedAt));
     expect(Date.parse(stay!.joinedAt)).toBeGreaterThanOrEqual(Date.parse(conf.live.startedAt!));
+  });
+});
+
+describe('ending', () => {
+  it('makes the minutes read-only on every instance, for connections already open', async () => {
+    const conf = await liveConference();
+    const doc = conf.cases[0]!.minutesDoc;
+    const onB = connectClient(`${b.url.replace('http', 'ws')}/collab`, doc, {
+      token: people.prescriber.token!,
+      tandem: true,
+    });
+    await onB.synced;
+    expect(onB.access).toBe('write');
+    ok(await people.coordinator.post(`/conferences/${conf.id}/end`), 'end');
+    // The server closes the writable connection; y-websocket reconnects and is told it may read.
+    await expect.poll(() => onB.closes.map((c) => c.code)).toContain(CloseCode.ShuttingDown);
+    await expect.poll(() => onB.access).toBe('read');
   });
 });
 
