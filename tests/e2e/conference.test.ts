@@ -33,11 +33,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function liveConference(): Promise<ConferenceView> {
+async function liveConference(scheduledAt = Date.now() + 60_000): Promise<ConferenceView> {
   const created = await createConference(coordinator, {
     teamId,
     title: unique('Tuesday case conference'),
-    scheduledAt: new Date(Date.now() + 60_000).toISOString(),
+    scheduledAt: new Date(scheduledAt).toISOString(),
     cases: [
       {
         planId: plans.alex,
@@ -141,9 +141,12 @@ describe('a live case conference in the browser', () => {
   });
 
   it('shows an invited patient their own case only', async () => {
-    const conf = await liveConference();
+    // Scheduled before the others of this file, so it is the invitation the patient sees first.
+    const conf = await liveConference(Date.now() - 3_600_000);
     const patient = await signedInContext(browser, server.url, 'patient');
-    await patient.page.goto(`${server.url}/conferences/${conf.id}`);
+    // The invitation is the patient's way in.
+    await patient.page.getByTestId('conference-invitation').click();
+    await expect.poll(() => new URL(patient.page.url()).pathname).toBe(`/conferences/${conf.id}`);
     await expect.poll(() => currentCase(patient.page)).toBe('Alex Morgan');
     expect(await patient.page.getByTestId('agenda-case').allTextContents()).toEqual([
       expect.stringContaining('Alex Morgan'),
@@ -154,6 +157,7 @@ describe('a live case conference in the browser', () => {
       .poll(() => patient.page.getByTestId('minutes-editor').getAttribute('readonly'))
       .not.toBeNull();
     expect(await patient.page.getByRole('button', { name: 'Record decision' }).count()).toBe(0);
+    await expect.poll(() => patient.page.getByText('Loading the minutes…').count()).toBe(0);
     await screenshot(patient.page, 'conference-patient');
     await patient.context.close();
   });
