@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { demoPlans } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startNetworkProxy } from '../helpers/proxy.ts';
 import { screenshot, signedInContext } from '../helpers/web.ts';
 
 let browser: Browser;
@@ -154,5 +155,42 @@ describe('patient view', () => {
     );
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'patient-phone');
+  });
+});
+
+describe('losing the connection', () => {
+  it('shows the offline state, keeps edits made meanwhile and saves them when the network is back', async () => {
+    const network = await startNetworkProxy(server.url);
+    const { context, page } = await signedInContext(browser, network.url, 'therapist');
+    contexts.push(context);
+    await page.goto(`${network.url}/plans/${plans.north}`);
+    await ready(page);
+
+    network.cut();
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('offline');
+    expect(await page.getByTestId('save-state').textContent()).toContain(
+      'Offline — changes kept on this device',
+    );
+    expect(await page.getByTestId('reconnecting').isVisible()).toBe(true);
+
+    const goal = `Written while offline ${Date.now()}`;
+    await page.getByTestId('new-goal').fill(goal);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await expect.poll(() => goalTitles(page)).toContain(goal);
+    expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('offline');
+    await screenshot(page, 'workspace-offline');
+
+    network.restore();
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('saved');
+    expect(await page.getByTestId('reconnecting').count()).toBe(0);
+
+    // Stored on the server: another person opening the plan now sees it.
+    const other = await openPlan('prescriber', plans.north);
+    await ready(other);
+    expect(await goalTitles(other)).toContain(goal);
   });
 });

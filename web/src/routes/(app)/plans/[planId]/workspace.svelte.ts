@@ -35,6 +35,8 @@ export class LiveDoc {
   /** Bumped on every change, so $derived reads of the document re-run. */
   version = $state(0);
   synced = $state(false);
+  /** Has synced at least once: the plan stays on screen (and editable) while reconnecting. */
+  loaded = $state(false);
   connected = $state(false);
   everConnected = $state(false);
   fatal = $state<FatalClose | null>(null);
@@ -72,6 +74,7 @@ export class LiveDoc {
     });
     this.provider.on('sync', (synced: boolean) => {
       this.synced = synced;
+      if (synced) this.loaded = true;
       // Only a writer creates missing structure, and only once the stored state is in.
       if (synced && info.access === 'write') ensurePlanStructure(this.doc, info.kind);
     });
@@ -156,6 +159,10 @@ export class PlanWorkspace {
 
   get synced(): boolean {
     return Object.values(this.docs).every((d) => d.synced);
+  }
+
+  get loaded(): boolean {
+    return Object.values(this.docs).every((d) => d.loaded);
   }
 
   get connected(): boolean {
