@@ -158,6 +158,46 @@ describe('patient view', () => {
   });
 });
 
+describe('what reaches the patient', () => {
+  it('never sends private notes to the patient’s browser, and offers no medication controls', async () => {
+    const marker = `clinician-only-${Date.now()}`;
+    const prescriber = await openPlan('prescriber', plans.north);
+    await ready(prescriber);
+    await prescriber.getByTestId('rich-private-notes').click();
+    await prescriber.keyboard.type(marker);
+    await ready(prescriber);
+    // Stored for the care team: a fresh load shows it to the prescriber.
+    await prescriber.reload();
+    await ready(prescriber);
+    expect(await prescriber.getByTestId('rich-private-notes').textContent()).toContain(marker);
+
+    const { context, page } = await signedInContext(browser, server.url, 'patient', {
+      viewport: { width: 390, height: 844 },
+    });
+    contexts.push(context);
+    const sockets: string[] = [];
+    const received: string[] = [];
+    page.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      ws.on('framereceived', (f) =>
+        received.push(typeof f.payload === 'string' ? f.payload : f.payload.toString('latin1')),
+      );
+    });
+    page.on('response', async (res) => {
+      if (res.url().includes('/api/')) received.push(await res.text().catch(() => ''));
+    });
+    await page.goto(`${server.url}/plans/${plans.north}`);
+    await expect.poll(() => page.getByTestId('patient-medication').count()).toBeGreaterThan(0);
+
+    expect(sockets.some((u) => u.includes(':care'))).toBe(true);
+    expect(sockets.filter((u) => u.includes(':private'))).toEqual([]);
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.filter((r) => r.includes(marker))).toEqual([]);
+    expect(await page.content()).not.toContain(marker);
+    expect(await page.locator('input, select, [contenteditable=true]').count()).toBe(0);
+  });
+});
+
 describe('losing the connection', () => {
   it('shows the offline state, keeps edits made meanwhile and saves them when the network is back', async () => {
     const network = await startNetworkProxy(server.url);
