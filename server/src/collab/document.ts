@@ -29,8 +29,11 @@ export type DocumentDeps = {
   fanout: RedisFanout | null;
   limits: {
     maxDocBytes: number;
+    /** A document is compacted once it logged this many rows (or bytes) since the last time… */
     compactAfterRows: number;
     compactAfterBytes: number;
+    /** …but not more often than this: a busy document would otherwise compact all the time. */
+    compactEveryMs: number;
     /** Awareness client ids one connection may speak for. */
     maxClientIdsPerConnection: number;
   };
@@ -67,7 +70,7 @@ export class CollabDocument {
   private inbox: FanoutEntry[] = [];
   private collecting: Change[] | null = null;
   private approxBytes = 0;
-  private sinceCompaction = { rows: 0, bytes: 0 };
+  private sinceCompaction = { rows: 0, bytes: 0, at: 0 };
   /** Oldest issue time of an own change not yet stored, per lseq; for trimming. */
   private ownOpen = new Map<number, number>();
   private ownDurable = 0;
@@ -407,12 +410,14 @@ export class CollabDocument {
     this.tracker.done(lseq);
     this.sinceCompaction.rows++;
     this.sinceCompaction.bytes += bytes;
-    const { compactAfterRows, compactAfterBytes } = this.deps.limits;
+    const { compactAfterRows, compactAfterBytes, compactEveryMs } = this.deps.limits;
+    const now = this.deps.clock.now();
     if (
-      this.sinceCompaction.rows >= compactAfterRows ||
-      this.sinceCompaction.bytes >= compactAfterBytes
+      (this.sinceCompaction.rows >= compactAfterRows ||
+        this.sinceCompaction.bytes >= compactAfterBytes) &&
+      now - this.sinceCompaction.at >= compactEveryMs
     ) {
-      this.sinceCompaction = { rows: 0, bytes: 0 };
+      this.sinceCompaction = { rows: 0, bytes: 0, at: now };
       this.deps.compactor.request(this.name);
     }
     this.scheduleAcks();

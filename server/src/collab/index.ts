@@ -31,8 +31,10 @@ export type CollabOptions = {
   idleUnloadMs?: number;
   /** How long a change from another instance may stay unconfirmed before this one stores it. */
   takeoverMs?: number;
+  /** Compaction after this many logged rows or bytes, at most every `compactEveryMs`. */
   compactAfterRows?: number;
   compactAfterBytes?: number;
+  compactEveryMs?: number;
   awarenessThrottle?: ThrottleOptions;
   /** How long authentication plus loading may take before the client is told to retry. */
   admitTimeoutMs?: number;
@@ -51,6 +53,7 @@ export type CollabStats = {
   rowsWritten: number;
   bytesWritten: number;
   batches: number;
+  slowestWriteMs: number;
   compactions: number;
 };
 
@@ -122,6 +125,7 @@ export async function attachCollab(
         maxDocBytes: options.maxDocBytes ?? 32 * 1024 * 1024,
         compactAfterRows: options.compactAfterRows ?? 500,
         compactAfterBytes: options.compactAfterBytes ?? 1024 * 1024,
+        compactEveryMs: options.compactEveryMs ?? 30_000,
         maxClientIdsPerConnection: 8,
       },
     },
@@ -256,6 +260,7 @@ export async function attachCollab(
       rowsWritten: commit.stats.rows,
       bytesWritten: commit.stats.bytes,
       batches: commit.stats.batches,
+      slowestWriteMs: commit.stats.slowestWriteMs,
       compactions: compactor.stats.runs,
     }),
     close: () =>

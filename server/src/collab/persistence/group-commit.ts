@@ -25,7 +25,7 @@ export class GroupCommit {
   private readonly retryMs: number;
   private stopped = false;
   /** Totals for benchmarks and health. */
-  readonly stats = { batches: 0, rows: 0, bytes: 0, failures: 0 };
+  readonly stats = { batches: 0, rows: 0, bytes: 0, failures: 0, slowestWriteMs: 0 };
 
   constructor(
     private readonly store: CollabStore,
@@ -74,7 +74,12 @@ export class GroupCommit {
     const rows = batch.map((i) => i.row);
     for (let attempt = 0; ; attempt++) {
       try {
+        const started = performance.now();
         await this.store.append(rows);
+        this.stats.slowestWriteMs = Math.max(
+          this.stats.slowestWriteMs,
+          performance.now() - started,
+        );
         this.stats.batches++;
         this.stats.rows += rows.length;
         for (const r of rows) this.stats.bytes += r.update.length;

@@ -20,7 +20,7 @@ export type MongoStoreOptions = {
 export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {}): CollabStore {
   const partBytes = opts.partBytes ?? 4 * 1024 * 1024;
   const seqBlock = opts.seqBlock ?? 1000;
-  const compactRows = opts.compactRows ?? 5000;
+  const compactRows = opts.compactRows ?? 10_000;
   const { Updates, History, SeqBlocks, Snapshots, Parts } = collabModels(conn);
 
   // Seqs come in blocks per instance: unique across instances, one insert per block.
@@ -122,33 +122,33 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
       doc.destroy();
     }
 
-    // Attribution outlives the rows; inserting it first makes a crash here harmless.
-    await insertIgnoringDuplicates(
-      History,
-      rows.map((r) => ({
-        docName,
-        seq: r.seq,
-        userId: r.userId,
-        sections: r.sections,
-        at: r.at,
-        bytes: toBytes(r.update).length,
-      })),
-    );
+    // Attribution outlives the rows; inserting it first makes a crash here harmless. Chunks
+    // keep each write short, so that group commits get their turn in between.
+    for (const chunk of chunks(rows, WRITE_CHUNK))
+      await insertIgnoringDuplicates(
+        History,
+        chunk.map((r) => ({
+          docName,
+          seq: r.seq,
+          userId: r.userId,
+          sections: r.sections,
+          at: r.at,
+          bytes: toBytes(r.update).length,
+        })),
+      );
 
     const snap = new Types.ObjectId().toHexString();
-    const chunks: Uint8Array[] = [];
+    const pieces: Uint8Array[] = [];
     for (let off = 0; off < state.length; off += partBytes)
-      chunks.push(state.subarray(off, off + partBytes));
-    await Parts.insertMany(
-      chunks.map((c, i) => ({ docName, snap, i, data: Buffer.from(c) })),
-      { lean: true },
-    );
+      pieces.push(state.subarray(off, off + partBytes));
+    for (const [i, piece] of pieces.entries())
+      await Parts.create({ docName, snap, i, data: Buffer.from(piece) });
     try {
       await Snapshots.create({
         docName,
         v: v + 1,
         snap,
-        parts: chunks.length,
+        parts: pieces.length,
         bytes: state.length,
         at: new Date(),
       });
@@ -157,12 +157,13 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
       if (isDuplicateKey(err)) return null; // another instance published v+1 first
       throw err;
     }
-    await Updates.deleteMany({ _id: { $in: rows.map((r) => r._id) } });
+    for (const chunk of chunks(rows, WRITE_CHUNK))
+      await Updates.deleteMany({ _id: { $in: chunk.map((r) => r._id) } });
     if (snapshot) {
       await Parts.deleteMany({ docName, snap: snapshot.snap });
       await Snapshots.deleteMany({ docName, v: { $lte: v } });
     }
-    return { snapshotBytes: state.length, merged: rows.length, parts: chunks.length };
+    return { snapshotBytes: state.length, merged: rows.length, parts: pieces.length };
   }
 
   return {
@@ -199,11 +200,19 @@ function isDuplicateKey(err: unknown): boolean {
   return (err as { code?: number } | null)?.code === 11000;
 }
 
-function concat(chunks: Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+const WRITE_CHUNK = 500;
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
   let off = 0;
-  for (const c of chunks) {
+  for (const c of parts) {
     out.set(c, off);
     off += c.length;
   }
