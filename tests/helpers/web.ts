@@ -38,7 +38,8 @@ export async function signInThroughForm(
   await page.getByLabel('Email').fill(DEMO[who]);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => new URL(page.url()).pathname).not.toBe('/login');
+  // Password hashing is deliberately slow, and slower still on a busy machine: wait longer than poll's default second.
+  await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).not.toBe('/login');
 }
 
 /** A fresh browser context (its own cookies) signed in as a demo user. */
