@@ -25,6 +25,9 @@ afterAll(async () => {
 
 const PHONE = { width: 390, height: 844 };
 
+/** Live updates cross two browsers and the server on a shared, often busy machine: allow them time. */
+const eventually = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout });
+
 /**
  * Where a screenshot for people to look at goes. Captures are of the screen or one
  * element: the drawer is fixed, so a full-page capture would not show it as seen.
@@ -44,22 +47,18 @@ async function openPlan(
   await page.goto(`${server.url}/plans/${planId}`);
   // Generous: the machine running these is often busy.
   if (who === 'patient') {
-    await expect
-      .poll(() => page.getByTestId('patient-goal').count(), { timeout: 30_000 })
-      .toBeGreaterThan(0);
+    await eventually(() => page.getByTestId('patient-goal').count(), 30_000).toBeGreaterThan(0);
   } else {
-    await expect
-      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 30_000 })
-      .toBe('saved');
+    await eventually(() => page.getByTestId('save-state').getAttribute('data-state'), 30_000).toBe(
+      'saved',
+    );
   }
   return page;
 }
 
 async function openDrawer(page: Page, view: 'comments' | 'history'): Promise<void> {
   await page.getByTestId(`open-${view}`).click();
-  await expect
-    .poll(() => page.getByTestId('lifecycle-drawer').getAttribute('data-view'))
-    .toBe(view);
+  await eventually(() => page.getByTestId('lifecycle-drawer').getAttribute('data-view')).toBe(view);
 }
 
 const texts = (page: Page, scope: string, testId: string) =>
@@ -69,7 +68,7 @@ describe('comments on goals', () => {
   it('shows a patient’s comment live in the therapist’s open workspace, and the reply live to the patient', async () => {
     const therapist = await openPlan('therapist');
     await openDrawer(therapist, 'comments');
-    await expect.poll(() => therapist.getByTestId('comments-goal').count()).toBeGreaterThan(0);
+    await eventually(() => therapist.getByTestId('comments-goal').count()).toBeGreaterThan(0);
 
     const patient = await openPlan('patient', PHONE);
     const goal = patient.getByTestId('patient-goal').first();
@@ -79,14 +78,12 @@ describe('comments on goals', () => {
     // The composer takes the focus, so the patient can type right away.
     await patient.keyboard.type(body);
     await goal.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => goal.getByTestId('comment-body').allTextContents()).toContain(body);
+    await eventually(() => goal.getByTestId('comment-body').allTextContents()).toContain(body);
 
     // The therapist sees it without reloading, under the right goal, and hears about it.
-    await expect
-      .poll(() => texts(therapist, '[data-testid=comments-panel]', 'comment-body'), {
-        timeout: 5_000,
-      })
-      .toContain(body);
+    await eventually(() =>
+      texts(therapist, '[data-testid=comments-panel]', 'comment-body'),
+    ).toContain(body);
     const thread = therapist
       .getByTestId('comment-thread')
       .filter({ has: therapist.getByText(body) });
@@ -102,26 +99,24 @@ describe('comments on goals', () => {
       '1',
     );
     // A patient's comment notifies the care team.
-    await expect.poll(() => therapist.getByTestId('notifications-unread').textContent()).toBe('1');
+    await eventually(() => therapist.getByTestId('notifications-unread').textContent()).toBe('1');
 
     // The therapist replies and mentions the prescriber through the @ picker.
     await thread.getByRole('button', { name: 'Reply' }).click();
     await therapist.keyboard.type('Good to hear. @may');
     const option = therapist.getByRole('option', { name: /Dr\. Maya Okafor/ });
-    await expect.poll(() => option.isVisible()).toBe(true);
+    await eventually(() => option.isVisible()).toBe(true);
     await therapist.keyboard.press('Enter');
     await therapist.keyboard.type('can we keep the current dose?');
     const hint = thread.locator('form').getByText('Will notify Dr. Maya Okafor.');
-    await expect.poll(() => hint.isVisible()).toBe(true);
+    await eventually(() => hint.isVisible()).toBe(true);
     await thread.getByRole('button', { name: 'Reply', exact: true }).last().click();
     const reply = 'Good to hear. @Dr. Maya Okafor can we keep the current dose?';
-    await expect.poll(() => thread.getByTestId('comment-body').allTextContents()).toContain(reply);
+    await eventually(() => thread.getByTestId('comment-body').allTextContents()).toContain(reply);
     await therapist.screenshot(shot('lifecycle-therapist-comments'));
 
     // The patient's page shows the reply live; the prescriber got a mention.
-    await expect
-      .poll(() => goal.getByTestId('comment-body').allTextContents(), { timeout: 5_000 })
-      .toContain(reply);
+    await eventually(() => goal.getByTestId('comment-body').allTextContents()).toContain(reply);
     await goal.screenshot(shot('lifecycle-patient-comment'));
     const prescriber = await loginAs(server.url, 'prescriber');
     const inbox = await prescriber.get<NotificationList>('/notifications');
@@ -132,23 +127,21 @@ describe('comments on goals', () => {
 
     // Opening the notification takes the therapist to the goal's thread.
     await therapist.getByTestId('notifications-toggle').click();
-    await expect.poll(() => therapist.getByTestId('notification').count()).toBeGreaterThan(0);
+    await eventually(() => therapist.getByTestId('notification').count()).toBeGreaterThan(0);
     await therapist.screenshot(shot('lifecycle-notifications'));
     await therapist.getByTestId('notification').first().click();
-    await expect.poll(() => new URL(therapist.url()).searchParams.get('goal')).toBeTruthy();
-    await expect.poll(() => therapist.getByTestId('notifications-unread').count()).toBe(0);
-    await expect
-      .poll(() => therapist.getByTestId('lifecycle-drawer').getAttribute('data-view'))
-      .toBe('comments');
+    await eventually(() => new URL(therapist.url()).searchParams.get('goal')).toBeTruthy();
+    await eventually(() => therapist.getByTestId('notifications-unread').count()).toBe(0);
+    await eventually(() =>
+      therapist.getByTestId('lifecycle-drawer').getAttribute('data-view'),
+    ).toBe('comments');
 
     // Resolving closes the thread for everyone; it can be shown again.
     await thread.getByTestId('resolve-thread').click();
-    await expect.poll(() => thread.count()).toBe(0);
-    await expect
-      .poll(() => goal.getByTestId('comment-body').allTextContents(), { timeout: 5_000 })
-      .not.toContain(body);
+    await eventually(() => thread.count()).toBe(0);
+    await eventually(() => goal.getByTestId('comment-body').allTextContents()).not.toContain(body);
     await therapist.getByLabel(/Show resolved/).check();
-    await expect.poll(() => thread.getByTestId('reopen-thread').isVisible()).toBe(true);
+    await eventually(() => thread.getByTestId('reopen-thread').isVisible()).toBe(true);
   });
 });
 
@@ -163,30 +156,30 @@ describe('keyboard use', () => {
         `document.activeElement?.getAttribute('${attr}') ?? null`,
       );
     const focusedId = () => focused('id');
-    await expect.poll(focusedId).toBe('lifecycle-drawer-title');
+    await eventually(focusedId).toBe('lifecycle-drawer-title');
     // The coordinator may comment too; the composer opens into focus.
     await coordinator.getByTestId('start-comment').first().focus();
     await coordinator.keyboard.press('Enter');
-    await expect.poll(focusedId).toMatch(/^new-comment-/);
+    await eventually(focusedId).toMatch(/^new-comment-/);
     await coordinator.keyboard.press('Escape');
-    await expect.poll(() => coordinator.getByTestId('comment-composer').count()).toBe(0);
+    await eventually(() => coordinator.getByTestId('comment-composer').count()).toBe(0);
     await coordinator.keyboard.press('Escape');
-    await expect.poll(() => coordinator.getByTestId('lifecycle-drawer').count()).toBe(0);
-    await expect.poll(() => focused('data-testid')).toBe('open-comments');
+    await eventually(() => coordinator.getByTestId('lifecycle-drawer').count()).toBe(0);
+    await eventually(() => focused('data-testid')).toBe('open-comments');
 
     // A goal's comment button opens the drawer at that goal, and gets the focus back.
     const goalButton = coordinator.getByTestId('goal-comments-button').nth(1);
     await goalButton.focus();
     await coordinator.keyboard.press('Enter');
     const goalId = await coordinator.getByTestId('goal').nth(1).getAttribute('data-goal-id');
-    await expect.poll(focusedId).toBe(`comments-goal-${goalId}-title`);
+    await eventually(focusedId).toBe(`comments-goal-${goalId}-title`);
     expect(
       await coordinator
         .locator(`[data-testid=comments-goal][data-goal-id="${goalId}"]`)
         .getAttribute('class'),
     ).toContain('focus');
     await coordinator.keyboard.press('Escape');
-    await expect.poll(() => focused('data-testid')).toBe('goal-comments-button');
+    await eventually(() => focused('data-testid')).toBe('goal-comments-button');
   });
 });
 
@@ -195,23 +188,23 @@ describe('versions and sign-off', () => {
     const prescriber = await openPlan('prescriber');
     await openDrawer(prescriber, 'history');
     const drawer = prescriber.getByTestId('history-panel');
-    await expect
-      .poll(() => drawer.getByTestId('draft-status').textContent())
-      .toContain('No version has been saved yet');
+    await eventually(() => drawer.getByTestId('draft-status').textContent()).toContain(
+      'No version has been saved yet',
+    );
 
     await prescriber.getByLabel('Name of the new version').fill('Initial plan');
     await prescriber.getByTestId('save-version').click();
     const v1 = drawer.locator('[data-testid=version][data-number="1"]');
-    await expect.poll(() => v1.getAttribute('data-status')).toBe('draft');
-    await expect
-      .poll(() => drawer.getByTestId('draft-status').textContent())
-      .toContain('The live plan matches version 1');
+    await eventually(() => v1.getAttribute('data-status')).toBe('draft');
+    await eventually(() => drawer.getByTestId('draft-status').textContent()).toContain(
+      'The live plan matches version 1',
+    );
 
     // An edit of the live plan shows up as a draft, in clinical words.
     await prescriber.getByLabel('Dose of Sertraline').fill('100');
-    await expect
-      .poll(() => drawer.getByTestId('draft-status').textContent(), { timeout: 10_000 })
-      .toContain('Sertraline 50 mg → 100 mg once daily');
+    await eventually(() => drawer.getByTestId('draft-status').textContent(), 10_000).toContain(
+      'Sertraline 50 mg → 100 mg once daily',
+    );
     expect(await drawer.getByTestId('draft-status').textContent()).toContain(
       'Draft — changes since version 1',
     );
@@ -220,9 +213,9 @@ describe('versions and sign-off', () => {
     await prescriber.getByLabel('Name of the new version').fill('Sertraline to 100 mg');
     await prescriber.getByTestId('save-version').click();
     const v2 = drawer.locator('[data-testid=version][data-number="2"]');
-    await expect.poll(() => v2.count()).toBe(1);
+    await eventually(() => v2.count()).toBe(1);
     await v2.getByTestId('sign-version').click();
-    await expect.poll(() => v2.getAttribute('data-status')).toBe('signed');
+    await eventually(() => v2.getAttribute('data-status')).toBe('signed');
     expect(await v2.getByTestId('signature').textContent()).toMatch(
       /Signed by Dr\. Maya Okafor\s*Prescriber/,
     );
@@ -232,38 +225,36 @@ describe('versions and sign-off', () => {
 
     // Any two versions compare in clinical words.
     await v2.getByRole('button', { name: /Changes in version 2 since version 1/ }).click();
-    await expect
-      .poll(() => drawer.getByTestId('compare-result').textContent())
-      .toContain('Sertraline 50 mg → 100 mg once daily');
+    await eventually(() => drawer.getByTestId('compare-result').textContent()).toContain(
+      'Sertraline 50 mg → 100 mg once daily',
+    );
     await prescriber.screenshot(shot('lifecycle-prescriber-history'));
 
     // The patient reads what changed in plain words and confirms the review.
     const patient = await openPlan('patient', PHONE);
     const review = patient.getByTestId('patient-review');
-    await expect
-      .poll(() => review.getByTestId('plain-changes').textContent())
-      .toContain('New medicine: Sertraline, 100 mg, once a day.');
+    await eventually(() => review.getByTestId('plain-changes').textContent()).toContain(
+      'New medicine: Sertraline, 100 mg, once a day.',
+    );
     await review.screenshot(shot('lifecycle-patient-review'));
     await review.getByTestId('acknowledge-plan').click();
-    await expect.poll(() => review.getByTestId('acknowledged').isVisible()).toBe(true);
-    await expect
-      .poll(() => review.getByTestId('plain-changes').textContent())
-      .toContain('Nothing has changed since you last reviewed your plan.');
+    await eventually(() => review.getByTestId('acknowledged').isVisible()).toBe(true);
+    await eventually(() => review.getByTestId('plain-changes').textContent()).toContain(
+      'Nothing has changed since you last reviewed your plan.',
+    );
     await review.screenshot(shot('lifecycle-patient-acknowledged'));
 
     // Reopened, the prescriber's history shows the patient's acknowledgement.
     await prescriber.getByTestId('open-history').click();
     await openDrawer(prescriber, 'history');
-    await expect
-      .poll(() =>
-        drawer
-          .locator('[data-testid=version][data-number="2"] [data-testid=signature]')
-          .allTextContents(),
-      )
-      .toEqual([
-        expect.stringMatching(/Signed by Dr\. Maya Okafor/),
-        expect.stringMatching(/Acknowledged by Alex Morgan\s*Patient/),
-      ]);
+    await eventually(() =>
+      drawer
+        .locator('[data-testid=version][data-number="2"] [data-testid=signature]')
+        .allTextContents(),
+    ).toEqual([
+      expect.stringMatching(/Signed by Dr\. Maya Okafor/),
+      expect.stringMatching(/Acknowledged by Alex Morgan\s*Patient/),
+    ]);
 
     // The therapist co-signs; the button is theirs only.
     const therapist = await openPlan('therapist');
@@ -271,9 +262,9 @@ describe('versions and sign-off', () => {
     const tv2 = therapist.locator('[data-testid=version][data-number="2"]');
     expect(await tv2.getByTestId('sign-version').count()).toBe(0);
     await tv2.getByTestId('cosign-version').click();
-    await expect
-      .poll(() => tv2.getByTestId('signature').allTextContents())
-      .toContainEqual(expect.stringMatching(/Co-signed by Sam Rivera, LCSW/));
+    await eventually(() => tv2.getByTestId('signature').allTextContents()).toContainEqual(
+      expect.stringMatching(/Co-signed by Sam Rivera, LCSW/),
+    );
     await therapist.screenshot(shot('lifecycle-therapist-cosigned'));
   });
 });
@@ -293,16 +284,16 @@ describe('medication proposals and interaction warnings', () => {
       .getByLabel('Rationale for the prescriber')
       .fill('Migraines twice a week are keeping Alex from the activity plan.');
     await therapist.getByTestId('submit-proposal').click();
-    await expect
-      .poll(() => meds(therapist).getByTestId('proposal-result').textContent())
-      .toContain('Sent to the prescriber: Started Sumatriptan 50 mg as needed');
+    await eventually(() => meds(therapist).getByTestId('proposal-result').textContent()).toContain(
+      'Sent to the prescriber: Started Sumatriptan 50 mg as needed',
+    );
     expect(await meds(therapist).getByTestId('open-proposal').textContent()).toContain(
       'Waiting for the prescriber',
     );
 
     // It reaches the prescriber's open workspace live.
     const open = meds(prescriber).getByTestId('open-proposal');
-    await expect.poll(() => open.count(), { timeout: 5_000 }).toBe(1);
+    await eventually(() => open.count()).toBe(1);
     expect(await open.textContent()).toContain('Migraines twice a week');
     await meds(prescriber)
       .getByTestId('proposals')
@@ -311,39 +302,36 @@ describe('medication proposals and interaction warnings', () => {
     await open.getByLabel('Note (optional)').fill('Short trial, review in 4 weeks.');
     await open.getByTestId('confirm-decision').click();
     const result = meds(prescriber).getByTestId('proposal-result');
-    await expect.poll(() => result.textContent()).toContain('Accepted and applied');
+    await eventually(() => result.textContent()).toContain('Accepted and applied');
     expect(await result.textContent()).toContain('Sertraline + Sumatriptan');
 
     // The change is in the medication table, and the warning sits inline above it.
-    await expect
-      .poll(async () =>
-        Promise.all(
-          (await meds(prescriber).getByLabel('Medication name').all()).map((input) =>
-            input.inputValue(),
-          ),
+    await eventually(async () =>
+      Promise.all(
+        (await meds(prescriber).getByLabel('Medication name').all()).map((input) =>
+          input.inputValue(),
         ),
-      )
-      .toContain('Sumatriptan');
+      ),
+    ).toContain('Sumatriptan');
     const warning = meds(prescriber).getByTestId('interaction');
-    await expect.poll(() => warning.count()).toBe(1);
+    await eventually(() => warning.count()).toBe(1);
     expect(await warning.textContent()).toContain('Possible serotonin syndrome');
     await warning.getByTestId('acknowledge-interaction').click();
     await warning
       .getByLabel('Why this combination stays (recorded)')
       .fill('Low triptan use, patient told the warning signs.');
     await warning.getByRole('button', { name: 'Record acknowledgement' }).click();
-    await expect
-      .poll(() => warning.getByTestId('interaction-ack').textContent())
-      .toContain('Kept on purpose by Dr. Maya Okafor');
+    await eventually(() => warning.getByTestId('interaction-ack').textContent()).toContain(
+      'Kept on purpose by Dr. Maya Okafor',
+    );
     await meds(prescriber).screenshot(shot('lifecycle-prescriber-medications'));
 
     // The therapist sees the warning and the acknowledgement, cannot acknowledge, and finds the decision in history.
     await therapist.reload();
-    await expect
-      .poll(() => meds(therapist).getByTestId('interaction-ack').textContent(), {
-        timeout: 15_000,
-      })
-      .toContain('Low triptan use');
+    await eventually(
+      () => meds(therapist).getByTestId('interaction-ack').textContent(),
+      15_000,
+    ).toContain('Low triptan use');
     expect(await meds(therapist).getByTestId('acknowledge-interaction').count()).toBe(0);
     await openDrawer(therapist, 'history');
     const decided = therapist.getByTestId('proposal-history').first();
