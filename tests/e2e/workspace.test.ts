@@ -91,6 +91,17 @@ describe('co-editing a plan', () => {
     await ready(therapist);
     await screenshot(prescriber, 'workspace-prescriber');
 
+    // Reading without editing counts too: the section in view is where the therapist is.
+    await therapist.evaluate('document.activeElement && document.activeElement.blur()');
+    await therapist.locator('section#safety').scrollIntoViewIfNeeded();
+    await expect
+      .poll(() =>
+        prescriber
+          .locator('[data-testid=presence-person][data-name="Sam Rivera, LCSW"]')
+          .getAttribute('data-section'),
+      )
+      .toBe('safety');
+
     // After both reload, everything is still there.
     await Promise.all([prescriber.reload(), therapist.reload()]);
     await ready(prescriber);
