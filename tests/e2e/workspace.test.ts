@@ -112,6 +112,29 @@ describe('co-editing a plan', () => {
     }
   });
 
+  it('shows the patient a reordered goal list and a dose change live, in plain words', async () => {
+    const prescriber = await openPlan('prescriber2', plans.south);
+    const patient = await openPlan('patient2', plans.south, { width: 390, height: 844 });
+    await ready(prescriber);
+    await expect.poll(() => patient.getByTestId('patient-goal').count()).toBeGreaterThan(1);
+
+    const before = await goalTitles(prescriber);
+    const last = before.at(-1)!;
+    await prescriber.getByRole('button', { name: `Move “${last}” up` }).click();
+    const expected = [...before.slice(0, -2), last, before.at(-2)!];
+    await expect.poll(() => goalTitles(prescriber)).toEqual(expected);
+    await expect
+      .poll(() => patient.getByTestId('patient-goal').locator('h3').allTextContents())
+      .toEqual(expected);
+
+    const dose = prescriber.getByRole('spinbutton', { name: /^Dose of / }).first();
+    await dose.fill('54');
+    await expect
+      .poll(() => patient.getByTestId('how-to-take').first().textContent())
+      .toContain('54 mg');
+    await ready(prescriber);
+  });
+
   it('lets the therapist read but not change medications, and says why', async () => {
     const therapist = await openPlan('therapist', plans.north);
     await ready(therapist);
