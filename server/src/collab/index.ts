@@ -160,12 +160,12 @@ export async function attachCollab(
   http.on('upgrade', onUpgrade);
 
   async function admit(ws: CollabSocket, req: IncomingMessage, target: CollabTarget) {
+    let release: (() => void) | undefined;
     const conn = new CollabConnection(ws, target.tandem, limits, log, (c) => {
       connections.delete(c);
       if (c.doc) registry.released(c.doc);
       release?.();
     });
-    let release: (() => void) | undefined;
     connections.add(conn);
     if (closing) return conn.close(CloseCode.ShuttingDown, 'server shutting down');
     const timer = setTimeout(() => {

@@ -69,3 +69,28 @@ describe('GroupCommit', () => {
     expect(gc.stats.failures).toBe(2);
   });
 });
+
+describe('GroupCommit.flush', () => {
+  it('waits for the rows added before it, not for rows that keep coming', async () => {
+    const written: number[] = [];
+    const slow: CollabStore = {
+      init: async () => {},
+      load: async () => ({ updates: [], bytes: 0 }),
+      compact: async () => null,
+      append: async (rows) => {
+        await new Promise((r) => setTimeout(r, 5));
+        written.push(...rows.map((r) => r.update[0]!));
+      },
+    };
+    const gc = new GroupCommit(slow, pino({ level: 'silent' }));
+    gc.add(row(1), () => {});
+    const flushed = gc.flush();
+    let more = 2;
+    // Another document writes faster than the store: the queue never runs dry.
+    const writer = setInterval(() => gc.add(row(more++ % 250), () => {}), 1);
+    await flushed;
+    clearInterval(writer);
+    expect(written[0]).toBe(1);
+    expect(gc.pending).toBeGreaterThan(0);
+  });
+});

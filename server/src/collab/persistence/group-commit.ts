@@ -1,7 +1,7 @@
 import type { Logger } from '../../log.ts';
 import type { CollabStore, StoredUpdate } from './store.ts';
 
-type Item = { row: StoredUpdate; done: () => void };
+type Item = { row: StoredUpdate; done: () => void; waiters?: (() => void)[] };
 
 export type GroupCommitOptions = {
   /** Rows per write at most. */
@@ -46,9 +46,14 @@ export class GroupCommit {
     return this.queue.length;
   }
 
-  /** Resolves once every row added so far is durable. */
-  async flush(): Promise<void> {
-    while (this.running) await this.running;
+  /**
+   * Resolves once every row added so far is durable. Rows added later do not
+   * hold it up, so a flush ends even while other documents keep writing.
+   */
+  flush(): Promise<void> {
+    const last = this.queue[this.queue.length - 1];
+    if (!last) return Promise.resolve();
+    return new Promise((resolve) => (last.waiters ??= []).push(resolve));
   }
 
   /** Stops retrying; rows still queued stay unacknowledged, so their authors send them again elsewhere. */
@@ -62,7 +67,10 @@ export class GroupCommit {
         const batch = this.queue.slice(0, this.maxRows);
         if (!(await this.write(batch))) return;
         this.queue.splice(0, batch.length);
-        for (const item of batch) item.done();
+        for (const item of batch) {
+          item.done();
+          for (const w of item.waiters ?? []) w();
+        }
       }
     } finally {
       this.running = null;
