@@ -31,6 +31,10 @@ export type CollabOptions = {
   idleUnloadMs?: number;
   /** How long a change from another instance may stay unconfirmed before this one stores it. */
   takeoverMs?: number;
+  /** Redis stream entries are kept this long after they are stored, for loaders reading behind. */
+  streamGraceMs?: number;
+  /** How often each loaded document's stream is trimmed. */
+  trimEveryMs?: number;
   /** Compaction after this many logged rows or bytes, at most every `compactEveryMs`. */
   compactAfterRows?: number;
   compactAfterBytes?: number;
@@ -80,9 +84,6 @@ const MAX_ROW_BYTES = 8 * 1024 * 1024;
 const SHUTDOWN_FLUSH_MS = 10_000;
 const KEEPALIVE_MS = 30_000;
 const SWEEP_MS = 1_000;
-const TRIM_EVERY_SWEEPS = 10;
-// Stream entries outlive their storage by this much, for loaders reading behind.
-const STREAM_GRACE_MS = 60_000;
 
 /**
  * Serves the y-websocket protocol on `/collab/<docName>` of the shared HTTP
@@ -113,6 +114,8 @@ export async function attachCollab(
     await fanout.start();
   }
   const takeoverMs = options.takeoverMs ?? 3_000;
+  const streamGraceMs = options.streamGraceMs ?? 60_000;
+  const trimEverySweeps = Math.max(1, Math.round((options.trimEveryMs ?? 10_000) / SWEEP_MS));
   const registry = new DocRegistry(
     {
       log,
@@ -211,8 +214,8 @@ export async function attachCollab(
   let sweeps = 0;
   const sweeper = setInterval(() => {
     const now = ctx.clock.now();
-    const trim = ++sweeps % TRIM_EVERY_SWEEPS === 0;
-    for (const doc of registry.all()) doc.sweep(now, takeoverMs, trim, STREAM_GRACE_MS);
+    const trim = ++sweeps % trimEverySweeps === 0;
+    for (const doc of registry.all()) doc.sweep(now, takeoverMs, trim, streamGraceMs);
   }, SWEEP_MS);
   sweeper.unref();
 

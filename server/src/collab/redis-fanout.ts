@@ -135,7 +135,7 @@ export class RedisFanout {
     const key = this.key(docName);
     const id = `${Math.max(0, Math.floor(beforeMs))}-0`;
     Promise.all([
-      this.redis.sendCommand(['XTRIM', key, 'MINID', '~', id]),
+      this.redis.sendCommand(['XTRIM', key, 'MINID', id]),
       this.redis.sendCommand(['PEXPIRE', key, String(STREAM_TTL_MS)]),
     ]).catch((err: unknown) =>
       this.log.warn(

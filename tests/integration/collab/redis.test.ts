@@ -164,4 +164,45 @@ describe('collab engine, two instances sharing Redis', () => {
       { timeout: 10_000 },
     );
   });
+
+  it('trims stream entries once they are stored, and keeps what is not stored yet', async () => {
+    let unstall!: () => void;
+    const stalled = new Promise<void>((r) => (unstall = r));
+    const fast = { streamGraceMs: 0, trimEveryMs: 100, takeoverMs: 60_000 };
+    const one = await startEngine({
+      redis: true,
+      options: (conn) => {
+        const store = mongoCollabStore(conn);
+        return {
+          ...fast,
+          store: { ...store, append: async (rows) => stalled.then(() => store.append(rows)) },
+        };
+      },
+    });
+    const two = await startEngine({ redis: true, dbName: one.dbName, options: fast });
+    const name = docName();
+    const key = `tandem:${one.dbName}:collab:${name}`;
+    const updates = async () =>
+      ((await one.redis!.sendCommand(['XRANGE', key, '-', '+'])) as [string, string[]][]).filter(
+        ([, f]) => f[1] === 'update',
+      ).length;
+
+    const onTwo = connectClient(two.wsUrl, name, { token: 'bob', tandem: true });
+    const onOne = connectClient(one.wsUrl, name, { token: 'alice', tandem: true });
+    await Promise.all([onOne.synced, onTwo.synced]);
+    for (let i = 0; i < 5; i++) onTwo.doc.getMap('goals').set(`stored-${i}`, i);
+    await vi.waitFor(() => expect(onTwo.saves.status).toBe('saved'));
+    for (let i = 0; i < 5; i++) onOne.doc.getMap('goals').set(`stalled-${i}`, i);
+    await vi.waitFor(() => expect(onTwo.doc.getMap('goals').size).toBe(10));
+
+    // Trimming cuts the stored prefix; one's changes, never stored, stay for a loader.
+    await vi.waitFor(async () => expect(await updates()).toBe(5));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await updates()).toBe(5);
+    expect(onOne.saves.status).toBe('saving');
+
+    unstall();
+    await vi.waitFor(() => expect(onOne.saves.status).toBe('saved'));
+    await vi.waitFor(async () => expect(await updates()).toBe(0));
+  });
 });

@@ -6,6 +6,7 @@ import { connectDb } from '@tandem/server/db/connect.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { collabModels } from '@tandem/server/collab/persistence/models.ts';
 import type { StoredUpdate } from '@tandem/server/collab/persistence/store.ts';
+import { changeHistory } from '@tandem/server/collab/history.ts';
 import { uniqueDbName } from '../../helpers/server.ts';
 import { docName } from './helpers.ts';
 
@@ -140,5 +141,37 @@ describe('MongoDB collab store', () => {
     const final = build((await writer.load(name)).updates);
     expect(final.getMap('goals').toJSON()).toEqual(doc.getMap('goals').toJSON());
     expect(await collabModels(conn).History.countDocuments({ docName: name })).toBe(120);
+  });
+
+  it('answers who changed which section when, before and after compaction', async () => {
+    const store = mongoCollabStore(conn);
+    const name = docName();
+    const t0 = Date.now();
+    const row = (userId: string, sections: string[], minutes: number): StoredUpdate => {
+      const doc = new Y.Doc();
+      doc.getMap(sections[0]!).set('k', minutes);
+      return {
+        docName: name,
+        update: Y.encodeStateAsUpdate(doc),
+        userId,
+        sections,
+        at: new Date(t0 + minutes * 60_000),
+      };
+    };
+    await store.append([row('ada', ['medications'], 1), row('sam', ['goals', 'therapy'], 2)]);
+    await store.compact(name);
+    await store.append([row('ada', ['goals'], 3)]);
+
+    const all = await changeHistory(conn, name);
+    expect(all.map((c) => [c.userId, c.sections])).toEqual([
+      ['ada', ['goals']],
+      ['sam', ['goals', 'therapy']],
+      ['ada', ['medications']],
+    ]);
+    const goals = await changeHistory(conn, name, { section: 'goals' });
+    expect(goals.map((c) => c.userId)).toEqual(['ada', 'sam']);
+    const recent = await changeHistory(conn, name, { since: new Date(t0 + 90_000) });
+    expect(recent).toHaveLength(2);
+    expect(all.every((c) => c.bytes > 0)).toBe(true);
   });
 });

@@ -47,6 +47,8 @@ describe('GroupCommit', () => {
     const gc = new GroupCommit(m.store, pino({ level: 'silent' }));
     const done: number[] = [];
     gc.add(row(1), () => done.push(1));
+    // The first write is under way (and held) when the next rows come in.
+    await new Promise((r) => setTimeout(r, 5));
     for (let i = 2; i <= 5; i++) gc.add(row(i), () => done.push(i));
     m.open();
     await gc.flush();

@@ -179,14 +179,14 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
   };
 }
 
-async function insertIgnoringDuplicates<T>(
-  model: { insertMany(docs: T[], opts: { ordered: false; lean: true }): Promise<unknown> },
-  docs: T[],
+/** Inserts through the driver (no per-document mongoose work on the hot path); duplicates are a retry's own rows. */
+async function insertIgnoringDuplicates(
+  model: { collection: { insertMany(docs: object[], opts: { ordered: false }): Promise<unknown> } },
+  docs: object[],
 ): Promise<void> {
   try {
-    await model.insertMany(docs, { ordered: false, lean: true });
+    await model.collection.insertMany(docs, { ordered: false });
   } catch (err) {
-    // A retry after a lost reply finds its own rows already there.
     const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] })
       .writeErrors;
     const onlyDuplicates = Array.isArray(writeErrors)
