@@ -64,9 +64,6 @@ export class GroupCommit {
   private async run(): Promise<void> {
     try {
       while (this.queue.length > 0 && !this.stopped) {
-        // Rows read from other sockets in the same turn of the event loop join this write:
-        // a write costs the same for one row as for fifty.
-        await new Promise((r) => setImmediate(r));
         const batch = this.queue.slice(0, this.maxRows);
         if (!(await this.write(batch))) return;
         this.queue.splice(0, batch.length);
