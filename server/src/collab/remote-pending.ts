@@ -47,11 +47,16 @@ export class RemotePending {
     return out;
   }
 
-  /** When the oldest unconfirmed change arrived, or null. */
+  /**
+   * The time of the oldest unconfirmed change, or null: its origin's issue
+   * time, which is not after its stream entry's id (arrival is, so trimming
+   * by arrival would cut the very entry a loader still needs).
+   */
   get oldest(): number | null {
     let min: number | null = null;
     for (const list of this.byInstance.values()) {
-      const t = list[0]?.receivedAt;
+      const first = list[0];
+      const t = first ? Math.min(first.receivedAt, first.row.at.getTime()) : undefined;
       if (t !== undefined && (min === null || t < min)) min = t;
     }
     return min;
