@@ -54,10 +54,13 @@ describe('RemotePending', () => {
 
   it('confirms changes by origin and hands over the ones never confirmed', () => {
     const r = new RemotePending();
-    r.add('a', { theirLseq: 1, ourLseq: 10, row, receivedAt: 100 });
-    r.add('a', { theirLseq: 2, ourLseq: 11, row, receivedAt: 200 });
-    r.add('b', { theirLseq: 7, ourLseq: 12, row, receivedAt: 150 });
-    expect(r.oldest).toBe(100);
+    // Each change was issued by its origin a little before it arrived here.
+    const issued = (at: number) => ({ ...row, at: new Date(at) });
+    r.add('a', { theirLseq: 1, ourLseq: 10, row: issued(96), receivedAt: 100 });
+    r.add('a', { theirLseq: 2, ourLseq: 11, row: issued(190), receivedAt: 200 });
+    r.add('b', { theirLseq: 7, ourLseq: 12, row: issued(149), receivedAt: 150 });
+    // The issue time, not the arrival: the stream entry's id lies between them.
+    expect(r.oldest).toBe(96);
     expect(r.confirm('a', 1)).toEqual([10]);
     expect(r.confirm('zzz', 9)).toEqual([]);
     const expired = r.takeExpired(180);
