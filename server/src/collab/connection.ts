@@ -73,7 +73,7 @@ export class CollabConnection {
     this.access = access;
     this.doc = doc;
     this.throttle = new AwarenessThrottle(this.limits.awareness, (entries) => {
-      if (this.isOpen) this.doc?.acceptAwareness(this, entries);
+      if (this.isOpen) this.doc?.presence.accept(this, entries);
     });
     doc.addConnection(this);
     doc.ready.then(
@@ -103,7 +103,7 @@ export class CollabConnection {
     const doc = this.doc;
     if (this.tandem) this.send(encodeAccess(this.access));
     this.send(encodeSyncStep1(doc.doc));
-    const presence = doc.awarenessSnapshot();
+    const presence = doc.presence.snapshot();
     if (presence) this.send(presence);
     const early = this.early;
     this.early = [];
@@ -167,7 +167,7 @@ export class CollabConnection {
         this.throttle!.offer(message.entries);
         return;
       case 'query-awareness': {
-        const presence = doc.awarenessSnapshot();
+        const presence = doc.presence.snapshot();
         if (presence) this.send(presence);
         return;
       }

@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode, encodeSaveAck } from '@tandem/shared';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../context.ts';
@@ -12,13 +11,8 @@ import type { CollabConnection } from './connection.ts';
 import { DurableTracker } from './durability.ts';
 import { RemotePending } from './remote-pending.ts';
 import { touchedSections } from './sections.ts';
-import { stampIdentity } from './awareness-policy.ts';
-import {
-  encodeAwareness,
-  encodeAwarenessEntries,
-  encodeUpdate,
-  type AwarenessEntry,
-} from './protocol.ts';
+import { DocPresence } from './presence.ts';
+import { encodeUpdate } from './protocol.ts';
 
 export type DocumentDeps = {
   log: Logger;
@@ -44,7 +38,6 @@ type Change = { update: Uint8Array; sections: string[] };
 /** How long Yjs may hold changes with missing predecessors before the stored state is consulted. */
 const REPAIR_AFTER_MS = 2_000;
 const FANOUT_WAIT_MS = 1_000;
-type AwarenessOrigin = { source: 'connection'; conn: CollabConnection } | { source: 'redis' };
 
 export type DocState = 'loading' | 'ready' | 'failed' | 'closed';
 
@@ -59,14 +52,13 @@ export type DocState = 'loading' | 'ready' | 'failed' | 'closed';
  */
 export class CollabDocument {
   readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
   state: DocState = 'loading';
   readonly ready: Promise<void>;
   readonly tracker = new DurableTracker();
   readonly conns = new Set<CollabConnection>();
+  readonly presence: DocPresence;
 
   private readonly remote = new RemotePending();
-  private readonly owners = new Map<number, CollabConnection>();
   private inbox: FanoutEntry[] = [];
   private collecting: Change[] | null = null;
   private approxBytes = 0;
@@ -94,11 +86,22 @@ export class CollabDocument {
     });
     // Waiting connections observe the rejection; this keeps it from counting as unhandled.
     this.ready.catch(() => {});
-    this.awareness.setLocalState(null);
+    this.presence = new DocPresence(this.doc, {
+      broadcast: (message, except) => this.broadcast(message, except),
+      publish: (update) => {
+        const fanout = this.deps.fanout;
+        if (fanout && this.state === 'ready')
+          void fanout.publish(this.name, {
+            type: 'awareness',
+            publisher: fanout.instanceId,
+            update,
+          });
+      },
+      maxClientIdsPerConnection: deps.limits.maxClientIdsPerConnection,
+    });
     this.doc.on('update', (update: Uint8Array, _origin: unknown, doc: Y.Doc, tr: Y.Transaction) => {
       this.collecting?.push({ update, sections: touchedSections(doc, tr) });
     });
-    this.awareness.on('update', this.onAwarenessUpdate);
   }
 
   /**
@@ -179,56 +182,7 @@ export class CollabDocument {
 
   removeConnection(conn: CollabConnection): void {
     if (!this.conns.delete(conn)) return;
-    const gone: number[] = [];
-    for (const [clientId, owner] of this.owners) {
-      if (owner === conn) gone.push(clientId);
-    }
-    for (const id of gone) this.owners.delete(id);
-    // Peers must not keep showing someone who left.
-    if (this.state === 'ready' && gone.length > 0)
-      awarenessProtocol.removeAwarenessStates(this.awareness, gone, { source: 'connection', conn });
-  }
-
-  /**
-   * Applies presence from a connection under the identity policy: a client
-   * may speak only for client ids it introduced (or that the same user held
-   * on a connection that is closing), and its `user` field is overwritten
-   * with the authenticated user.
-   */
-  acceptAwareness(conn: CollabConnection, entries: AwarenessEntry[]): void {
-    const allowed: AwarenessEntry[] = [];
-    for (const e of entries) {
-      const owner = this.owners.get(e.clientId);
-      if (owner && owner !== conn && owner.identity.userId !== conn.identity.userId) continue;
-      // A state that arrived from another instance belongs to whoever it names.
-      if (!owner && !this.mayClaim(e.clientId, conn.identity.userId)) continue;
-      if (!owner || owner !== conn) {
-        let mine = 0;
-        for (const o of this.owners.values()) if (o === conn) mine++;
-        if (mine >= this.deps.limits.maxClientIdsPerConnection) continue;
-        this.owners.set(e.clientId, conn);
-      }
-      allowed.push({ ...e, state: stampIdentity(e.state, conn.identity) });
-    }
-    if (allowed.length === 0) return;
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), {
-      source: 'connection',
-      conn,
-    } satisfies AwarenessOrigin);
-    for (const e of allowed) if (e.state === null) this.owners.delete(e.clientId);
-  }
-
-  private mayClaim(clientId: number, userId: string): boolean {
-    const state = this.awareness.getStates().get(clientId) as
-      { user?: { id?: unknown } } | undefined;
-    return state === undefined || state.user?.id === userId;
-  }
-
-  /** The awareness message a new connection receives: everyone present now. */
-  awarenessSnapshot(): Uint8Array | null {
-    const ids = [...this.awareness.getStates().keys()];
-    if (ids.length === 0) return null;
-    return encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids));
+    if (this.state === 'ready') this.presence.release(conn);
   }
 
   /** Sends save acks to connections whose messages the watermark has released; once per tick. */
@@ -282,7 +236,7 @@ export class CollabDocument {
       await this.deps.commit.flush();
       if (this.sinceCompaction.rows > 0) this.deps.compactor.request(this.name);
     }
-    this.awareness.destroy();
+    this.presence.destroy();
     this.doc.destroy();
   }
 
@@ -466,17 +420,15 @@ export class CollabDocument {
         this.scheduleAcks();
         return;
       case 'awareness':
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, entry.update, {
-          source: 'redis',
-        } satisfies AwarenessOrigin);
+        this.presence.applyRemote(entry.update);
         return;
       case 'query-awareness': {
-        const mine = [...this.owners.keys()].filter((id) => this.awareness.getStates().has(id));
-        if (mine.length > 0)
-          fanout.publish(this.name, {
+        const update = this.presence.localStates();
+        if (update)
+          void fanout.publish(this.name, {
             type: 'awareness',
             publisher: fanout.instanceId,
-            update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, mine),
+            update,
           });
         return;
       }
@@ -537,19 +489,6 @@ export class CollabDocument {
     for (const conn of this.conns) if (conn !== except && conn.isOpen) conn.send(message);
   }
 
-  private onAwarenessUpdate = (
-    changes: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const ids = [...changes.added, ...changes.updated, ...changes.removed];
-    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids);
-    const from = origin as AwarenessOrigin | undefined;
-    this.broadcast(encodeAwareness(update), from?.source === 'connection' ? from.conn : null);
-    const fanout = this.deps.fanout;
-    if (fanout && from?.source !== 'redis' && this.state === 'ready')
-      fanout.publish(this.name, { type: 'awareness', publisher: fanout.instanceId, update });
-  };
-
   private fail(err: Error): void {
     if (this.state === 'failed' || this.state === 'closed') return;
     const wasReady = this.state === 'ready';
@@ -560,7 +499,7 @@ export class CollabDocument {
     if (wasReady) this.takeOver(Infinity);
     this.rejectReady(err);
     for (const conn of [...this.conns]) conn.close(CloseCode.LoadFailed, 'document unavailable');
-    this.awareness.destroy();
+    this.presence.destroy();
     this.onFailed(this);
   }
 }
