@@ -97,6 +97,15 @@ describe('decodeClientMessage', () => {
     ).not.toThrow();
   });
 
+  it('refuses an empty delete range, which Yjs throws on while keeping it for later', () => {
+    // No structs; client 5 deletes 0 items at clock 74 (beyond anything it has).
+    const update = Uint8Array.of(0, 1, 5, 1, 74, 0);
+    expect(() => Y.decodeUpdate(update)).not.toThrow();
+    expect(() => Y.applyUpdate(new Y.Doc(), update)).toThrow();
+    const msg = syncMessage((e) => syncProtocol.writeUpdate(e, update));
+    expect(() => decodeClientMessage(msg)).toThrow(/empty delete range/);
+  });
+
   it('never aliases the socket buffer', () => {
     const update = Y.encodeStateAsUpdate(docWithText('abc'));
     const msg = syncMessage((e) => syncProtocol.writeUpdate(e, update));

@@ -111,6 +111,10 @@ function validUpdate(update: Uint8Array): Uint8Array {
         throw new ProtocolError('update refers forward within its own client');
     }
   }
+  // An empty delete range makes Yjs throw while it re-encodes what it cannot apply yet.
+  for (const ranges of decoded.ds.clients.values()) {
+    if (ranges.some((r) => r.len <= 0)) throw new ProtocolError('empty delete range');
+  }
   return update;
 }
 
