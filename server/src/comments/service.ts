@@ -6,6 +6,7 @@ import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/author
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { teamModel } from '../teams/model.ts';
 import { notify } from '../notifications/service.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 import { commentModel, type CommentDoc } from './model.ts';
 
 type StoredComment = CommentDoc & { _id: Types.ObjectId };
@@ -35,27 +36,21 @@ async function careCircle(ctx: AppContext, scope: PlanScope): Promise<Map<string
   return circle;
 }
 
-function auditWrite(
+const auditComment = (
   ctx: AppContext,
   user: AuthUser,
   scope: PlanScope,
   action: string,
   commentId: string,
   meta: RequestMeta,
-) {
-  return ctx.audit.record({
-    actorId: user.id,
-    actorRole: scope.role,
-    action,
-    outcome: 'success',
-    resourceType: 'comment',
-    resourceId: commentId,
-    patientId: scope.patientId,
-    teamId: scope.teamId,
-    requestId: meta.requestId ?? null,
-    ip: meta.ip ?? null,
-  });
-}
+) =>
+  auditPlanEvent(
+    ctx,
+    user,
+    scope,
+    { action, resourceType: 'comment', resourceId: commentId },
+    meta,
+  );
 
 export type CommentService = ReturnType<typeof commentService>;
 
@@ -108,19 +103,18 @@ export function commentService(ctx: AppContext) {
       const rows = await Comments.find({ planId, ...(goalId ? { goalId } : {}) })
         .sort({ createdAt: 1 })
         .lean<StoredComment[]>();
-      await ctx.audit.record({
-        actorId: user.id,
-        actorRole: scope.role,
-        action: 'comment.list',
-        outcome: 'success',
-        resourceType: 'plan',
-        resourceId: planId,
-        patientId: scope.patientId,
-        teamId: scope.teamId,
-        requestId: meta.requestId ?? null,
-        ip: meta.ip ?? null,
-        details: { count: rows.length },
-      });
+      await auditPlanEvent(
+        ctx,
+        user,
+        scope,
+        {
+          action: 'comment.list',
+          resourceType: 'plan',
+          resourceId: planId,
+          details: { count: rows.length },
+        },
+        meta,
+      );
       const threads = new Map<string, CommentThread>();
       for (const c of rows) {
         const dto = toDto(c);
@@ -155,7 +149,7 @@ export function commentService(ctx: AppContext) {
         mentions: mentioned,
       });
       const c = created.toObject() as StoredComment;
-      await auditWrite(ctx, user, scope, 'comment.create', String(c._id), meta);
+      await auditComment(ctx, user, scope, 'comment.create', String(c._id), meta);
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);
       // A patient's comment is news for the whole care team.
@@ -190,7 +184,7 @@ export function commentService(ctx: AppContext) {
         mentions: mentioned,
       });
       const c = created.toObject() as StoredComment;
-      await auditWrite(ctx, user, scope, 'comment.reply', String(c._id), meta);
+      await auditComment(ctx, user, scope, 'comment.reply', String(c._id), meta);
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);
       const participants = await Comments.distinct('authorId', {
@@ -224,7 +218,7 @@ export function commentService(ctx: AppContext) {
         { $set: { body, editedAt: new Date(ctx.clock.now()) } },
         { new: true },
       ).lean<StoredComment>();
-      await auditWrite(ctx, user, scope, 'comment.edit', commentId, meta);
+      await auditComment(ctx, user, scope, 'comment.edit', commentId, meta);
       const dto = toDto(updated!);
       ctx.realtime.toPlan(planId, 'comment:updated', dto);
       return dto;
@@ -254,7 +248,7 @@ export function commentService(ctx: AppContext) {
         },
         { new: true },
       ).lean<StoredComment>();
-      await auditWrite(
+      await auditComment(
         ctx,
         user,
         scope,

@@ -8,6 +8,7 @@ import { userModel } from '../users/model.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { signatureModel, versionModel } from '../versions/model.ts';
 import { buildFhirBundle, type FhirExportInput } from './bundle.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 
 /** `GET /plans/:planId/fhir`: the plan as a FHIR R4 Bundle; every export is audited. */
 export async function exportPlanFhir(
@@ -70,18 +71,18 @@ export async function exportPlanFhir(
     })),
   };
   const bundle = buildFhirBundle(input);
-  await ctx.audit.record({
-    actorId: user.id,
-    actorRole: scope.role,
-    action: 'plan.export',
-    outcome: 'success',
-    resourceType: 'plan',
-    resourceId: planId,
-    patientId: scope.patientId,
-    teamId: scope.teamId,
-    requestId: meta.requestId ?? null,
-    ip: meta.ip ?? null,
-    details: { format: 'fhir-r4', resources: (bundle.entry as unknown[]).length },
-  });
+  const resources = (bundle.entry as unknown[]).length;
+  await auditPlanEvent(
+    ctx,
+    user,
+    scope,
+    {
+      action: 'plan.export',
+      resourceType: 'plan',
+      resourceId: planId,
+      details: { format: 'fhir-r4', resources },
+    },
+    meta,
+  );
   return bundle;
 }

@@ -5,6 +5,7 @@ import { authorizePlan, type RequestMeta } from '../authz/authorize.ts';
 import { conflict } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { interactionAckModel } from './model.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 
 export function interactionService(ctx: AppContext) {
   const Acks = interactionAckModel(ctx.conn);
@@ -61,19 +62,18 @@ export function interactionService(ctx: AppContext) {
           throw conflict('already_acknowledged', 'This warning was already acknowledged.');
         throw err;
       }
-      await ctx.audit.record({
-        actorId: user.id,
-        actorRole: scope.role,
-        action: 'interaction.acknowledge',
-        outcome: 'success',
-        resourceType: 'plan',
-        resourceId: planId,
-        patientId: scope.patientId,
-        teamId: scope.teamId,
-        requestId: meta.requestId ?? null,
-        ip: meta.ip ?? null,
-        details: { ruleId: warning.rule.id },
-      });
+      await auditPlanEvent(
+        ctx,
+        user,
+        scope,
+        {
+          action: 'interaction.acknowledge',
+          resourceType: 'plan',
+          resourceId: planId,
+          details: { ruleId: warning.rule.id },
+        },
+        meta,
+      );
       return {
         ...warning,
         acknowledged: { by: { id: user.id, name: user.name }, at: at.toISOString(), reason },

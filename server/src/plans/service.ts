@@ -14,6 +14,7 @@ import { notFound } from '../errors.ts';
 import { patientModel } from '../patients/model.ts';
 import { teamModel } from '../teams/model.ts';
 import { planModel } from './model.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 
 /**
  * Plans the user may open: their own as a patient, their teams' as a team
@@ -88,18 +89,13 @@ export async function getPlan(
       access,
     });
   }
-  await ctx.audit.record({
-    actorId: user.id,
-    actorRole: scope.role,
-    action: 'plan.read',
-    outcome: 'success',
-    resourceType: 'plan',
-    resourceId: planId,
-    patientId: scope.patientId,
-    teamId: scope.teamId,
-    requestId: meta.requestId ?? null,
-    ip: meta.ip ?? null,
-  });
+  await auditPlanEvent(
+    ctx,
+    user,
+    scope,
+    { action: 'plan.read', resourceType: 'plan', resourceId: planId },
+    meta,
+  );
   return {
     id: planId,
     patient: { id: scope.patientId, name: scope.patientName },

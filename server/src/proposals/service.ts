@@ -11,6 +11,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
 import { applyChange, previewChange, summarize } from './apply.ts';
 
@@ -64,19 +65,13 @@ export function proposalService(ctx: AppContext) {
     meta: RequestMeta,
     details?: Record<string, unknown>,
   ) =>
-    ctx.audit.record({
-      actorId: user.id,
-      actorRole: scope.role,
-      action,
-      outcome: 'success',
-      resourceType: 'medication_proposal',
-      resourceId: id,
-      patientId: scope.patientId,
-      teamId: scope.teamId,
-      requestId: meta.requestId ?? null,
-      ip: meta.ip ?? null,
-      details: details ?? null,
-    });
+    auditPlanEvent(
+      ctx,
+      user,
+      scope,
+      { action, resourceType: 'medication_proposal', resourceId: id, details: details ?? null },
+      meta,
+    );
 
   async function findOpen(planId: string, id: string): Promise<StoredProposal> {
     if (!Types.ObjectId.isValid(id)) throw notFound('No such proposal.');

@@ -16,6 +16,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 import { signatureModel, versionModel, type SignatureDoc, type VersionDoc } from './model.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 
@@ -74,19 +75,13 @@ export function versionService(ctx: AppContext) {
     resourceId: string,
     details?: Record<string, unknown>,
   ) =>
-    ctx.audit.record({
-      actorId: user.id,
-      actorRole: scope.role,
-      action,
-      outcome: 'success',
-      resourceType: 'plan_version',
-      resourceId,
-      patientId: scope.patientId,
-      teamId: scope.teamId,
-      requestId: meta.requestId ?? null,
-      ip: meta.ip ?? null,
-      details: details ?? null,
-    });
+    auditPlanEvent(
+      ctx,
+      user,
+      scope,
+      { action, resourceType: 'plan_version', resourceId, details: details ?? null },
+      meta,
+    );
 
   async function find(planId: string, number: number): Promise<StoredVersion> {
     const v = await Versions.findOne({ planId, number }).lean<StoredVersion>();
