@@ -33,14 +33,19 @@ if (mode === 'reference') {
   const log = createLogger(config);
   const conn = await connectDb(config.mongodbUri!, process.env.BENCH_DB_NAME);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : null;
-  collab = await attachCollab({ config, log, conn, redis, clock: systemClock }, http, {
-    // Every client may write: the bench measures the engine, not sign-in.
-    authenticate: async (req) => {
-      const id = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? 'anon';
-      return { userId: id, name: id, role: 'prescriber', sessionId: id };
+  collab = await attachCollab(
+    { config, log, conn, redis, clock: systemClock },
+    http,
+    {
+      // Every client may write: the bench measures the engine, not sign-in.
+      authenticate: async (req) => {
+        const id = new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? 'anon';
+        return { userId: id, name: id, role: 'prescriber', sessionId: id };
+      },
+      docAccess: async () => 'write',
     },
-    docAccess: async () => 'write',
-  });
+    process.env.BENCH_GAP ? { commitGapMs: Number(process.env.BENCH_GAP) } : {},
+  );
 }
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { RawData } from 'ws';
 import { CloseCode, encodeAccess, READ_ONLY_REASON, type CollabAccess } from '@tandem/shared';
 import type { Logger } from '../log.ts';
@@ -5,6 +6,7 @@ import type { CollabSocket } from './socket.ts';
 import type { CollabIdentity } from './types.ts';
 import type { CollabDocument } from './document.ts';
 import { AckQueue } from './durability.ts';
+import { holdUntilTurnEnds } from './outbox.ts';
 import { AwarenessThrottle, type ThrottleOptions } from './awareness-policy.ts';
 import {
   decodeClientMessage,
@@ -47,6 +49,8 @@ export class CollabConnection {
 
   constructor(
     readonly ws: CollabSocket,
+    /** The socket under `ws`: corked while a turn's messages to this client pile up. */
+    private readonly wire: Duplex,
     /** Opted in to save acks and access notices. */
     readonly tandem: boolean,
     private readonly limits: ConnectionLimits,
@@ -88,6 +92,7 @@ export class CollabConnection {
       this.close(1013, 'client too slow');
       return;
     }
+    holdUntilTurnEnds(this.wire);
     this.ws.send(message);
   }
 

@@ -35,6 +35,8 @@ export type CollabOptions = {
   streamGraceMs?: number;
   /** How often each loaded document's stream is trimmed. */
   trimEveryMs?: number;
+  /** Least time between the starts of two update-log writes (see GroupCommit). */
+  commitGapMs?: number;
   /** Compaction after this many logged rows or bytes, at most every `compactEveryMs`. */
   compactAfterRows?: number;
   compactAfterBytes?: number;
@@ -106,7 +108,7 @@ export async function attachCollab(
   await store.init();
 
   const instanceId = randomBytes(8).toString('hex');
-  const commit = new GroupCommit(store, log);
+  const commit = new GroupCommit(store, log, { minGapMs: options.commitGapMs ?? 0 });
   const compactor = new Compactor(store, log);
   let fanout: RedisFanout | null = null;
   if (ctx.redis) {
@@ -157,14 +159,19 @@ export async function attachCollab(
     // Upgrade first and decide after: only an open socket can carry the close
     // code that tells a y-websocket client not to retry (4401/4403/4404).
     wss.handleUpgrade(req, socket, head, (ws) => {
-      void admit(ws as CollabSocket, req, target);
+      void admit(ws as CollabSocket, socket, req, target);
     });
   };
   http.on('upgrade', onUpgrade);
 
-  async function admit(ws: CollabSocket, req: IncomingMessage, target: CollabTarget) {
+  async function admit(
+    ws: CollabSocket,
+    socket: Duplex,
+    req: IncomingMessage,
+    target: CollabTarget,
+  ) {
     let release: (() => void) | undefined;
-    const conn = new CollabConnection(ws, target.tandem, limits, log, (c) => {
+    const conn = new CollabConnection(ws, socket, target.tandem, limits, log, (c) => {
       connections.delete(c);
       if (c.doc) registry.released(c.doc);
       release?.();

@@ -72,6 +72,44 @@ describe('GroupCommit', () => {
   });
 });
 
+describe('GroupCommit batching', () => {
+  /** A store that records when each write started and what it held. */
+  function timedStore() {
+    const writes: { at: number; rows: number[] }[] = [];
+    const store: CollabStore = {
+      init: async () => {},
+      load: async () => ({ updates: [], bytes: 0 }),
+      compact: async () => null,
+      append: async (rows) => {
+        writes.push({ at: performance.now(), rows: rows.map((r) => r.update[0]!) });
+      },
+    };
+    return { store, writes };
+  }
+
+  it('writes every row added in one turn of the event loop together', async () => {
+    const t = timedStore();
+    const gc = new GroupCommit(t.store, pino({ level: 'silent' }));
+    for (let i = 1; i <= 4; i++) gc.add(row(i), () => {});
+    await gc.flush();
+    expect(t.writes.map((w) => w.rows)).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('starts writes no closer together than minGapMs, gathering what came meanwhile', async () => {
+    const t = timedStore();
+    const gc = new GroupCommit(t.store, pino({ level: 'silent' }), { minGapMs: 30 });
+    gc.add(row(1), () => {});
+    await new Promise((r) => setTimeout(r, 1));
+    gc.add(row(2), () => {});
+    await new Promise((r) => setTimeout(r, 5));
+    gc.add(row(3), () => {});
+    await gc.flush();
+    expect(t.writes.map((w) => w.rows)).toEqual([[1], [2, 3]]);
+    // Timers may fire a little early or late; never a whole gap early.
+    expect(t.writes[1]!.at - t.writes[0]!.at).toBeGreaterThanOrEqual(28);
+  });
+});
+
 describe('GroupCommit.flush', () => {
   it('waits for the rows added before it, not for rows that keep coming', async () => {
     const written: number[] = [];

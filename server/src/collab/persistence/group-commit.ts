@@ -8,13 +8,21 @@ export type GroupCommitOptions = {
   maxRows?: number;
   /** First retry delay after a failed write; doubles up to 5 s. */
   retryMs?: number;
+  /**
+   * Least time from the start of one write to the start of the next. Rows
+   * wait at most this long for company, and the database sees at most
+   * 1000 / minGapMs writes a second however many documents are busy.
+   */
+  minGapMs?: number;
 };
 
 /**
  * Appends rows to the store in batches: while one write is in flight, new rows
  * queue up and go out together in the next one, so latency stays at about one
  * round trip under any load and the database sees few large writes instead of
- * one per keystroke. Rows are written in the order they were added; a failed
+ * one per keystroke. A write starts after the current turn of the event loop
+ * (every change that arrived in the same turn goes with it) and no sooner
+ * than `minGapMs` after the previous write started. Rows are written in the order they were added; a failed
  * write is retried (with the same rows) until it succeeds, because a row the
  * server dropped would be a change a client was never told is lost.
  */
@@ -23,6 +31,8 @@ export class GroupCommit {
   private running: Promise<void> | null = null;
   private readonly maxRows: number;
   private readonly retryMs: number;
+  private readonly minGapMs: number;
+  private lastStart = -Infinity;
   private stopped = false;
   /** Totals for benchmarks and health. */
   readonly stats = { batches: 0, rows: 0, bytes: 0, failures: 0, slowestWriteMs: 0 };
@@ -34,6 +44,7 @@ export class GroupCommit {
   ) {
     this.maxRows = opts.maxRows ?? 1000;
     this.retryMs = opts.retryMs ?? 100;
+    this.minGapMs = opts.minGapMs ?? 0;
   }
 
   /** Queues a row; `done` runs once it is durable. */
@@ -64,6 +75,9 @@ export class GroupCommit {
   private async run(): Promise<void> {
     try {
       while (this.queue.length > 0 && !this.stopped) {
+        await this.gather();
+        if (this.stopped) return;
+        this.lastStart = performance.now();
         const batch = this.queue.slice(0, this.maxRows);
         if (!(await this.write(batch))) return;
         this.queue.splice(0, batch.length);
@@ -75,6 +89,15 @@ export class GroupCommit {
     } finally {
       this.running = null;
     }
+  }
+
+  /** Lets the rows of this turn, and of the rest of the gap, join the next write. */
+  private gather(): Promise<void> {
+    const wait = this.lastStart + this.minGapMs - performance.now();
+    return new Promise((resolve) => {
+      if (wait > 0) setTimeout(resolve, wait);
+      else setImmediate(resolve);
+    });
   }
 
   /** False when stopped before the batch could be written. */
