@@ -44,7 +44,7 @@ if (mode === 'reference') {
       },
       docAccess: async () => 'write',
     },
-    process.env.BENCH_GAP ? { commitGapMs: Number(process.env.BENCH_GAP) } : {},
+    process.env.BENCH_COMMIT_GAP_MS ? { commitGapMs: Number(process.env.BENCH_COMMIT_GAP_MS) } : {},
   );
 }
 

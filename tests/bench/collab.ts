@@ -4,6 +4,7 @@
  * the reference y-websocket server, @y/websocket-server 0.1.1, in memory.
  *
  *   npm run bench:collab -- [--duration 20] [--warmup 3] [--rounds 3] [--scenarios a,b] [--redis]
+ *                           [--commit-gap <ms>]   (Tandem's group-commit gap; its default otherwise)
  *
  * Scenarios:
  *   a) one document, 50 writers each inserting a small text edit 10 times a
@@ -45,6 +46,7 @@ const { values: args } = parseArgs({
     redis: { type: 'boolean', default: false },
     servers: { type: 'string', default: 'reference,tandem' },
     rounds: { type: 'string', default: '3' },
+    'commit-gap': { type: 'string' },
   },
 });
 const DURATION_MS = Number(args.duration) * 1000;
@@ -450,6 +452,7 @@ async function main() {
             BENCH_DB_NAME: `bench_${scenario.id}_${kind.replace('+', '_')}_${Date.now()}`,
           };
           if (kind === 'tandem+redis') env.REDIS_URL = redis!.url;
+          if (args['commit-gap'] !== undefined) env.BENCH_COMMIT_GAP_MS = args['commit-gap'];
           console.warn(`scenario ${scenario.id} (${scenario.title}), round ${round}, ${kind}…`);
           const loadavg = os.loadavg();
           const r = await runScenario(kind, scenario, env, kind === 'reference' ? null : db.uri);

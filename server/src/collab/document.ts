@@ -346,10 +346,13 @@ export class CollabDocument {
       update: change.update,
     });
     // A Redis outage delays saving by at most this much; rows keep their order.
-    const orRedisTimeout = Promise.race([
-      published,
-      new Promise<void>((r) => setTimeout(r, FANOUT_WAIT_MS).unref()),
-    ]);
+    const orRedisTimeout = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FANOUT_WAIT_MS).unref();
+      void published.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.storeChain = this.storeChain.then(() => orRedisTimeout).then(store);
     return lseq;
   }

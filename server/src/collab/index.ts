@@ -35,7 +35,11 @@ export type CollabOptions = {
   streamGraceMs?: number;
   /** How often each loaded document's stream is trimmed. */
   trimEveryMs?: number;
-  /** Least time between the starts of two update-log writes (see GroupCommit). */
+  /**
+   * Least time between the starts of two update-log writes (see GroupCommit):
+   * a save acknowledgement waits up to this much longer, and the database
+   * sees at most 1000 / commitGapMs writes a second from this instance.
+   */
   commitGapMs?: number;
   /** Compaction after this many logged rows or bytes, at most every `compactEveryMs`. */
   compactAfterRows?: number;
@@ -108,7 +112,7 @@ export async function attachCollab(
   await store.init();
 
   const instanceId = randomBytes(8).toString('hex');
-  const commit = new GroupCommit(store, log, { minGapMs: options.commitGapMs ?? 0 });
+  const commit = new GroupCommit(store, log, { minGapMs: options.commitGapMs ?? 10 });
   const compactor = new Compactor(store, log);
   let fanout: RedisFanout | null = null;
   if (ctx.redis) {

@@ -46,13 +46,16 @@ export class RedisFanout {
   private reading: Set<string> | null = null;
   private stopped = false;
   private loop: Promise<void> | null = null;
+  private readonly instanceBytes: Buffer;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     readonly instanceId: string,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.instanceBytes = Buffer.from(instanceId);
+  }
 
   async start(): Promise<void> {
     const reader = this.redis.duplicate();
@@ -206,6 +209,7 @@ export class RedisFanout {
           const follow = this.follows.get(docName);
           if (!follow) break;
           follow.lastId = id.toString();
+          if (isPublishedBy(fields, this.instanceBytes)) continue;
           const entry = parseEntry(fields);
           if (!entry || entry.publisher === this.instanceId) continue;
           try {
@@ -220,6 +224,15 @@ export class RedisFanout {
       }
     }
   }
+}
+
+/**
+ * Every entry starts `t <type> p <publisher>` (see encodeEntry), so a reader
+ * skips its own entries, half of what it reads on a busy document, unparsed.
+ */
+function isPublishedBy(fields: Buffer[], publisher: Buffer): boolean {
+  const key = fields[2];
+  return key !== undefined && key.length === 1 && key[0] === 0x70 && !!fields[3]?.equals(publisher);
 }
 
 function encodeEntry(e: FanoutEntry): (string | Buffer)[] {
