@@ -281,6 +281,7 @@ async function runScenario(
   const dbPid = tandem ? embeddedDbPid() : null;
   const dbCpuStart = dbPid ? cpuSeconds(dbPid) : 0;
   const startedAt = performance.now();
+  const benchCpuStart = process.cpuUsage();
   measureFrom = startedAt + WARMUP_MS;
   const period = 1000 / scenario.editsPerSecond;
   const timers = writers.map((w, i) => {
@@ -297,6 +298,7 @@ async function runScenario(
   await new Promise((r) => setTimeout(r, WARMUP_MS + DURATION_MS));
   for (const t of timers) clearInterval(t);
   const elapsedS = (performance.now() - startedAt) / 1000;
+  const benchCpu = process.cpuUsage(benchCpuStart);
   const serverStats = await server.stats();
   const dbCpuPercent = dbPid ? ((cpuSeconds(dbPid) - dbCpuStart) / elapsedS) * 100 : null;
 
@@ -367,6 +369,8 @@ async function runScenario(
       max: r2(serverStats.eventLoopDelayMs.max),
     },
     dbCpuPercent: dbCpuPercent === null ? null : r2(dbCpuPercent),
+    /** This process: the clients that generate the load and measure it. */
+    clientsCpuPercent: r2(((benchCpu.user + benchCpu.system) / 1e6 / elapsedS) * 100),
     db: serverStats.collab
       ? {
           rows: serverStats.collab.rowsWritten,
