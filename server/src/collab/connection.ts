@@ -86,13 +86,14 @@ export class CollabConnection {
     );
   }
 
-  send(message: Uint8Array): void {
+  /** `batch`: hold the message until the turn of the event loop ends (outbox.ts). */
+  send(message: Uint8Array, batch = false): void {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(1013, 'client too slow');
       return;
     }
-    holdUntilTurnEnds(this.wire);
+    if (batch) holdUntilTurnEnds(this.wire);
     this.ws.send(message);
   }
 

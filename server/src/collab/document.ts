@@ -38,6 +38,12 @@ type Change = { update: Uint8Array; sections: string[] };
 /** How long Yjs may hold changes with missing predecessors before the stored state is consulted. */
 const REPAIR_AFTER_MS = 2_000;
 const FANOUT_WAIT_MS = 1_000;
+/**
+ * Broadcasts to this many connections or more are held until the turn of the
+ * event loop ends, so that a busy document's changes reach each peer in one
+ * write per turn. Fewer peers cost few writes anyway and get theirs at once.
+ */
+const BATCH_FANOUT = 16;
 
 export type DocState = 'loading' | 'ready' | 'failed' | 'closed';
 
@@ -489,7 +495,8 @@ export class CollabDocument {
   }
 
   private broadcast(message: Uint8Array, except: CollabConnection | null): void {
-    for (const conn of this.conns) if (conn !== except && conn.isOpen) conn.send(message);
+    const batch = this.conns.size >= BATCH_FANOUT;
+    for (const conn of this.conns) if (conn !== except && conn.isOpen) conn.send(message, batch);
   }
 
   private fail(err: Error): void {

@@ -37,6 +37,35 @@ describe('collab engine, one instance', () => {
     expect(c.doc.getMap('medications').toJSON()).toEqual(a.doc.getMap('medications').toJSON());
   });
 
+  it('delivers every change on a busy document, where broadcasts leave once per turn', async () => {
+    const engine = await startEngine();
+    const name = docName();
+    // Enough peers that broadcasts are batched (BATCH_FANOUT in document.ts).
+    const clients = Array.from({ length: 20 }, (_, i) =>
+      connectClient(engine.wsUrl, name, { token: `user${i}` }),
+    );
+    await Promise.all(clients.map((c) => c.synced));
+    // Several writers in the same turn: each peer gets their changes together.
+    for (const [i, c] of clients.slice(0, 5).entries()) {
+      const text = c.doc.getText(`notes${i}`);
+      for (let k = 0; k < 10; k++) text.insert(text.length, `${k};`);
+    }
+    const expected = Y.encodeStateAsUpdate(clients[0]!.doc);
+    await vi.waitFor(() => {
+      for (const c of clients) {
+        for (let i = 0; i < 5; i++)
+          expect(c.doc.getText(`notes${i}`).toString()).toBe('0;1;2;3;4;5;6;7;8;9;');
+      }
+    });
+    for (const c of clients.slice(1)) {
+      const merged = new Y.Doc();
+      Y.applyUpdate(merged, Y.encodeStateAsUpdate(c.doc));
+      Y.applyUpdate(merged, expected);
+      // Nothing the first client has is missing from any other.
+      expect(Y.encodeStateVector(merged)).toEqual(Y.encodeStateVector(c.doc));
+    }
+  });
+
   it('acknowledges saves to opted-in clients only after the rows are in the database', async () => {
     const engine = await startEngine();
     const name = docName();
