@@ -22,9 +22,10 @@ export type GroupCommitOptions = {
  * round trip under any load and the database sees few large writes instead of
  * one per keystroke. A write starts after the current turn of the event loop
  * (every change that arrived in the same turn goes with it) and no sooner
- * than `minGapMs` after the previous write started. Rows are written in the order they were added; a failed
- * write is retried (with the same rows) until it succeeds, because a row the
- * server dropped would be a change a client was never told is lost.
+ * than `minGapMs` after the previous write started. Rows are written in the
+ * order they were added; a failed write is retried (with the same rows) until
+ * it succeeds, because a row the server dropped would be a change a client
+ * was never told is lost.
  */
 export class GroupCommit {
   private queue: Item[] = [];
