@@ -37,23 +37,11 @@ export async function changeHistory(
     History.find(filter).sort({ at: -1 }).limit(limit).lean(),
   ]);
   const bySeq = new Map<number, ChangeRecord>();
-  for (const h of kept)
-    bySeq.set(h.seq, {
-      seq: h.seq,
-      userId: h.userId,
-      sections: h.sections,
-      at: h.at,
-      bytes: h.bytes,
-    });
-  // A row can be in both while a compaction is half done.
-  for (const r of live)
-    bySeq.set(r.seq, {
-      seq: r.seq,
-      userId: r.userId,
-      sections: r.sections,
-      at: r.at,
-      bytes: toBytes(r.update).length,
-    });
+  const record = (r: Omit<ChangeRecord, 'bytes'>, bytes: number) =>
+    bySeq.set(r.seq, { seq: r.seq, userId: r.userId, sections: r.sections, at: r.at, bytes });
+  for (const h of kept) record(h, h.bytes);
+  // A row can be in both while a compaction is half done; the live one wins.
+  for (const r of live) record(r, toBytes(r.update).length);
   return [...bySeq.values()]
     .sort((a, b) => b.at.getTime() - a.at.getTime() || b.seq - a.seq)
     .slice(0, limit);
