@@ -112,6 +112,68 @@ describe('co-editing a plan', () => {
     }
   });
 
+  it('keeps each clinician’s words whole when both type at the same spot', async () => {
+    const prescriber = await openPlan('prescriber', plans.north);
+    const therapist = await openPlan('therapist', plans.north);
+    await ready(prescriber);
+    await ready(therapist);
+    const notes = (page: Page) => page.getByTestId('rich-monitoring-notes');
+    // The editor's text without the remote carets and their name labels.
+    const text = (page: Page) =>
+      notes(page).evaluate((el) => {
+        type Node = { textContent: string | null; remove(): void };
+        const copy = el.cloneNode(true) as unknown as Node & {
+          querySelectorAll(selector: string): Iterable<Node>;
+        };
+        for (const c of copy.querySelectorAll('[data-testid=remote-cursor]')) c.remove();
+        return copy.textContent ?? '';
+      });
+
+    await notes(prescriber).click();
+    await prescriber.keyboard.press('Control+End');
+    await prescriber.keyboard.press('Enter');
+    const start = `Shared ${Date.now()}: `;
+    await prescriber.keyboard.type(start);
+    await expect.poll(() => text(therapist)).toContain(start);
+    await notes(therapist).click();
+    await therapist.keyboard.press('Control+End');
+
+    // Both carets sit at the end of the same line. They type in turns, each key
+    // arriving at the other before the next is pressed: each caret must stay
+    // after its own typing rather than jump past the other's.
+    const words = { prescriber: 'Prescriber', therapist: 'Therapist' };
+    for (let i = 0; i < words.prescriber.length; i++) {
+      for (const [typist, reader, word] of [
+        [prescriber, therapist, words.prescriber],
+        [therapist, prescriber, words.therapist],
+      ] as const) {
+        if (i >= word.length) continue;
+        const before = (await text(typist)).length;
+        await typist.keyboard.type(word.charAt(i));
+        await expect.poll(() => text(reader).then((t) => t.length)).toBe(before + 1);
+      }
+    }
+
+    await expect.poll(() => text(prescriber)).toContain(words.prescriber);
+    expect(await text(prescriber)).toContain(words.therapist);
+
+    // And when both type at once, 15 ms a key.
+    const together = { prescriber: ' lithium level', therapist: ' sleep diary' };
+    await Promise.all([
+      prescriber.keyboard.type(together.prescriber, { delay: 15 }),
+      therapist.keyboard.type(together.therapist, { delay: 15 }),
+    ]);
+    await expect.poll(() => text(prescriber)).toContain(together.therapist);
+    await expect.poll(() => text(therapist)).toContain(together.prescriber);
+    const final = await text(prescriber);
+    expect(await text(therapist)).toBe(final);
+    for (const phrase of [...Object.values(words), ...Object.values(together)]) {
+      expect(final).toContain(phrase);
+    }
+    await ready(prescriber);
+    await ready(therapist);
+  });
+
   it('shows the patient a reordered goal list and a dose change live, in plain words', async () => {
     const prescriber = await openPlan('prescriber2', plans.south);
     const patient = await openPlan('patient2', plans.south, { width: 390, height: 844 });
