@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       seedDemo: true,
       logLevel: 'info',
       bodyLimit: '256kb',
+      embeddedDbPriority: 'idle',
     });
     expect(c.dataDir).toMatch(/\/data$/);
   });
@@ -36,6 +37,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, /REDIS_URL must start with redis:\/\//],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ SEED_DEMO: 'maybe' }, /SEED_DEMO/],
+    [{ EMBEDDED_DB_PRIORITY: 'high' }, /EMBEDDED_DB_PRIORITY/],
   ])('names the bad variable in %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_DB_PRIORITY: z.enum(['idle', 'normal']).default('idle'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -52,6 +53,7 @@ export type Config = {
   mongodbUri: string | undefined;
   redisUrl: string | undefined;
   dataDir: string;
+  embeddedDbPriority: 'idle' | 'normal';
   sessionSecret: string | undefined;
   seedDemo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -83,6 +85,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    embeddedDbPriority: e.EMBEDDED_DB_PRIORITY,
     sessionSecret: e.SESSION_SECRET,
     // Demo data is on by default only for the embedded database.
     seedDemo: e.SEED_DEMO ?? e.MONGODB_URI === undefined,

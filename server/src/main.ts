@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     try {
       embedded = await startEmbeddedDb({
         dataDir: config.dataDir,
+        priority: config.embeddedDbPriority,
         log: (m) => log.info(m),
       });
     } catch (err) {

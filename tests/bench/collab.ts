@@ -35,6 +35,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { COLLAB_OPT_IN_PARAM, CollabMessage, decodeTandemMessage } from '@tandem/shared';
 import { connectDb } from '@tandem/server/db/connect.ts';
+import { loadConfig } from '@tandem/server/env.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { startRedis, startTempDb } from '../helpers/services.ts';
 
@@ -440,7 +441,9 @@ async function main() {
   const wanted = new Set(args.scenarios.split(','));
   const servers = new Set(args.servers.split(','));
   const rounds = Math.max(1, Number(args.rounds));
-  const db = await startTempDb();
+  // The database runs as Tandem runs it (EMBEDDED_DB_PRIORITY, idle by default).
+  const dbPriority = loadConfig().embeddedDbPriority;
+  const db = await startTempDb(dbPriority);
   const redis = args.redis ? await startRedis() : null;
   const results: (Result & { round: number; loadavg: number[] })[] = [];
   try {
@@ -527,6 +530,7 @@ async function main() {
           durationS: DURATION_MS / 1000,
           warmupS: WARMUP_MS / 1000,
           rounds,
+          embeddedDbPriority: dbPriority,
           scenarios: SCENARIOS.filter((s) => wanted.has(s.id)),
         },
         summary,

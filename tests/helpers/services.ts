@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedDb, type EmbeddedDb } from '@tandem/server/db/embedded.ts';
+import {
+  startEmbeddedDb,
+  type EmbeddedDb,
+  type EmbeddedDbPriority,
+} from '@tandem/server/db/embedded.ts';
 
 /** A free TCP port on loopback (for services that cannot pick their own). */
 export function freePort(): Promise<number> {
@@ -49,12 +53,17 @@ export async function startRedis(): Promise<RedisServer> {
   };
 }
 
-/** Starts the embedded database in a temporary directory that is removed on stop. */
-export async function startTempDb(): Promise<EmbeddedDb> {
+/**
+ * Starts the embedded database in a temporary directory that is removed on
+ * stop. Tests run it at normal priority: their workers and browsers keep the
+ * CPU busy as a server machine is not, and the database has to keep up.
+ */
+export async function startTempDb(priority: EmbeddedDbPriority = 'normal'): Promise<EmbeddedDb> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-db-'));
-  const db = await startEmbeddedDb({ dataDir: dir });
+  const db = await startEmbeddedDb({ dataDir: dir, priority });
   return {
     uri: db.uri,
+    pid: db.pid,
     stop: async () => {
       await db.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -56,27 +56,54 @@ export function ensureEmbeddedDbBinary(log: (msg: string) => void = () => {}): s
   return binary;
 }
 
-export type EmbeddedDb = { uri: string; stop(): Promise<void> };
+export type EmbeddedDb = { uri: string; pid: number; stop(): Promise<void> };
+
+/**
+ * CPU priority of the embedded database. `idle` (Linux SCHED_IDLE) gives the
+ * database only CPU time nothing else wants: on a small machine the server
+ * and the database share the cores, and a live edit otherwise waits for the
+ * database to finish its time slice before it is relayed. Saving then uses the
+ * time the server leaves free; under a machine-wide CPU shortage it is the
+ * database, not the live session, that slows down. `normal` shares equally.
+ */
+export type EmbeddedDbPriority = 'idle' | 'normal';
 
 /** Starts the embedded database with its files in `dataDir`; resolves once it accepts connections. */
 export async function startEmbeddedDb(opts: {
   dataDir: string;
+  priority: EmbeddedDbPriority;
   log?: (msg: string) => void;
   listen?: string;
 }): Promise<EmbeddedDb> {
   const binary = ensureEmbeddedDbBinary(opts.log);
   mkdirSync(opts.dataDir, { recursive: true });
-  const child = spawn(
-    binary,
-    ['-listen', opts.listen ?? '127.0.0.1:0', '-data', opts.dataDir, '-log-level', 'error'],
-    // stdin stays a pipe: the database exits when this process dies and the pipe closes.
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
+  const args = [
+    '-listen',
+    opts.listen ?? '127.0.0.1:0',
+    '-data',
+    opts.dataDir,
+    '-log-level',
+    'error',
+  ];
+  const idle = opts.priority === 'idle' && canRunIdle();
+  if (opts.priority === 'idle' && !idle)
+    opts.log?.('chrt is not available: the embedded database runs at normal priority.');
+  // chrt sets the policy and then runs the database in its own process, so every thread has it.
+  const [command, argv] = idle ? ['chrt', ['--idle', '0', binary, ...args]] : [binary, args];
+  // stdin stays a pipe: the database exits when this process dies and the pipe closes.
+  const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   const uri = await waitForReady(child);
   return {
     uri,
+    pid: child.pid!,
     stop: () => stopChild(child),
   };
+}
+
+/** Whether `chrt` (util-linux) can start a process with the SCHED_IDLE policy. */
+function canRunIdle(): boolean {
+  if (process.platform !== 'linux') return false;
+  return spawnSync('chrt', ['--idle', '0', 'true']).status === 0;
 }
 
 function waitForReady(child: ChildProcess): Promise<string> {
