@@ -206,6 +206,9 @@ async function runScenario(
   const propagation: number[] = [];
   const acks: number[] = [];
   let measureFrom = Infinity;
+  /** Close codes of client sockets that closed before the run ended (none should). */
+  const closedEarly = new Map<number, number>();
+  let stopping = false;
   let nextId = 0;
 
   const docName = (d: number) => `bench-${scenario.id}-${d}`;
@@ -215,8 +218,14 @@ async function runScenario(
       if (writer && tandem) q.set(COLLAB_OPT_IN_PARAM, '1');
       c.ws = new WebSocket(`${server.url}/${docName(c.doc)}?${q}`);
       c.ws.binaryType = 'nodebuffer';
-      c.ws.on('open', () => resolve(c));
+      // Both servers open with their sync step 1 once the client is admitted and the document
+      // loaded. The clients do not sync (they never ask for what they missed), so the load
+      // starts only when every client is in: a change broadcast before that would be missed.
+      c.ws.once('message', () => resolve(c));
       c.ws.on('error', reject);
+      c.ws.on('close', (code: number) => {
+        if (!stopping) closedEarly.set(code, (closedEarly.get(code) ?? 0) + 1);
+      });
       c.ws.on('message', (data: RawData) => onMessage(c, data as Buffer));
     });
   const blank = (doc: number): Client => ({ id: nextId++, doc, ws: null!, seen: new Map() });
@@ -315,6 +324,12 @@ async function runScenario(
   )
     await new Promise((r) => setTimeout(r, 100));
   const lostDeliveries = clients.reduce((n, c) => n + Math.max(0, expectedFor(c) - received(c)), 0);
+  // Where losses are, per document: a whole document or single clients.
+  const lostByDoc = new Map<number, number>();
+  for (const c of clients) {
+    const lost = expectedFor(c) - received(c);
+    if (lost > 0) lostByDoc.set(c.doc, (lostByDoc.get(c.doc) ?? 0) + lost);
+  }
   const unacked = tandem ? writers.reduce((n, w) => n + (w.sent - w.acked), 0) : null;
   const sent = writers.reduce((n, w) => n + w.sent, 0);
 
@@ -336,6 +351,7 @@ async function runScenario(
     await conn.close();
   }
 
+  stopping = true;
   for (const c of clients) c.ws.terminate();
   await server.stop();
   propagation.sort((a, b) => a - b);
@@ -382,6 +398,8 @@ async function runScenario(
         }
       : null,
     lostDeliveries,
+    ...(lostByDoc.size > 0 ? { lostByDoc: Object.fromEntries(lostByDoc) } : {}),
+    ...(closedEarly.size > 0 ? { clientCloses: Object.fromEntries(closedEarly) } : {}),
     unacknowledged: unacked,
     missingInDatabase: missingInDb,
   };

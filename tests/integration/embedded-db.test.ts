@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import mongoose from 'mongoose';
 import type { EmbeddedDb } from '@tandem/server/db/embedded.ts';
@@ -17,6 +18,14 @@ function policies(pid: number): Set<number> {
   return out;
 }
 
+function readlinkOrEmpty(p: string): string {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return '';
+  }
+}
+
 /** Writes a record and reads it back, so the database is known to work, not only to run. */
 async function roundTrip(uri: string): Promise<unknown> {
   const conn = await mongoose.createConnection(uri, { dbName: 'priority' }).asPromise();
@@ -28,7 +37,10 @@ async function roundTrip(uri: string): Promise<unknown> {
   }
 }
 
-describe('embedded database priority', () => {
+/** The socket path inside a `mongodb://<percent-encoded path>/` URI. */
+const socketOf = (uri: string) => decodeURIComponent(/^mongodb:\/\/([^/]+)\//.exec(uri)![1]!);
+
+describe('embedded database', () => {
   let db: EmbeddedDb | null = null;
   afterEach(async () => {
     await db?.stop();
@@ -45,5 +57,31 @@ describe('embedded database priority', () => {
     db = await startTempDb('normal');
     expect(policies(db.pid)).toEqual(new Set([SCHED_OTHER]));
     expect(await roundTrip(db.uri)).toBe('yes');
+  });
+
+  it('is reachable only through a socket and files that no other user may open', async () => {
+    db = await startTempDb('normal');
+    expect(await roundTrip(db.uri)).toBe('yes');
+    const socket = socketOf(db.uri);
+    expect(statSync(socket).isSocket()).toBe(true);
+    const dir = path.dirname(socket);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.sqlite'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of [socket, ...files.map((f) => path.join(dir, f))])
+      expect(statSync(f).mode & 0o077, f).toBe(0);
+    // No TCP port: every listening socket of the process is a Unix socket.
+    const pid = db.pid;
+    const inodes = readdirSync(`/proc/${pid}/fd`)
+      .map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkOrEmpty(`/proc/${pid}/fd/${fd}`))?.[1])
+      .filter((i): i is string => i !== undefined);
+    const tcpListeners = ['tcp', 'tcp6'].flatMap((t) =>
+      readFileSync(`/proc/net/${t}`, 'utf8')
+        .split('\n')
+        .slice(1)
+        .map((line) => line.trim().split(/\s+/))
+        .filter((cols) => cols[3] === '0A') // LISTEN
+        .map((cols) => cols[9]),
+    );
+    expect(inodes.filter((i) => tcpListeners.includes(i))).toEqual([]);
   });
 });

@@ -1,6 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -73,22 +82,15 @@ export async function startEmbeddedDb(opts: {
   dataDir: string;
   priority: EmbeddedDbPriority;
   log?: (msg: string) => void;
-  listen?: string;
 }): Promise<EmbeddedDb> {
   const binary = ensureEmbeddedDbBinary(opts.log);
-  mkdirSync(opts.dataDir, { recursive: true });
-  const args = [
-    '-listen',
-    opts.listen ?? '127.0.0.1:0',
-    '-data',
-    opts.dataDir,
-    '-log-level',
-    'error',
-  ];
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const socket = socketPath(opts.dataDir);
+  const args = ['-unix', socket.path, '-data', opts.dataDir, '-log-level', 'error'];
   const idle = opts.priority === 'idle' && canRunIdle();
   if (opts.priority === 'idle' && !idle)
     opts.log?.('chrt is not available: the embedded database runs at normal priority.');
-  // chrt sets the policy and then runs the database in its own process, so every thread has it.
+  // chrt sets the policy and then becomes the database, whose threads all inherit it.
   const [command, argv] = idle ? ['chrt', ['--idle', '0', binary, ...args]] : [binary, args];
   // stdin stays a pipe: the database exits when this process dies and the pipe closes.
   const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -96,7 +98,26 @@ export async function startEmbeddedDb(opts: {
   return {
     uri,
     pid: child.pid!,
-    stop: () => stopChild(child),
+    stop: async () => {
+      await stopChild(child);
+      socket.cleanup();
+    },
+  };
+}
+
+/**
+ * The database listens on a Unix socket that only this user can connect to
+ * (a loopback port would be open to every user of the machine), and local
+ * connections skip the TCP stack. Socket paths are short (108 bytes on
+ * Linux): a deep data directory gets a private directory in /tmp instead.
+ */
+function socketPath(dataDir: string): { path: string; cleanup(): void } {
+  const inData = path.join(dataDir, 'embedded-db.sock');
+  if (Buffer.byteLength(inData) <= 100) return { path: inData, cleanup: () => {} };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-sock-'));
+  return {
+    path: path.join(dir, 'db.sock'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
