@@ -323,13 +323,13 @@ async function runScenario(
       (tandem && writers.some((w) => w.acked < w.sent)))
   )
     await new Promise((r) => setTimeout(r, 100));
-  const lostDeliveries = clients.reduce((n, c) => n + Math.max(0, expectedFor(c) - received(c)), 0);
   // Where losses are, per document: a whole document or single clients.
   const lostByDoc = new Map<number, number>();
   for (const c of clients) {
     const lost = expectedFor(c) - received(c);
     if (lost > 0) lostByDoc.set(c.doc, (lostByDoc.get(c.doc) ?? 0) + lost);
   }
+  const lostDeliveries = [...lostByDoc.values()].reduce((a, b) => a + b, 0);
   const unacked = tandem ? writers.reduce((n, w) => n + (w.sent - w.acked), 0) : null;
   const sent = writers.reduce((n, w) => n + w.sent, 0);
 
