@@ -15,6 +15,7 @@ import { createAuditLog } from './audit/service.ts';
 import { ensureIndexes } from './db/indexes.ts';
 import { seedDemo } from './seed/demo.ts';
 import { startSessionWatch } from './auth/session-watch.ts';
+import { startAccessRelay } from './auth/access-relay.ts';
 import { attachSocketIo, type TandemIo } from './realtime/socket.ts';
 import { createRealtimeHub } from './realtime/hub.ts';
 import { attachCollab, type CollabHandle } from './collab/index.ts';
@@ -85,6 +86,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   await ensureIndexes(conn);
   if (config.seedDemo) await seedDemo(ctx);
   const sessionWatch = await startSessionWatch(ctx, opts.sessionSweepMs);
+  const accessRelay = await startAccessRelay(ctx);
 
   const app = express();
   app.disable('x-powered-by');
@@ -121,7 +123,8 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   attachConferenceSocket(ctx, io, conferences);
   const collab = await attachCollab(ctx, http, planCollabPolicy(ctx, sessionWatch));
   ctx.planDocs.bind(collab.change);
-  // A member removed from a team, or given another role, keeps no stale editing access.
+  // A member removed from a team, or given another role, keeps no stale editing access,
+  // on this instance and (through the access relay) on every other.
   ctx.events.on('membership:changed', ({ userId }) => void collab.recheckUser(userId));
   ctx.events.on('access:recheck', (userId) => void collab.recheckUser(userId));
 
@@ -165,6 +168,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
         await stopped;
         clearTimeout(force);
         await sessionWatch.close();
+        await accessRelay.close();
         if (redis) await redis.close().catch(() => {});
         await conn.close();
       })()),

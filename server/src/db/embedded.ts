@@ -17,7 +17,7 @@ import { childProcessEnv } from '../env.ts';
 
 /**
  * The embedded default database: FerretDB on SQLite, built from
- * tools/embedded-db and run as a child process on a free loopback port.
+ * tools/embedded-db and run as a child process on a Unix socket.
  */
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');

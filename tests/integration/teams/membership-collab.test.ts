@@ -39,4 +39,36 @@ describe('care-team membership and open editors', () => {
     const again = openRaw(server.url, planDocName(north, 'care'), therapist.token!);
     expect(await again.closed).toBe(CloseCode.Forbidden);
   });
+
+  it('re-checks open editors on every instance: a role change reconnects them, removal closes with 4403', async () => {
+    // Two instances sharing the database and Redis: the change is made on one, the editor is on the other.
+    const one = await startTestServer({ seedDemo: true, redis: true });
+    const two = await startTestServer({ dbName: one.dbName, redis: true });
+    const { north } = await demoPlans(one.url);
+    const therapist = await loginAs(one.url, 'therapist');
+    const coordinator = await loginAs(one.url, 'coordinator');
+    const [team] = (await coordinator.get<TeamSummary[]>('/teams')).body;
+    const admitted = async (c: ReturnType<typeof openRaw>) => {
+      await c.opened;
+      await new Promise<void>((resolve) => c.ws.once('message', () => resolve()));
+    };
+    // Connections re-check at once; one left open would otherwise only be found out on reconnect.
+    const closeCode = (c: ReturnType<typeof openRaw>) =>
+      Promise.race([c.closed, new Promise((r) => setTimeout(() => r('still open'), 5_000))]);
+
+    const writer = openRaw(two.url, planDocName(north, 'care'), therapist.token!);
+    await admitted(writer);
+    const role = await coordinator.patch(`/teams/${team!.id}/members/${therapist.user.id}`, {
+      role: 'coordinator',
+    });
+    expect(role.status).toBe(200);
+    // Its level changed (write → read): the client reconnects and is admitted at the new level.
+    expect(await closeCode(writer)).toBe(CloseCode.ShuttingDown);
+
+    const reader = openRaw(two.url, planDocName(north, 'care'), therapist.token!);
+    await admitted(reader);
+    const removed = await coordinator.delete(`/teams/${team!.id}/members/${therapist.user.id}`);
+    expect(removed.status).toBe(204);
+    expect(await closeCode(reader)).toBe(CloseCode.Forbidden);
+  });
 });
