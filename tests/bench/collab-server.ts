@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { attachCollab, type CollabHandle } from '@tandem/server/collab/index.ts';
 import { connectDb } from '@tandem/server/db/connect.ts';
@@ -53,6 +53,7 @@ loopDelay.enable();
 let peakRss = 0;
 let cpuAtMark = process.cpuUsage();
 let timeAtMark = performance.now();
+let eluAtMark = performance.eventLoopUtilization();
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
 
 process.on('message', async (msg: Request) => {
@@ -62,6 +63,7 @@ process.on('message', async (msg: Request) => {
       loopDelay.reset();
       cpuAtMark = process.cpuUsage();
       timeAtMark = performance.now();
+      eluAtMark = performance.eventLoopUtilization();
       return process.send!({ type: 'marked' });
     case 'stats': {
       const cpu = process.cpuUsage(cpuAtMark);
@@ -70,6 +72,8 @@ process.on('message', async (msg: Request) => {
         type: 'stats',
         cpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
         peakRssMb: peakRss / 1024 / 1024,
+        /** Share of the time the event loop was busy: what a message arriving at random waits behind. */
+        eventLoopUtilization: performance.eventLoopUtilization(eluAtMark).utilization,
         eventLoopDelayMs: {
           p50: loopDelay.percentile(50) / 1e6,
           p99: loopDelay.percentile(99) / 1e6,

@@ -87,6 +87,7 @@ type ServerKind = 'reference' | 'tandem' | 'tandem+redis';
 type ServerStats = {
   cpuPercent: number;
   peakRssMb: number;
+  eventLoopUtilization: number;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   collab: {
     rowsWritten: number;
@@ -380,6 +381,7 @@ async function runScenario(
       : null,
     serverCpuPercent: r2(serverStats.cpuPercent),
     serverPeakRssMb: r2(serverStats.peakRssMb),
+    serverEventLoopBusyPercent: r2(serverStats.eventLoopUtilization * 100),
     serverEventLoopDelayMs: {
       p50: r2(serverStats.eventLoopDelayMs.p50),
       p99: r2(serverStats.eventLoopDelayMs.p99),
