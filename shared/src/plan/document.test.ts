@@ -178,3 +178,100 @@ describe('list entries', () => {
     ]);
   });
 });
+
+describe('moving list entries while others edit', () => {
+  /** Two replicas that change apart (offline, or in the same instant) and then exchange everything. */
+  function apart(seed: (doc: Y.Doc) => void): { a: Y.Doc; b: Y.Doc; merge(): void } {
+    const a = new Y.Doc();
+    seed(a);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    return {
+      a,
+      b,
+      merge() {
+        const fromA = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b));
+        const fromB = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a));
+        Y.applyUpdate(b, fromA);
+        Y.applyUpdate(a, fromB);
+      },
+    };
+  }
+  const titles = (doc: Y.Doc) => readList(doc, 'goals').map((g) => g.title);
+  const goal = (doc: Y.Doc, title: string) =>
+    readList(doc, 'goals').find((g) => g.title === title)!;
+  const threeGoals = (doc: Y.Doc) => {
+    for (const title of ['Sleep', 'Work', 'Walk']) addEntry(doc, 'goals', { title });
+  };
+
+  it('keeps one copy of a goal that two people move at the same time', () => {
+    const { a, b, merge } = apart(threeGoals);
+    moveEntry(a, 'goals', goal(a, 'Walk').id, 0);
+    moveEntry(b, 'goals', goal(b, 'Walk').id, 1);
+    merge();
+    expect(titles(a)).toHaveLength(3);
+    expect(new Set(titles(a))).toEqual(new Set(['Sleep', 'Work', 'Walk']));
+    expect(titles(a)).toEqual(titles(b));
+    expect(listArray(a, 'goals')!.length).toBe(3);
+  });
+
+  it('keeps an edit made to a goal while someone else moves it', () => {
+    const { a, b, merge } = apart(threeGoals);
+    moveEntry(a, 'goals', goal(a, 'Walk').id, 0);
+    updateEntry(b, 'goals', goal(b, 'Walk').id, {
+      target: '30 minutes a day',
+      status: 'in-progress',
+    });
+    merge();
+    for (const doc of [a, b]) {
+      expect(titles(doc)).toEqual(['Walk', 'Sleep', 'Work']);
+      expect(goal(doc, 'Walk')).toMatchObject({
+        target: '30 minutes a day',
+        status: 'in-progress',
+      });
+    }
+  });
+
+  it('orders goals moved to the same place at once the same way for everyone', () => {
+    const { a, b, merge } = apart(threeGoals);
+    moveEntry(a, 'goals', goal(a, 'Work').id, 0);
+    moveEntry(b, 'goals', goal(b, 'Walk').id, 0);
+    addEntry(b, 'goals', { title: 'Read' }, 1);
+    merge();
+    expect(new Set(titles(a))).toEqual(new Set(['Sleep', 'Work', 'Walk', 'Read']));
+    expect(titles(a)).toEqual(titles(b));
+    expect(titles(a).at(-1)).toBe('Sleep');
+  });
+
+  it('keeps the order through many moves into the same gap', () => {
+    const doc = new Y.Doc();
+    threeGoals(doc);
+    const expected = titles(doc);
+    for (let i = 0; i < 200; i++) {
+      const id = readList(doc, 'goals').at(-1)!.id;
+      moveEntry(doc, 'goals', id, 1);
+      expected.splice(1, 0, expected.pop()!);
+      expect(titles(doc)).toEqual(expected);
+    }
+  });
+
+  it('reads lists written without positions in array order, each goal once', () => {
+    const doc = new Y.Doc();
+    const array = doc.getArray<Y.Map<unknown>>('goals');
+    // An entry copied by an earlier move that raced with another: the same id twice.
+    for (const [id, title] of [
+      ['g1', 'Sleep'],
+      ['g2', 'Work'],
+      ['g1', 'Sleep'],
+      ['g3', 'Walk'],
+    ]) {
+      const map = new Y.Map<unknown>();
+      map.set('id', id);
+      map.set('title', title);
+      array.push([map]);
+    }
+    expect(readList(doc, 'goals').map((g) => g.id)).toEqual(['g1', 'g2', 'g3']);
+    moveEntry(doc, 'goals', 'g3', 0);
+    expect(readList(doc, 'goals').map((g) => g.id)).toEqual(['g3', 'g1', 'g2']);
+  });
+});

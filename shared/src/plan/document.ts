@@ -189,18 +189,76 @@ export function listArray(doc: Y.Doc, name: PlanListName): Y.Array<Y.Map<unknown
   return value instanceof Y.Array ? (value as Y.Array<Y.Map<unknown>>) : null;
 }
 
-/** A list's entries as plain objects, in order; entries without an id are skipped. */
+/**
+ * A list's entries as plain objects, in order; entries without an id are
+ * skipped, and an id seen twice (two people moving one entry at once, before
+ * moves kept their place in `position`) is shown once.
+ */
 export function readList<N extends PlanListName>(doc: Y.Doc, name: N): ListEntry<N>[] {
   const array = listArray(doc, name);
   if (!array) return [];
   const schema = PLAN_LISTS[name].entry as unknown as z.ZodType<ListEntry<N>>;
   const out: ListEntry<N>[] = [];
-  for (const item of array.toArray()) {
-    if (!(item instanceof Y.Map)) continue;
-    const entry = schema.parse(item.toJSON());
-    if ((entry as { id: string }).id) out.push(entry);
+  const seen = new Set<string>();
+  for (const { map } of inOrder(array)) {
+    const entry = schema.parse(map.toJSON());
+    const id = (entry as { id: string }).id;
+    if (id && !seen.has(id)) {
+      seen.add(id);
+      out.push(entry);
+    }
   }
   return out;
+}
+
+/**
+ * Entries are shown in the order of their `position` (a number; ties and
+ * entries written without one fall back to their place in the array). A move
+ * changes one entry's position and nothing else, so two people moving the
+ * same entry at once leave it in one place (the later move wins), and an edit
+ * made to an entry while someone moves it is kept.
+ */
+const POSITION = 'position';
+
+type Placed = { map: Y.Map<unknown>; index: number; position: number | undefined };
+
+function inOrder(array: Y.Array<Y.Map<unknown>>): Placed[] {
+  const placed: Placed[] = [];
+  array.forEach((map, index) => {
+    if (!(map instanceof Y.Map)) return;
+    const p = map.get(POSITION);
+    placed.push({
+      map,
+      index,
+      position: typeof p === 'number' && Number.isFinite(p) ? p : undefined,
+    });
+  });
+  const key = (e: Placed) => e.position ?? e.index;
+  return placed.sort((a, b) => key(a) - key(b) || a.index - b.index);
+}
+
+/**
+ * Gives every entry a position from its current place, when any lacks one
+ * or two neighbours are too close to fit another between them. Runs inside
+ * the transaction of the change that needs it.
+ */
+function renumber(placed: Placed[]): void {
+  placed.forEach((e, i) => {
+    if (e.position !== i) e.map.set(POSITION, i);
+    e.position = i;
+  });
+}
+
+/** A position for an entry to go at `at` among `others` (in order, without it). */
+function positionAt(others: Placed[], at: number): number {
+  if (others.some((e) => e.position === undefined)) renumber(others);
+  const before = others[at - 1]?.position;
+  const after = others[at]?.position;
+  if (before === undefined) return after === undefined ? 0 : after - 1;
+  if (after === undefined) return before + 1;
+  if (after - before > 1e-9) return before + (after - before) / 2;
+  renumber(others);
+  return at - 0.5;
 }
 
 /** Converts a field value to what is stored: lists of objects become Y.Array<Y.Map>. */
@@ -254,8 +312,10 @@ export function addEntry<N extends PlanListName>(
   const array = mustHaveList(doc, name);
   const map = entryMap(fields);
   doc.transact(() => {
-    const at = index === undefined ? array.length : Math.max(0, Math.min(index, array.length));
-    array.insert(at, [map]);
+    const others = inOrder(array);
+    const at = index === undefined ? others.length : Math.max(0, Math.min(index, others.length));
+    map.set(POSITION, positionAt(others, at));
+    array.push([map]);
   });
   return map.get('id') as string;
 }
@@ -289,21 +349,17 @@ export function removeEntry(doc: Y.Doc, name: PlanListName, id: string): boolean
   return true;
 }
 
-/**
- * Moves an entry to position `to` (in the list as it is now). Yjs has no move,
- * so the entry is copied to the new place and the old one deleted, keeping its id.
- */
+/** Moves an entry to place `to` (in the list as it is now), changing only its position. */
 export function moveEntry(doc: Y.Doc, name: PlanListName, id: string, to: number): boolean {
   const array = listArray(doc, name);
-  const from = array ? indexOfId(array, id) : -1;
-  if (!array || from < 0) return false;
-  const target = Math.max(0, Math.min(to, array.length - 1));
+  if (!array) return false;
+  const placed = inOrder(array);
+  const from = placed.findIndex((e) => e.map.get('id') === id);
+  if (from < 0) return false;
+  const target = Math.max(0, Math.min(to, placed.length - 1));
   if (target === from) return true;
-  const copy = entryMap(array.get(from).toJSON());
-  doc.transact(() => {
-    array.delete(from, 1);
-    array.insert(target, [copy]);
-  });
+  const [moving] = placed.splice(from, 1);
+  doc.transact(() => moving!.map.set(POSITION, positionAt(placed, target)));
   return true;
 }
 
