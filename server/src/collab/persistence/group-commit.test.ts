@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { GroupCommit } from './group-commit.ts';
 import type { CollabStore, StoredUpdate } from './store.ts';
@@ -100,7 +100,8 @@ describe('GroupCommit batching', () => {
     // A gap far longer than the test's own waits, so a slow machine cannot split the second batch.
     const gc = new GroupCommit(t.store, pino({ level: 'silent' }), { minGapMs: 300 });
     gc.add(row(1), () => {});
-    await new Promise((r) => setTimeout(r, 1));
+    // The first write starts at the end of this turn; whatever comes after waits out the gap.
+    await vi.waitFor(() => expect(t.writes).toHaveLength(1), { interval: 1 });
     gc.add(row(2), () => {});
     await new Promise((r) => setTimeout(r, 5));
     gc.add(row(3), () => {});
