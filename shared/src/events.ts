@@ -1,5 +1,6 @@
 import type { Comment, Notification } from './comments.ts';
 import type { Proposal } from './proposals.ts';
+import type { VersionSummary } from './versions/api.ts';
 import type {
   ConferenceFocus,
   ConferenceNavigation,
@@ -30,6 +31,8 @@ export type ServerToClientEvents = {
   'notification:new': (notification: Notification) => void;
   /** A medication proposal was made, accepted or declined on a joined plan. */
   'proposal:updated': (proposal: Proposal) => void;
+  /** A version of a joined plan was saved, renamed, signed, co-signed or acknowledged. */
+  'version:updated': (event: { planId: string; version: VersionSummary }) => void;
   /** A joined conference changed (status, presenter, timers, hands, participants), as this audience may see it. */
   'conference:state': (event: ConferenceStateEvent) => void;
   /** The presenter moved; sent only to those following. */

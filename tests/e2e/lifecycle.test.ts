@@ -266,6 +266,15 @@ describe('versions and sign-off', () => {
       expect.stringMatching(/Co-signed by Sam Rivera, LCSW/),
     );
     await therapist.screenshot(shot('lifecycle-therapist-cosigned'));
+
+    // The prescriber's open history shows the co-signature without reloading: the server pushes it.
+    await eventually(
+      () =>
+        drawer
+          .locator('[data-testid=version][data-number="2"] [data-testid=signature]')
+          .allTextContents(),
+      3_000,
+    ).toContainEqual(expect.stringMatching(/Co-signed by Sam Rivera, LCSW/));
   });
 });
 

@@ -91,6 +91,12 @@ export function versionService(ctx: AppContext) {
 
   const contentOf = (v: StoredVersion) => JSON.parse(v.content) as PlanSnapshot;
 
+  /** Tells the plan's open pages (history, the patient's review) at once. */
+  const announce = (planId: string, version: VersionSummary): VersionSummary => {
+    ctx.realtime.toPlan(planId, 'version:updated', { planId, version });
+    return version;
+  };
+
   return {
     async create(user: AuthUser, planId: string, label: string, meta: RequestMeta) {
       const scope = await authorizePlan(ctx, user, { doc: 'care', access: 'write' }, planId, meta);
@@ -110,7 +116,7 @@ export function versionService(ctx: AppContext) {
           });
           const v = created.toObject() as StoredVersion;
           await audit(user, scope, 'version.create', meta, String(v._id), { number: v.number });
-          return summary(v, []);
+          return announce(planId, summary(v, []));
         } catch (err) {
           if ((err as { code?: number }).code !== 11000) throw err;
         }
@@ -145,7 +151,7 @@ export function versionService(ctx: AppContext) {
         throw conflict('version_signed', 'A signed version can never change.');
       await Versions.updateOne({ _id: v._id }, { $set: { label } });
       await audit(user, scope, 'version.rename', meta, String(v._id));
-      return summarize({ ...v, label });
+      return announce(planId, await summarize({ ...v, label }));
     },
 
     /** Records a signature; each kind once per person, co-signing and acknowledging need the prescriber's signature first. */
@@ -190,7 +196,7 @@ export function versionService(ctx: AppContext) {
         number,
         contentHash: v.contentHash,
       });
-      return summary(v, [...existing, signature]);
+      return announce(planId, summary(v, [...existing, signature]));
     },
 
     async verify(user: AuthUser, planId: string, number: number, meta: RequestMeta) {

@@ -11,6 +11,7 @@ import {
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs, type Api } from '../../helpers/api.ts';
 import { editStoredPlanDoc } from '../../helpers/plan-content.ts';
+import { collect, connectSocket, joinPlan } from '../../helpers/socket.ts';
 
 let server: TestServer;
 let planId: string;
@@ -160,5 +161,45 @@ describe('plan versions', () => {
     expect((await prescriber.get(`/plans/${planId}/versions/99`)).status).toBe(404);
     expect((await prescriber.get(`/plans/${planId}/diff?from=zero`)).status).toBe(400);
     expect((await prescriber.post(`/plans/${planId}/versions`, { label: '' })).status).toBe(400);
+  });
+
+  it("reach the open pages of the plan's care team and patient at once, and no one else's", async () => {
+    const sockets = await Promise.all(
+      [therapist, patient].map(async (who) => {
+        const socket = await connectSocket(server.url, who.token!);
+        expect(await joinPlan(socket, planId)).toEqual({ ok: true });
+        return collect(socket, 'version:updated');
+      }),
+    );
+    const outsider = await connectSocket(
+      server.url,
+      (await loginAs(server.url, 'patient2')).token!,
+    );
+    expect((await joinPlan(outsider, planId)).ok).toBe(false);
+    const overheard = collect(outsider, 'version:updated');
+
+    const saved = await prescriber.post<VersionSummary>(`/plans/${planId}/versions`, {
+      label: 'Pushed',
+    });
+    const number = saved.body.number;
+    await prescriber.post(`/plans/${planId}/versions/${number}/sign`);
+    await patient.post(`/plans/${planId}/versions/${number}/acknowledge`);
+    for (const seen of sockets) {
+      await expect
+        .poll(() =>
+          seen.map((e) => [
+            e.planId,
+            e.version.number,
+            e.version.status,
+            e.version.signatures.length,
+          ]),
+        )
+        .toEqual([
+          [planId, number, 'draft', 0],
+          [planId, number, 'signed', 1],
+          [planId, number, 'signed', 2],
+        ]);
+    }
+    expect(overheard).toEqual([]);
   });
 });

@@ -39,6 +39,11 @@ export class PlanLifecycle {
   focusGoal = $state<string | null>(null);
   /** Bumped when something recorded elsewhere (a proposal decision) belongs in the history. */
   historyTick = $state(0);
+  /**
+   * Bumped when a version was saved, renamed or signed (by anyone, anywhere),
+   * and after a reconnect, which may have missed such news.
+   */
+  versionTick = $state(0);
 
   readonly #socket: TandemSocket;
   readonly #off: (() => void)[] = [];
@@ -70,16 +75,24 @@ export class PlanLifecycle {
             : `Medication proposal ${p.status}: ${p.summary}.`;
       }
     };
+    const onVersion = (e: { planId: string }) => {
+      if (e.planId === plan.id) this.versionTick++;
+    };
     // After a reconnect the room is gone on the server: join again and catch up on what was missed.
-    const onConnect = () => void this.#join();
+    const onConnect = () => {
+      this.versionTick++;
+      void this.#join();
+    };
     this.#socket.on('comment:created', onCreated);
     this.#socket.on('comment:updated', onUpdated);
     this.#socket.on('proposal:updated', onProposal);
+    this.#socket.on('version:updated', onVersion);
     this.#socket.on('connect', onConnect);
     this.#off.push(() => {
       this.#socket.off('comment:created', onCreated);
       this.#socket.off('comment:updated', onUpdated);
       this.#socket.off('proposal:updated', onProposal);
+      this.#socket.off('version:updated', onVersion);
       this.#socket.off('connect', onConnect);
     });
     if (this.#socket.connected) void this.#join();
