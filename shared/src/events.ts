@@ -1,6 +1,7 @@
 import type { Comment, Notification } from './comments.ts';
 import type { Proposal } from './proposals.ts';
 import type { VersionSummary } from './versions/api.ts';
+import type { PlanInteraction } from './interactions/api.ts';
 import type {
   ConferenceFocus,
   ConferenceNavigation,
@@ -29,8 +30,10 @@ export type ServerToClientEvents = {
   'comment:updated': (comment: Comment) => void;
   /** Sent to the one person notified. */
   'notification:new': (notification: Notification) => void;
-  /** A medication proposal was made, accepted or declined on a joined plan. */
+  /** A medication proposal was made, accepted or declined on a joined plan; to its care team only. */
   'proposal:updated': (proposal: Proposal) => void;
+  /** A prescriber kept a flagged medication combination on purpose; to the care team only. */
+  'interaction:acknowledged': (event: { planId: string; interaction: PlanInteraction }) => void;
   /** A version of a joined plan was saved, renamed, signed, co-signed or acknowledged. */
   'version:updated': (event: { planId: string; version: VersionSummary }) => void;
   /** A joined conference changed (status, presenter, timers, hands, participants), as this audience may see it. */
@@ -63,5 +66,7 @@ export type ClientToServerEvents = {
 };
 
 export const planRoom = (planId: string) => `plan:${planId}`;
+/** The care team's part of a plan's room: news the patient may not read (medication proposals). */
+export const planTeamRoom = (planId: string) => `plan-team:${planId}`;
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;

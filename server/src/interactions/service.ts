@@ -74,10 +74,12 @@ export function interactionService(ctx: AppContext) {
         },
         meta,
       );
-      return {
+      const interaction: PlanInteraction = {
         ...warning,
         acknowledged: { by: { id: user.id, name: user.name }, at: at.toISOString(), reason },
       };
+      ctx.realtime.toPlanTeam(planId, 'interaction:acknowledged', { planId, interaction });
+      return interaction;
     },
   };
 }

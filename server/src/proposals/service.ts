@@ -123,7 +123,7 @@ export function proposalService(ctx: AppContext) {
       const p = created.toObject() as StoredProposal;
       await audit(user, scope, 'proposal.create', String(p._id), meta, { kind: input.change.kind });
       const dto = toDto(p);
-      ctx.realtime.toPlan(planId, 'proposal:updated', dto);
+      ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
       return dto;
     },
 
@@ -178,7 +178,7 @@ export function proposalService(ctx: AppContext) {
         decidedAt: now,
         reason: reason || null,
       });
-      ctx.realtime.toPlan(planId, 'proposal:updated', dto);
+      ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
       return { proposal: dto, warnings: checkInteractions(after) };
     },
 
@@ -212,7 +212,7 @@ export function proposalService(ctx: AppContext) {
         decidedAt: now,
         reason,
       });
-      ctx.realtime.toPlan(planId, 'proposal:updated', dto);
+      ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
       return dto;
     },
 

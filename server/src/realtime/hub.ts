@@ -1,4 +1,4 @@
-import { planRoom, userRoom, type ServerToClientEvents } from '@tandem/shared';
+import { planRoom, planTeamRoom, userRoom, type ServerToClientEvents } from '@tandem/shared';
 import type { TandemIo } from './socket.ts';
 
 /**
@@ -7,6 +7,12 @@ import type { TandemIo } from './socket.ts';
  */
 export type RealtimeHub = {
   toPlan<E extends keyof ServerToClientEvents>(
+    planId: string,
+    event: E,
+    ...args: Parameters<ServerToClientEvents[E]>
+  ): void;
+  /** To the plan's joined sockets whose role may read its history (not the patient's). */
+  toPlanTeam<E extends keyof ServerToClientEvents>(
     planId: string,
     event: E,
     ...args: Parameters<ServerToClientEvents[E]>
@@ -30,6 +36,9 @@ export function createRealtimeHub(): RealtimeHub {
   return {
     toPlan(planId, event, ...args) {
       io?.to(planRoom(planId)).emit(event, ...args);
+    },
+    toPlanTeam(planId, event, ...args) {
+      io?.to(planTeamRoom(planId)).emit(event, ...args);
     },
     toUser(userId, event, ...args) {
       io?.to(userRoom(userId)).emit(event, ...args);

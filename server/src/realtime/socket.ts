@@ -3,6 +3,8 @@ import { Server as SocketServer, type Socket } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import {
   planRoom,
+  planTeamRoom,
+  roleMay,
   sessionRoom,
   userRoom,
   type ClientToServerEvents,
@@ -74,7 +76,12 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
         const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, {
           ip: socket.handshake.address,
         });
-        await socket.join(planRoom(planId));
+        // Proposals and other deliberation go to the team part only, as over REST ('plan.history').
+        await socket.join(
+          roleMay(scope.role, 'plan.history')
+            ? [planRoom(planId), planTeamRoom(planId)]
+            : planRoom(planId),
+        );
         // The live room streams comments and presence about the patient: opening it is a read.
         await ctx.audit.record({
           actorId: user.id,
@@ -94,7 +101,9 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
       }
     });
     socket.on('plan:leave', (planId) => {
-      if (typeof planId === 'string') void socket.leave(planRoom(planId));
+      if (typeof planId !== 'string') return;
+      void socket.leave(planRoom(planId));
+      void socket.leave(planTeamRoom(planId));
     });
   });
 
@@ -115,7 +124,9 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
     try {
       const plans = await planModel(ctx.conn).find({ teamId: change.teamId }, { _id: 1 }).lean();
       if (plans.length === 0) return;
-      io.in(userRoom(change.userId)).socketsLeave(plans.map((p) => planRoom(String(p._id))));
+      io.in(userRoom(change.userId)).socketsLeave(
+        plans.flatMap((p) => [planRoom(String(p._id)), planTeamRoom(String(p._id))]),
+      );
     } catch (err) {
       ctx.log.warn({ err, teamId: change.teamId }, 'could not remove sockets from plan rooms');
     }

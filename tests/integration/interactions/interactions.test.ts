@@ -3,6 +3,7 @@ import { addEntry, type PlanInteraction } from '@tandem/shared';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs } from '../../helpers/api.ts';
 import { editStoredPlanDoc } from '../../helpers/plan-content.ts';
+import { collect, connectSocket, joinPlan } from '../../helpers/socket.ts';
 
 let server: TestServer;
 let planId: string;
@@ -41,6 +42,14 @@ describe('interaction warnings', () => {
     const prescriber = await loginAs(server.url, 'prescriber');
     const [w] = (await prescriber.get<PlanInteraction[]>(`/plans/${planId}/interactions`)).body;
     const therapist = await loginAs(server.url, 'therapist');
+    // Open pages hear of it at once: the therapist's, not the patient's.
+    const pages = await Promise.all(
+      [therapist, await loginAs(server.url, 'patient')].map(async (api) => {
+        const socket = await connectSocket(server.url, api.token!);
+        expect(await joinPlan(socket, planId)).toEqual({ ok: true });
+        return collect(socket, 'interaction:acknowledged');
+      }),
+    );
     const url = `/plans/${planId}/interactions/acknowledge`;
     expect((await therapist.post(url, { key: w!.key, reason: 'x' })).status).toBe(403);
     expect((await prescriber.post(url, { key: w!.key, reason: '' })).status).toBe(400);
@@ -53,6 +62,13 @@ describe('interaction warnings', () => {
     expect(ack.status).toBe(200);
     expect(ack.body.acknowledged).toMatchObject({ by: { name: 'Dr. Maya Okafor' } });
     expect((await prescriber.post(url, { key: w!.key, reason: 'again' })).status).toBe(409);
+    const [toTherapist, toPatient] = pages;
+    await expect
+      .poll(() =>
+        toTherapist!.map((e) => [e.planId, e.interaction.key, e.interaction.acknowledged?.by.name]),
+      )
+      .toEqual([[planId, w!.key, 'Dr. Maya Okafor']]);
+    expect(toPatient).toEqual([]);
 
     const seen = await therapist.get<PlanInteraction[]>(`/plans/${planId}/interactions`);
     expect(seen.body.find((x) => x.key === w!.key)?.acknowledged?.reason).toContain('Cross-taper');

@@ -6,6 +6,7 @@ import { planDocName, readList, type InteractionWarning, type Proposal } from '@
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { registerTeardown, startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs, type UserApi } from '../../helpers/api.ts';
+import { collect, connectSocket, joinPlan } from '../../helpers/socket.ts';
 
 let server: TestServer;
 let planId: string;
@@ -119,6 +120,38 @@ describe('medication proposals', () => {
     });
     const meds = (await readPlanSnapshot(server.tandem.ctx, planId)).medications!;
     expect(meds.find((m) => m.id === sertralineId)?.status).not.toBe('stopped');
+  });
+
+  it("reach the care team's open pages live, and never the patient's, who cannot list them either", async () => {
+    const patient = await loginAs(server.url, 'patient');
+    expect((await patient.get(`/plans/${planId}/proposals`)).status).toBe(403);
+    const live = async (api: UserApi) => {
+      const socket = await connectSocket(server.url, api.token!);
+      expect(await joinPlan(socket, planId)).toEqual({ ok: true });
+      return {
+        proposals: collect(socket, 'proposal:updated'),
+        comments: collect(socket, 'comment:created'),
+      };
+    };
+    const [team, patientPage] = await Promise.all([live(prescriber), live(patient)]);
+
+    const created = await therapist.post<Proposal>(`/plans/${planId}/proposals`, {
+      change: { kind: 'change', medicationId: sertralineId, dose: 75 },
+      rationale: 'Sleep still broken at 50 mg.',
+    });
+    await prescriber.post(`/plans/${planId}/proposals/${created.body.id}/decline`, {
+      reason: 'Adherence is uncertain; not now.',
+    });
+    // A comment goes to the whole room, so the patient's socket is shown to be listening.
+    await therapist.post(`/plans/${planId}/comments`, { goalId: 'goal-sleep', body: 'Well done.' });
+    await expect.poll(() => patientPage.comments.length).toBe(1);
+    await expect
+      .poll(() => team.proposals.map((p) => [p.id, p.status]))
+      .toEqual([
+        [created.body.id, 'open'],
+        [created.body.id, 'declined'],
+      ]);
+    expect(patientPage.proposals).toEqual([]);
   });
 
   it('warn the prescriber about a dangerous interaction when a started drug is accepted', async () => {

@@ -44,6 +44,8 @@ export class PlanLifecycle {
    * and after a reconnect, which may have missed such news.
    */
   versionTick = $state(0);
+  /** Bumped when someone acknowledged an interaction warning, and after a reconnect. */
+  interactionTick = $state(0);
 
   readonly #socket: TandemSocket;
   readonly #off: (() => void)[] = [];
@@ -78,21 +80,27 @@ export class PlanLifecycle {
     const onVersion = (e: { planId: string }) => {
       if (e.planId === plan.id) this.versionTick++;
     };
+    const onInteraction = (e: { planId: string }) => {
+      if (e.planId === plan.id) this.interactionTick++;
+    };
     // After a reconnect the room is gone on the server: join again and catch up on what was missed.
     const onConnect = () => {
       this.versionTick++;
+      this.interactionTick++;
       void this.#join();
     };
     this.#socket.on('comment:created', onCreated);
     this.#socket.on('comment:updated', onUpdated);
     this.#socket.on('proposal:updated', onProposal);
     this.#socket.on('version:updated', onVersion);
+    this.#socket.on('interaction:acknowledged', onInteraction);
     this.#socket.on('connect', onConnect);
     this.#off.push(() => {
       this.#socket.off('comment:created', onCreated);
       this.#socket.off('comment:updated', onUpdated);
       this.#socket.off('proposal:updated', onProposal);
       this.#socket.off('version:updated', onVersion);
+      this.#socket.off('interaction:acknowledged', onInteraction);
       this.#socket.off('connect', onConnect);
     });
     if (this.#socket.connected) void this.#join();
