@@ -174,6 +174,32 @@ describe('co-editing a plan', () => {
     await ready(therapist);
   });
 
+  it('keeps the keyboard with a clinician typing in a goal that someone else moves', async () => {
+    const prescriber = await openPlan('prescriber', plans.north);
+    const therapist = await openPlan('therapist', plans.north);
+    await ready(prescriber);
+    await ready(therapist);
+    const [first, second] = await goalTitles(prescriber);
+    const id = await therapist.getByTestId('goal').first().getAttribute('data-goal-id');
+    const target = therapist.locator(`#goal-${id}-target`);
+    const before = await target.inputValue();
+    await target.click();
+    await target.press('End');
+    await therapist.keyboard.type(' — reviewed', { delay: 20 });
+
+    // The goal moves down under the therapist's caret, and they go on typing.
+    await prescriber.getByRole('button', { name: `Move “${first}” down` }).click();
+    await expect.poll(() => goalTitles(therapist)).toEqual(expect.arrayContaining([second, first]));
+    expect((await goalTitles(therapist)).indexOf(first!)).toBe(1);
+    await therapist.keyboard.type(' weekly', { delay: 20 });
+
+    for (const page of [therapist, prescriber])
+      await expect
+        .poll(() => page.locator(`#goal-${id}-target`).inputValue())
+        .toBe(`${before} — reviewed weekly`);
+    await ready(therapist);
+  });
+
   it('shows the patient a reordered goal list and a dose change live, in plain words', async () => {
     const prescriber = await openPlan('prescriber2', plans.south);
     const patient = await openPlan('patient2', plans.south, { width: 390, height: 844 });
