@@ -200,6 +200,35 @@ describe('co-editing a plan', () => {
     await ready(therapist);
   });
 
+  it('merges two clinicians typing in the same goal field, each caret staying where it was', async () => {
+    const prescriber = await openPlan('prescriber', plans.north);
+    const therapist = await openPlan('therapist', plans.north);
+    await ready(prescriber);
+    await ready(therapist);
+    const id = await therapist.getByTestId('goal').first().getAttribute('data-goal-id');
+    const field = (page: Page) => page.locator(`#goal-${id}-target`);
+    await field(therapist).fill('PHQ-9 below 10');
+    await expect.poll(() => field(prescriber).inputValue()).toBe('PHQ-9 below 10');
+
+    // The therapist's caret sits after "PHQ-9"; the prescriber types at the start of the field.
+    await field(therapist).click();
+    await therapist.keyboard.press('Home');
+    for (let i = 0; i < 'PHQ-9'.length; i++) await therapist.keyboard.press('ArrowRight');
+    await field(prescriber).click();
+    await prescriber.keyboard.press('Home');
+    await prescriber.keyboard.type('Goal: ', { delay: 20 });
+    await expect.poll(() => field(therapist).inputValue()).toBe('Goal: PHQ-9 below 10');
+    // Both type at once, each at their own place.
+    await Promise.all([
+      therapist.keyboard.type(' score', { delay: 25 }),
+      prescriber.keyboard.type('weekly ', { delay: 25 }),
+    ]);
+    for (const page of [therapist, prescriber])
+      await expect.poll(() => field(page).inputValue()).toBe('Goal: weekly PHQ-9 score below 10');
+    await ready(therapist);
+    await ready(prescriber);
+  });
+
   it('shows the patient a reordered goal list and a dose change live, in plain words', async () => {
     const prescriber = await openPlan('prescriber2', plans.south);
     const patient = await openPlan('patient2', plans.south, { width: 390, height: 844 });

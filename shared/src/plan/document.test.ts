@@ -255,6 +255,38 @@ describe('moving list entries while others edit', () => {
     }
   });
 
+  it('keeps the words of two people typing in the same goal title at once', () => {
+    const { a, b, merge } = apart((doc) => addEntry(doc, 'goals', { title: 'Sleep' }));
+    const id = readList(a, 'goals')[0]!.id;
+    // Each browser writes the whole value of its field, as an input does.
+    updateEntry(a, 'goals', id, { title: 'Sleep 7 hours' });
+    updateEntry(b, 'goals', id, { title: 'Better Sleep' });
+    updateEntry(b, 'goals', id, { title: 'Better Sleep', target: 'PHQ-9 below 10' });
+    merge();
+    for (const doc of [a, b])
+      expect(readList(doc, 'goals')[0]).toMatchObject({
+        title: 'Better Sleep 7 hours',
+        target: 'PHQ-9 below 10',
+      });
+    // Choices stay single values: the last change wins, nothing is merged into them.
+    updateEntry(a, 'goals', id, { status: 'achieved' });
+    merge();
+    expect(readList(b, 'goals')[0]!.status).toBe('achieved');
+    expect(listArray(b, 'goals')!.get(0).get('status')).toBe('achieved');
+  });
+
+  it('turns a title stored as plain text into shared text at its first change', () => {
+    const doc = new Y.Doc();
+    const map = new Y.Map<unknown>();
+    map.set('id', 'g1');
+    map.set('title', 'Sleep');
+    doc.getArray<Y.Map<unknown>>('goals').push([map]);
+    expect(readList(doc, 'goals')[0]!.title).toBe('Sleep');
+    updateEntry(doc, 'goals', 'g1', { title: 'Sleep well' });
+    expect(map.get('title')).toBeInstanceOf(Y.Text);
+    expect(readList(doc, 'goals')[0]!.title).toBe('Sleep well');
+  });
+
   it('reads lists written without positions in array order, each goal once', () => {
     const doc = new Y.Doc();
     const array = doc.getArray<Y.Map<unknown>>('goals');

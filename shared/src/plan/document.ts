@@ -100,6 +100,28 @@ export const PLAN_LISTS = {
 export type PlanListName = keyof typeof PLAN_LISTS;
 export type ListEntry<N extends PlanListName> = z.infer<(typeof PLAN_LISTS)[N]['entry']>;
 
+const SAFETY_PROSE = ['text'] as const;
+/**
+ * Free-text fields of list entries, stored as Y.Text: two people typing in
+ * the same goal title at once both keep their words. The other fields
+ * (choices, dates, codes, numbers) hold one value, and the last change wins.
+ */
+const PROSE: { [N in PlanListName]: readonly (keyof ListEntry<N> & string)[] } = {
+  goals: ['title', 'target', 'patientWords'],
+  medications: ['name', 'indication', 'monitoring', 'instructions'],
+  diagnoses: ['condition', 'note'],
+  homework: ['task'],
+  labs: ['name', 'note'],
+  sideEffectChecks: ['name', 'note'],
+  educationTopics: ['topic'],
+  warningSigns: SAFETY_PROSE,
+  copingStrategies: SAFETY_PROSE,
+  peopleAndPlaces: SAFETY_PROSE,
+  supportContacts: SAFETY_PROSE,
+  professionals: SAFETY_PROSE,
+  environment: SAFETY_PROSE,
+};
+
 /** Nested lists inside a map section, by section. */
 function nestedLists(section: MapSection): string[] {
   return Object.values(PLAN_LISTS)
@@ -274,14 +296,38 @@ function toStored(value: unknown): unknown {
   return value;
 }
 
-function entryMap(fields: object): Y.Map<unknown> {
+function entryMap(fields: object, prose: readonly string[] = []): Y.Map<unknown> {
   const map = new Y.Map<unknown>();
   const withId = { ...fields } as Record<string, unknown>;
   if (typeof withId.id !== 'string' || !withId.id) withId.id = newEntryId();
   for (const [key, value] of Object.entries(withId)) {
-    if (value !== undefined) map.set(key, toStored(value));
+    if (value === undefined) continue;
+    map.set(
+      key,
+      typeof value === 'string' && prose.includes(key) ? new Y.Text(value) : toStored(value),
+    );
   }
   return map;
+}
+
+/**
+ * Makes `text` read `next` with one delete and one insert where they differ,
+ * so that what someone else is typing elsewhere in it at the same time stays.
+ */
+function retype(text: Y.Text, next: string): void {
+  const prev = text.toString();
+  if (prev === next) return;
+  let start = 0;
+  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
+  let end = 0;
+  while (
+    end < prev.length - start &&
+    end < next.length - start &&
+    prev[prev.length - 1 - end] === next[next.length - 1 - end]
+  )
+    end++;
+  if (prev.length - start - end > 0) text.delete(start, prev.length - start - end);
+  if (next.length - start - end > 0) text.insert(start, next.slice(start, next.length - end));
 }
 
 function mustHaveList(doc: Y.Doc, name: PlanListName): Y.Array<Y.Map<unknown>> {
@@ -310,7 +356,7 @@ export function addEntry<N extends PlanListName>(
   index?: number,
 ): string {
   const array = mustHaveList(doc, name);
-  const map = entryMap(fields);
+  const map = entryMap(fields, PROSE[name]);
   doc.transact(() => {
     const others = inOrder(array);
     const at = index === undefined ? others.length : Math.max(0, Math.min(index, others.length));
@@ -332,10 +378,15 @@ export function updateEntry<N extends PlanListName>(
   if (!array || i < 0) return false;
   const map = array.get(i);
   doc.transact(() => {
+    const prose: readonly string[] = PROSE[name];
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined || key === 'id') continue;
       const current = map.get(key);
-      if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
+      if (current instanceof Y.Text && typeof value === 'string') retype(current, value);
+      // A free-text field written before it was Y.Text becomes one at its first change.
+      else if (typeof value === 'string' && prose.includes(key)) {
+        if (current !== value) map.set(key, new Y.Text(value));
+      } else if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
     }
   });
   return true;
