@@ -39,6 +39,15 @@ async function ready(page: Page): Promise<void> {
     .toBe('saved');
 }
 
+/** The North plan open in the prescriber's and the therapist's browsers, loaded and saved. */
+async function northClinicians(): Promise<{ prescriber: Page; therapist: Page }> {
+  const prescriber = await openPlan('prescriber', plans.north);
+  const therapist = await openPlan('therapist', plans.north);
+  await ready(prescriber);
+  await ready(therapist);
+  return { prescriber, therapist };
+}
+
 const focusEditor = (page: Page) => page.getByTestId('rich-therapy-focus');
 const goalTitles = (page: Page) =>
   page
@@ -47,10 +56,7 @@ const goalTitles = (page: Page) =>
 
 describe('co-editing a plan', () => {
   it('shows two clinicians each other’s edits, cursor and presence, and keeps everything after reload', async () => {
-    const prescriber = await openPlan('prescriber', plans.north);
-    const therapist = await openPlan('therapist', plans.north);
-    await ready(prescriber);
-    await ready(therapist);
+    const { prescriber, therapist } = await northClinicians();
 
     // Both are in the presence bar of the other.
     const present = (page: Page) =>
@@ -113,10 +119,7 @@ describe('co-editing a plan', () => {
   });
 
   it('keeps each clinician’s words whole when both type at the same spot', async () => {
-    const prescriber = await openPlan('prescriber', plans.north);
-    const therapist = await openPlan('therapist', plans.north);
-    await ready(prescriber);
-    await ready(therapist);
+    const { prescriber, therapist } = await northClinicians();
     const notes = (page: Page) => page.getByTestId('rich-monitoring-notes');
     // The editor's text without the remote carets and their name labels.
     const text = (page: Page) =>
@@ -175,10 +178,7 @@ describe('co-editing a plan', () => {
   });
 
   it('keeps the keyboard with a clinician typing in a goal that someone else moves', async () => {
-    const prescriber = await openPlan('prescriber', plans.north);
-    const therapist = await openPlan('therapist', plans.north);
-    await ready(prescriber);
-    await ready(therapist);
+    const { prescriber, therapist } = await northClinicians();
     const [first, second] = await goalTitles(prescriber);
     const id = await therapist.getByTestId('goal').first().getAttribute('data-goal-id');
     const target = therapist.locator(`#goal-${id}-target`);
@@ -201,10 +201,7 @@ describe('co-editing a plan', () => {
   });
 
   it('merges two clinicians typing in the same goal field, each caret staying where it was', async () => {
-    const prescriber = await openPlan('prescriber', plans.north);
-    const therapist = await openPlan('therapist', plans.north);
-    await ready(prescriber);
-    await ready(therapist);
+    const { prescriber, therapist } = await northClinicians();
     const id = await therapist.getByTestId('goal').first().getAttribute('data-goal-id');
     const field = (page: Page) => page.locator(`#goal-${id}-target`);
     await field(therapist).fill('PHQ-9 below 10');
