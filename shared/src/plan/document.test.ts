@@ -306,4 +306,26 @@ describe('moving list entries while others edit', () => {
     moveEntry(doc, 'goals', 'g3', 0);
     expect(readList(doc, 'goals').map((g) => g.id)).toEqual(['g3', 'g1', 'g2']);
   });
+
+  it('changes the copy of a doubled goal that people see, and removes every copy', () => {
+    const doc = new Y.Doc();
+    const array = doc.getArray<Y.Map<unknown>>('goals');
+    // The first copy in the array is shown last, after its twin.
+    for (const [id, title, position] of [
+      ['g1', 'Sleep', 5],
+      ['g2', 'Work', 1],
+      ['g1', 'Sleep', 0],
+    ] as const) {
+      const map = new Y.Map<unknown>();
+      map.set('id', id);
+      map.set('title', title);
+      map.set('position', position);
+      array.push([map]);
+    }
+    updateEntry(doc, 'goals', 'g1', { title: 'Sleep through' });
+    expect(readList(doc, 'goals').map((g) => g.title)).toEqual(['Sleep through', 'Work']);
+    expect(removeEntry(doc, 'goals', 'g1')).toBe(true);
+    expect(readList(doc, 'goals').map((g) => g.id)).toEqual(['g2']);
+    expect(array.length).toBe(1);
+  });
 });

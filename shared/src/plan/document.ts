@@ -339,13 +339,12 @@ function mustHaveList(doc: Y.Doc, name: PlanListName): Y.Array<Y.Map<unknown>> {
   return array;
 }
 
-function indexOfId(array: Y.Array<Y.Map<unknown>>, id: string): number {
-  const items = array.toArray();
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (item instanceof Y.Map && item.get('id') === id) return i;
-  }
-  return -1;
+/**
+ * The entries with this id, the one readList shows first: an id that is there
+ * twice (see readList) is changed where people see it.
+ */
+function withId(array: Y.Array<Y.Map<unknown>>, id: string): Placed[] {
+  return inOrder(array).filter((e) => e.map.get('id') === id);
 }
 
 /** Adds an entry (at the end, or at `index`) and returns its id. */
@@ -374,9 +373,9 @@ export function updateEntry<N extends PlanListName>(
   patch: EntryFields<ListEntry<N>>,
 ): boolean {
   const array = listArray(doc, name);
-  const i = array ? indexOfId(array, id) : -1;
-  if (!array || i < 0) return false;
-  const map = array.get(i);
+  const shown = array ? withId(array, id)[0] : undefined;
+  if (!shown) return false;
+  const map = shown.map;
   doc.transact(() => {
     const prose: readonly string[] = PROSE[name];
     for (const [key, value] of Object.entries(patch)) {
@@ -394,9 +393,13 @@ export function updateEntry<N extends PlanListName>(
 
 export function removeEntry(doc: Y.Doc, name: PlanListName, id: string): boolean {
   const array = listArray(doc, name);
-  const i = array ? indexOfId(array, id) : -1;
-  if (!array || i < 0) return false;
-  array.delete(i, 1);
+  const entries = array ? withId(array, id) : [];
+  if (!array || entries.length === 0) return false;
+  // Every copy goes, so that a hidden one cannot take its place.
+  const indexes = entries.map((e) => e.index).sort((a, b) => b - a);
+  doc.transact(() => {
+    for (const i of indexes) array.delete(i, 1);
+  });
   return true;
 }
 
