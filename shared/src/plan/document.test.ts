@@ -275,6 +275,29 @@ describe('moving list entries while others edit', () => {
     expect(listArray(b, 'goals')!.get(0).get('status')).toBe('achieved');
   });
 
+  it('keeps the words of two people typing in the same note of a section', () => {
+    const { a, b, merge } = apart((doc) => {
+      ensurePlanStructure(doc, 'care');
+      writeSectionFields(doc, 'overview', { phasingNote: 'Start sertraline', phasing: 'together' });
+    });
+    writeSectionFields(a, 'overview', { phasingNote: 'Start sertraline at 50 mg' });
+    writeSectionFields(b, 'overview', {
+      phasingNote: 'Start sertraline; CBT weekly',
+      phasing: 'therapy-first',
+    });
+    merge();
+    // Both typed at the same spot: both words stay, in an order every replica agrees on.
+    const note = readSectionFields(a, 'overview').phasingNote;
+    expect([
+      'Start sertraline at 50 mg; CBT weekly',
+      'Start sertraline; CBT weekly at 50 mg',
+    ]).toContain(note);
+    expect(readSectionFields(b, 'overview')).toEqual({
+      phasingNote: note,
+      phasing: 'therapy-first',
+    });
+  });
+
   it('turns a title stored as plain text into shared text at its first change', () => {
     const doc = new Y.Doc();
     const map = new Y.Map<unknown>();

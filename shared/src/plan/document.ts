@@ -62,6 +62,14 @@ export const SECTION_FIELDS = {
   education: z.object({}),
 } as const satisfies Record<MapSection, z.ZodObject>;
 export type SectionFields<S extends MapSection> = z.infer<(typeof SECTION_FIELDS)[S]>;
+/** Free-text single-value fields, stored as Y.Text like those of list entries (PROSE). */
+const SECTION_PROSE: { [S in MapSection]: readonly (keyof SectionFields<S> & string)[] } = {
+  overview: ['phasingNote'],
+  therapy: ['therapist'],
+  monitoring: [],
+  safety: [],
+  education: [],
+};
 
 /** Every list in a plan: where it lives and what its entries look like. */
 export const PLAN_LISTS = {
@@ -176,7 +184,7 @@ export function writeSectionFields<S extends MapSection>(
   const map = sectionMap(doc, section);
   doc.transact(() => {
     for (const [key, value] of Object.entries(patch)) {
-      if (value !== undefined && map.get(key) !== value) map.set(key, value);
+      if (value !== undefined) setField(map, key, value, SECTION_PROSE[section]);
     }
   });
 }
@@ -198,7 +206,8 @@ export function privateNotes(doc: Y.Doc): Y.XmlFragment {
 function plainValues(map: Y.Map<unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of map.entries()) {
-    if (!(value instanceof Y.AbstractType)) out[key] = value;
+    if (value instanceof Y.Text && !(value instanceof Y.XmlText)) out[key] = value.toString();
+    else if (!(value instanceof Y.AbstractType)) out[key] = value;
   }
   return out;
 }
@@ -301,13 +310,27 @@ function entryMap(fields: object, prose: readonly string[] = []): Y.Map<unknown>
   const withId = { ...fields } as Record<string, unknown>;
   if (typeof withId.id !== 'string' || !withId.id) withId.id = newEntryId();
   for (const [key, value] of Object.entries(withId)) {
-    if (value === undefined) continue;
-    map.set(
-      key,
-      typeof value === 'string' && prose.includes(key) ? new Y.Text(value) : toStored(value),
-    );
+    if (value !== undefined) setField(map, key, value, prose);
   }
   return map;
+}
+
+/**
+ * Writes one field, unless it already holds the value: free text (a key in
+ * `prose`) into its Y.Text, anything else as a single value.
+ */
+function setField(
+  map: Y.Map<unknown>,
+  key: string,
+  value: unknown,
+  prose: readonly string[],
+): void {
+  const current = map.get(key);
+  if (current instanceof Y.Text && typeof value === 'string') retype(current, value);
+  // A free-text field written before it was Y.Text becomes one at its first change.
+  else if (typeof value === 'string' && prose.includes(key)) {
+    if (current !== value) map.set(key, new Y.Text(value));
+  } else if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
 }
 
 /**
@@ -377,15 +400,8 @@ export function updateEntry<N extends PlanListName>(
   if (!shown) return false;
   const map = shown.map;
   doc.transact(() => {
-    const prose: readonly string[] = PROSE[name];
     for (const [key, value] of Object.entries(patch)) {
-      if (value === undefined || key === 'id') continue;
-      const current = map.get(key);
-      if (current instanceof Y.Text && typeof value === 'string') retype(current, value);
-      // A free-text field written before it was Y.Text becomes one at its first change.
-      else if (typeof value === 'string' && prose.includes(key)) {
-        if (current !== value) map.set(key, new Y.Text(value));
-      } else if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
+      if (value !== undefined && key !== 'id') setField(map, key, value, PROSE[name]);
     }
   });
   return true;
