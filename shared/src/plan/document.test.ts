@@ -298,6 +298,49 @@ describe('moving list entries while others edit', () => {
     });
   });
 
+  it('keeps changes two people make to different titration steps at once', () => {
+    let id = '';
+    const { a, b, merge } = apart((doc) => {
+      id = addEntry(doc, 'medications', {
+        name: 'Sertraline',
+        dose: 50,
+        titration: [
+          { id: 's1', afterWeeks: 2, dose: 100, note: '' },
+          { id: 's2', afterWeeks: 6, dose: 150, note: '' },
+        ],
+      });
+    });
+    const steps = (doc: Y.Doc) => readList(doc, 'medications')[0]!.titration;
+    // Each browser writes the whole list with its one change, as the form does.
+    updateEntry(a, 'medications', id, {
+      titration: steps(a).map((s) => (s.id === 's1' ? { ...s, dose: 75 } : s)),
+    });
+    updateEntry(b, 'medications', id, {
+      titration: [
+        ...steps(b).map((s) => (s.id === 's2' ? { ...s, note: 'If tolerated' } : s)),
+        { id: 's3', afterWeeks: 10, dose: 200, note: '' },
+      ],
+    });
+    merge();
+    for (const doc of [a, b])
+      expect(steps(doc)).toEqual([
+        { id: 's1', afterWeeks: 2, dose: 75, note: '' },
+        { id: 's2', afterWeeks: 6, dose: 150, note: 'If tolerated' },
+        { id: 's3', afterWeeks: 10, dose: 200, note: '' },
+      ]);
+    // A step removed while another is changed: both happen.
+    updateEntry(a, 'medications', id, { titration: steps(a).filter((s) => s.id !== 's3') });
+    updateEntry(b, 'medications', id, {
+      titration: steps(b).map((s) => (s.id === 's1' ? { ...s, afterWeeks: 3 } : s)),
+    });
+    merge();
+    expect(steps(a).map((s) => [s.id, s.afterWeeks])).toEqual([
+      ['s1', 3],
+      ['s2', 6],
+    ]);
+    expect(steps(b)).toEqual(steps(a));
+  });
+
   it('turns a title stored as plain text into shared text at its first change', () => {
     const doc = new Y.Doc();
     const map = new Y.Map<unknown>();

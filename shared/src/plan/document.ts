@@ -330,7 +330,42 @@ function setField(
   // A free-text field written before it was Y.Text becomes one at its first change.
   else if (typeof value === 'string' && prose.includes(key)) {
     if (current !== value) map.set(key, new Y.Text(value));
+  } else if (current instanceof Y.Array && Array.isArray(value) && reconcile(current, value)) {
+    // Changed in place.
   } else if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
+}
+
+/**
+ * Brings a nested list of entries (a medication's titration steps) to `next`
+ * by id, in place: entries keep their Y.Map and only changed fields are
+ * written, so two people changing different steps at once both keep their
+ * change. False (nothing written) when `next` is not entries in the list's
+ * current order; the caller then replaces the list.
+ */
+function reconcile(array: Y.Array<unknown>, next: unknown[]): boolean {
+  const wanted = next as Record<string, unknown>[];
+  if (!wanted.every((v) => v !== null && typeof v === 'object')) return false;
+  const ids = new Set(wanted.map((v) => v.id));
+  const kept = array.toArray().filter((m) => m instanceof Y.Map && ids.has(m.get('id')));
+  const keptIds = kept.map((m) => (m as Y.Map<unknown>).get('id'));
+  const order = wanted.map((v) => v.id).filter((id) => keptIds.includes(id));
+  if (order.some((id, i) => id !== keptIds[i])) return false;
+  const doc = array.doc;
+  const apply = () => {
+    for (let i = array.length - 1; i >= 0; i--)
+      if (!kept.includes(array.get(i))) array.delete(i, 1);
+    wanted.forEach((fields, i) => {
+      const map = kept.find((m) => (m as Y.Map<unknown>).get('id') === fields.id) as
+        Y.Map<unknown> | undefined;
+      if (!map) array.insert(i, [entryMap(fields)]);
+      else
+        for (const [key, value] of Object.entries(fields))
+          if (value !== undefined && key !== 'id') setField(map, key, value, []);
+    });
+  };
+  if (doc) doc.transact(apply);
+  else apply();
+  return true;
 }
 
 /**
