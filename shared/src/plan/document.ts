@@ -307,17 +307,22 @@ function toStored(value: unknown): unknown {
 
 function entryMap(fields: object, prose: readonly string[] = []): Y.Map<unknown> {
   const map = new Y.Map<unknown>();
-  const withId = { ...fields } as Record<string, unknown>;
-  if (typeof withId.id !== 'string' || !withId.id) withId.id = newEntryId();
-  for (const [key, value] of Object.entries(withId)) {
-    if (value !== undefined) setField(map, key, value, prose);
-  }
+  const id = (fields as { id?: unknown }).id;
+  map.set('id', typeof id === 'string' && id ? id : newEntryId());
+  setFields(map, fields, prose);
   return map;
+}
+
+/** Writes the given fields of an entry (never its id); see setField. */
+function setFields(map: Y.Map<unknown>, fields: object, prose: readonly string[]): void {
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined && key !== 'id') setField(map, key, value, prose);
+  }
 }
 
 /**
  * Writes one field, unless it already holds the value: free text (a key in
- * `prose`) into its Y.Text, anything else as a single value.
+ * `prose`) into its Y.Text, a nested list by id, anything else as a single value.
  */
 function setField(
   map: Y.Map<unknown>,
@@ -330,9 +335,9 @@ function setField(
   // A free-text field written before it was Y.Text becomes one at its first change.
   else if (typeof value === 'string' && prose.includes(key)) {
     if (current !== value) map.set(key, new Y.Text(value));
-  } else if (current instanceof Y.Array && Array.isArray(value) && reconcile(current, value)) {
-    // Changed in place.
-  } else if (Array.isArray(value) || current !== value) map.set(key, toStored(value));
+  } else if (Array.isArray(value)) {
+    if (!(current instanceof Y.Array && reconcile(current, value))) map.set(key, toStored(value));
+  } else if (current !== value) map.set(key, value);
 }
 
 /**
@@ -340,7 +345,8 @@ function setField(
  * by id, in place: entries keep their Y.Map and only changed fields are
  * written, so two people changing different steps at once both keep their
  * change. False (nothing written) when `next` is not entries in the list's
- * current order; the caller then replaces the list.
+ * current order; the caller then replaces the list. Runs inside the caller's
+ * transaction.
  */
 function reconcile(array: Y.Array<unknown>, next: unknown[]): boolean {
   const wanted = next as Record<string, unknown>[];
@@ -350,21 +356,12 @@ function reconcile(array: Y.Array<unknown>, next: unknown[]): boolean {
   const keptIds = kept.map((m) => (m as Y.Map<unknown>).get('id'));
   const order = wanted.map((v) => v.id).filter((id) => keptIds.includes(id));
   if (order.some((id, i) => id !== keptIds[i])) return false;
-  const doc = array.doc;
-  const apply = () => {
-    for (let i = array.length - 1; i >= 0; i--)
-      if (!kept.includes(array.get(i))) array.delete(i, 1);
-    wanted.forEach((fields, i) => {
-      const map = kept.find((m) => (m as Y.Map<unknown>).get('id') === fields.id) as
-        Y.Map<unknown> | undefined;
-      if (!map) array.insert(i, [entryMap(fields)]);
-      else
-        for (const [key, value] of Object.entries(fields))
-          if (value !== undefined && key !== 'id') setField(map, key, value, []);
-    });
-  };
-  if (doc) doc.transact(apply);
-  else apply();
+  for (let i = array.length - 1; i >= 0; i--) if (!kept.includes(array.get(i))) array.delete(i, 1);
+  wanted.forEach((fields, i) => {
+    const map = kept.find((m) => (m as Y.Map<unknown>).get('id') === fields.id);
+    if (map) setFields(map as Y.Map<unknown>, fields, []);
+    else array.insert(i, [entryMap(fields)]);
+  });
   return true;
 }
 
@@ -434,11 +431,7 @@ export function updateEntry<N extends PlanListName>(
   const shown = array ? withId(array, id)[0] : undefined;
   if (!shown) return false;
   const map = shown.map;
-  doc.transact(() => {
-    for (const [key, value] of Object.entries(patch)) {
-      if (value !== undefined && key !== 'id') setField(map, key, value, PROSE[name]);
-    }
-  });
+  doc.transact(() => setFields(map, patch, PROSE[name]));
   return true;
 }
 

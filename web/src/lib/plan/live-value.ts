@@ -31,7 +31,7 @@ export const liveValue: Action<HTMLInputElement, string | number | null | undefi
 };
 
 /** Where a caret at `at` in `prev` belongs in `next`: after a change before it, it moves along. */
-export function keepPlace(prev: string, next: string, at: number): number {
+function keepPlace(prev: string, next: string, at: number): number {
   let same = 0;
   while (same < prev.length && same < next.length && prev[same] === next[same]) same++;
   if (at <= same) return at;
