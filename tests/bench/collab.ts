@@ -157,6 +157,17 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/**
+ * Ticks of all CPUs and ticks stolen by the hypervisor, from /proc/stat: on a
+ * shared virtual machine the host may take a vCPU away for milliseconds, and
+ * whatever runs on it stops, which shows in the tail of any latency here.
+ */
+function cpuTicks(): { total: number; steal: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+  const n = f.map(Number);
+  return { total: n.slice(0, 8).reduce((a, b) => a + b, 0), steal: n[7] ?? 0 };
+}
+
 /** The embedded database this process started (a child whose name says so). */
 function embeddedDbPid(): number | null {
   for (const entry of readdirSync('/proc')) {
@@ -293,6 +304,7 @@ async function runScenario(
   const dbCpuStart = dbPid ? cpuSeconds(dbPid) : 0;
   const startedAt = performance.now();
   const benchCpuStart = process.cpuUsage();
+  const ticksStart = cpuTicks();
   measureFrom = startedAt + WARMUP_MS;
   const period = 1000 / scenario.editsPerSecond;
   const timers = writers.map((w, i) => {
@@ -310,6 +322,8 @@ async function runScenario(
   for (const t of timers) clearInterval(t);
   const elapsedS = (performance.now() - startedAt) / 1000;
   const benchCpu = process.cpuUsage(benchCpuStart);
+  const ticks = cpuTicks();
+  const stolenPercent = ((ticks.steal - ticksStart.steal) / (ticks.total - ticksStart.total)) * 100;
   const serverStats = await server.stats();
   const dbCpuPercent = dbPid ? ((cpuSeconds(dbPid) - dbCpuStart) / elapsedS) * 100 : null;
 
@@ -390,6 +404,8 @@ async function runScenario(
     dbCpuPercent: dbCpuPercent === null ? null : r2(dbCpuPercent),
     /** This process: the clients that generate the load and measure it. */
     clientsCpuPercent: r2(((benchCpu.user + benchCpu.system) / 1e6 / elapsedS) * 100),
+    /** Share of the machine's CPU time the host took during the run. */
+    stolenCpuPercent: r2(stolenPercent),
     db: serverStats.collab
       ? {
           rows: serverStats.collab.rowsWritten,
@@ -446,6 +462,7 @@ function summarise(results: Result[]) {
       serverCpuPercent: m((r) => r.serverCpuPercent),
       dbCpuPercent: rs[0]!.dbCpuPercent === null ? null : m((r) => r.dbCpuPercent),
       serverPeakRssMb: m((r) => r.serverPeakRssMb),
+      stolenCpuPercent: m((r) => r.stolenCpuPercent),
       dbRowsPerRun: rs[0]!.db ? m((r) => r.db?.rows) : null,
       dbKiBPerRun: rs[0]!.db ? m((r) => (r.db ? r.db.updateBytes / 1024 : null)) : null,
       dbWritesPerRun: rs[0]!.db ? m((r) => r.db?.batches) : null,
@@ -506,6 +523,7 @@ async function main() {
       String(r.updatesPerSecond),
       `${r.serverCpuPercent}%${r.dbCpuPercent === null ? '' : ` + db ${r.dbCpuPercent}%`}`,
       String(Math.round(r.serverPeakRssMb)),
+      `${r.stolenCpuPercent}%`,
       r.dbRowsPerRun === null
         ? '—'
         : `${r.dbRowsPerRun} rows, ${Math.round(r.dbKiBPerRun!)} KiB, ${r.dbWritesPerRun} writes`,
@@ -521,6 +539,7 @@ async function main() {
     'updates/s',
     'server CPU',
     'RSS (MB)',
+    'CPU stolen by host',
     'database (per run)',
     'lost deliveries / not stored',
   ];
