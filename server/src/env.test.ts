@@ -12,7 +12,7 @@ describe('loadConfig', () => {
       seedDemo: true,
       logLevel: 'info',
       bodyLimit: '256kb',
-      embeddedDbPriority: 'idle',
+      embeddedDbPriority: 'normal',
     });
     expect(c.dataDir).toMatch(/\/data$/);
   });

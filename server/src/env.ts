@@ -28,7 +28,7 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  EMBEDDED_DB_PRIORITY: z.enum(['idle', 'normal']).default('idle'),
+  EMBEDDED_DB_PRIORITY: z.enum(['idle', 'normal']).default('normal'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

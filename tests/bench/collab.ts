@@ -478,7 +478,7 @@ async function main() {
   const wanted = new Set(args.scenarios.split(','));
   const servers = new Set(args.servers.split(','));
   const rounds = Math.max(1, Number(args.rounds));
-  // The database runs as Tandem runs it (EMBEDDED_DB_PRIORITY, idle by default).
+  // The database runs as Tandem runs it (EMBEDDED_DB_PRIORITY, normal by default).
   const dbPriority = loadConfig().embeddedDbPriority;
   const db = await startTempDb(dbPriority);
   const redis = args.redis ? await startRedis() : null;

@@ -53,11 +53,7 @@ export async function startRedis(): Promise<RedisServer> {
   };
 }
 
-/**
- * Starts the embedded database in a temporary directory that is removed on
- * stop. Tests run it at normal priority: their workers and browsers keep the
- * CPU busy as a server machine is not, and the database has to keep up.
- */
+/** Starts the embedded database in a temporary directory that is removed on stop. */
 export async function startTempDb(priority: EmbeddedDbPriority = 'normal'): Promise<EmbeddedDb> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-db-'));
   const db = await startEmbeddedDb({ dataDir: dir, priority });

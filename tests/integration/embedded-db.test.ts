@@ -47,13 +47,13 @@ describe('embedded database', () => {
     db = null;
   });
 
-  it('runs every thread of the database at idle priority by default, and still serves', async () => {
+  it('runs every thread of the database at idle priority when asked, and still serves', async () => {
     db = await startTempDb('idle');
     expect(policies(db.pid)).toEqual(new Set([SCHED_IDLE]));
     expect(await roundTrip(db.uri)).toBe('yes');
   });
 
-  it('runs it at normal priority when asked', async () => {
+  it('runs it at normal priority, the default', async () => {
     db = await startTempDb('normal');
     expect(policies(db.pid)).toEqual(new Set([SCHED_OTHER]));
     expect(await roundTrip(db.uri)).toBe('yes');

@@ -68,12 +68,11 @@ export function ensureEmbeddedDbBinary(log: (msg: string) => void = () => {}): s
 export type EmbeddedDb = { uri: string; pid: number; stop(): Promise<void> };
 
 /**
- * CPU priority of the embedded database. `idle` (Linux SCHED_IDLE) gives the
- * database only CPU time nothing else wants: on a small machine the server
- * and the database share the cores, and a live edit otherwise waits for the
- * database to finish its time slice before it is relayed. Saving then uses the
- * time the server leaves free; under a machine-wide CPU shortage it is the
- * database, not the live session, that slows down. `normal` shares equally.
+ * CPU priority of the embedded database. `normal` shares the cores equally.
+ * `idle` (Linux SCHED_IDLE) gives the database only CPU time nothing else
+ * wants, so a live edit never waits for the database's time slice before it
+ * is relayed; but whenever the cores are busy the database, and with it every
+ * save and page load, waits instead (measured in the README's Benchmarks).
  */
 export type EmbeddedDbPriority = 'idle' | 'normal';
 
