@@ -15,6 +15,24 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisClien
   return client;
 }
 
+/**
+ * Listens on a pub/sub channel. A subscribed client can send nothing else, so
+ * this opens its own connection (with the same settings); the returned
+ * function closes it.
+ */
+export async function subscribeChannel(
+  redis: RedisClient,
+  log: Logger,
+  channel: string,
+  onMessage: (message: string) => void,
+): Promise<() => Promise<void>> {
+  const subscriber = redis.duplicate();
+  subscriber.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
+  await subscriber.connect();
+  await subscriber.subscribe(channel, onMessage);
+  return () => subscriber.close().catch(() => {});
+}
+
 export async function pingRedis(client: RedisClient): Promise<boolean> {
   try {
     return (await client.ping()) === 'PONG';

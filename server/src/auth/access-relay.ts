@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
-import type { RedisClient } from '../redis.ts';
+import { subscribeChannel } from '../redis.ts';
 
 export type AccessRelay = { close(): Promise<void> };
 
@@ -18,10 +18,7 @@ export async function startAccessRelay(ctx: AppContext): Promise<AccessRelay> {
   const channel = `tandem:${ctx.conn.name}:access-changed`;
   const instance = randomBytes(8).toString('hex');
 
-  const subscriber: RedisClient = redis.duplicate();
-  subscriber.on('error', (err: Error) => ctx.log.warn({ err: err.message }, 'redis error'));
-  await subscriber.connect();
-  await subscriber.subscribe(channel, (message) => {
+  const unsubscribe = await subscribeChannel(redis, ctx.log, channel, (message) => {
     const [from, userId] = message.split(' ');
     if (from !== instance && userId) ctx.events.emit('access:recheck', userId);
   });
@@ -38,7 +35,7 @@ export async function startAccessRelay(ctx: AppContext): Promise<AccessRelay> {
   return {
     async close() {
       ctx.events.off('membership:changed', onChange);
-      await subscriber.close().catch(() => {});
+      await unsubscribe();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import type { RedisClient } from '../redis.ts';
+import { subscribeChannel } from '../redis.ts';
 import { invalidSessions } from './sessions.ts';
 
 /** Redis channel on which any instance announces an ended session to the others. */
@@ -24,15 +24,11 @@ export async function startSessionWatch(
 ): Promise<SessionWatch> {
   const open = new Map<string, number>();
 
-  let subscriber: RedisClient | null = null;
-  if (ctx.redis) {
-    subscriber = ctx.redis.duplicate();
-    subscriber.on('error', (err: Error) => ctx.log.warn({ err: err.message }, 'redis error'));
-    await subscriber.connect();
-    await subscriber.subscribe(sessionEndedChannel(ctx), (sessionId) => {
-      if (open.has(sessionId)) ctx.events.emit('session:ended', sessionId);
-    });
-  }
+  const unsubscribe = ctx.redis
+    ? await subscribeChannel(ctx.redis, ctx.log, sessionEndedChannel(ctx), (sessionId) => {
+        if (open.has(sessionId)) ctx.events.emit('session:ended', sessionId);
+      })
+    : null;
 
   const sweep = async () => {
     try {
@@ -60,7 +56,7 @@ export async function startSessionWatch(
     },
     async close() {
       clearInterval(timer);
-      await subscriber?.close().catch(() => {});
+      await unsubscribe?.();
     },
   };
 }
