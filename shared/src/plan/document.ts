@@ -309,7 +309,14 @@ function entryMap(fields: object, prose: readonly string[] = []): Y.Map<unknown>
   const map = new Y.Map<unknown>();
   const id = (fields as { id?: unknown }).id;
   map.set('id', typeof id === 'string' && id ? id : newEntryId());
-  setFields(map, fields, prose);
+  // A new map has nothing to compare with (and Yjs warns when one is read before it is in a document).
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined || key === 'id') continue;
+    map.set(
+      key,
+      typeof value === 'string' && prose.includes(key) ? new Y.Text(value) : toStored(value),
+    );
+  }
   return map;
 }
 
