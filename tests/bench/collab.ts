@@ -23,7 +23,7 @@
  * through a private redis-server (as in a scaled deployment), a third run.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -38,6 +38,7 @@ import { connectDb } from '@tandem/server/db/connect.ts';
 import { loadConfig } from '@tandem/server/env.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { startRedis, startTempDb } from '../helpers/services.ts';
+import { percentile, r2, writeResult } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -97,14 +98,6 @@ type ServerStats = {
     compactions: number;
   } | null;
 };
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[
-    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  ]!;
-}
-const r2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A server child process and a way to ask it things. */
 async function startServer(kind: ServerKind, env: Record<string, string>) {
@@ -548,38 +541,26 @@ async function main() {
     .join('\n');
   console.warn(`\n${table}\n`);
 
-  mkdirSync(path.join(repoRoot, 'bench/results'), { recursive: true });
-  const file = path.join(
-    repoRoot,
-    `bench/results/collab-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-  );
-  writeFileSync(
-    file,
-    JSON.stringify(
-      {
-        benchmark: 'collab',
-        command: `npm run bench:collab -- ${process.argv.slice(2).join(' ')}`.trim(),
-        at: new Date().toISOString(),
-        machine: {
-          cpus: os.cpus().length,
-          model: os.cpus()[0]?.model,
-          node: process.version,
-        },
-        settings: {
-          durationS: DURATION_MS / 1000,
-          warmupS: WARMUP_MS / 1000,
-          rounds,
-          embeddedDbPriority: dbPriority,
-          scenarios: SCENARIOS.filter((s) => wanted.has(s.id)),
-        },
-        summary,
-        runs: results,
-        table,
-      },
-      null,
-      2,
-    ),
-  );
+  const file = writeResult('collab', {
+    benchmark: 'collab',
+    command: `npm run bench:collab -- ${process.argv.slice(2).join(' ')}`.trim(),
+    at: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+    },
+    settings: {
+      durationS: DURATION_MS / 1000,
+      warmupS: WARMUP_MS / 1000,
+      rounds,
+      embeddedDbPriority: dbPriority,
+      scenarios: SCENARIOS.filter((s) => wanted.has(s.id)),
+    },
+    summary,
+    runs: results,
+    table,
+  });
   console.warn(`written to ${path.relative(repoRoot, file)}`);
 }
 

@@ -10,7 +10,6 @@
  * Everything runs on this machine in one process (servers and clients share
  * the CPU), so the figures are an upper bound for the server's own work.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,6 +30,7 @@ import { loadConfig } from '@tandem/server/env.ts';
 import { createLogger } from '@tandem/server/log.ts';
 import { startRedis, startTempDb } from '../helpers/services.ts';
 import { Api, DEMO } from '../helpers/api.ts';
+import { percentile, r2, writeResult } from './stats.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -49,14 +49,6 @@ const INSTANCES = Math.max(1, Math.min(2, Number(args.instances)));
 const PASSWORD = 'tandem-demo';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, i)]!;
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 async function must<T>(p: Promise<{ status: number; body: T }>, what: string): Promise<T> {
   const res = await p;
@@ -244,17 +236,17 @@ async function main() {
         redis: true,
       },
       navigationToAllFollowersMs: {
-        p50: round2(percentile(toAll, 50)),
-        p99: round2(percentile(toAll, 99)),
-        max: round2(toAll.at(-1) ?? NaN),
+        p50: r2(percentile(toAll, 50)),
+        p99: r2(percentile(toAll, 99)),
+        max: r2(toAll.at(-1) ?? NaN),
       },
       singleDeliveryMs: {
-        p50: round2(percentile(each, 50)),
-        p99: round2(percentile(each, 99)),
+        p50: r2(percentile(each, 50)),
+        p99: r2(percentile(each, 99)),
       },
-      hostAckMs: { p50: round2(percentile(ackMs, 50)), p99: round2(percentile(ackMs, 99)) },
+      hostAckMs: { p50: r2(percentile(ackMs, 50)), p99: r2(percentile(ackMs, 99)) },
       missedDeliveries: missing,
-      wallSeconds: round2((performance.now() - started) / 1000),
+      wallSeconds: r2((performance.now() - started) / 1000),
     };
 
     process.stdout.write(
@@ -268,10 +260,7 @@ async function main() {
         '',
       ].join('\n'),
     );
-    const dir = path.join(repoRoot, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `conference-${result.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    const file = writeResult('conference', result);
     process.stdout.write(`Written to ${path.relative(repoRoot, file)}\n`);
     if (missing > 0) process.exitCode = 1;
   } finally {

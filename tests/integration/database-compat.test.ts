@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import mongoose, {
+  Schema,
+  Types,
+  type Connection,
+  type InferSchemaType,
+  type Model,
+} from 'mongoose';
 import { toBytes } from '@tandem/server/db/binary.ts';
 import { uniqueDbName } from '../helpers/server.ts';
 
@@ -90,5 +96,99 @@ describe('embedded database compatibility', () => {
     expect(back?.note).toHaveLength(note.length);
     expect(back?.note === note).toBe(true);
     expect(Buffer.from(toBytes(back?.payload)).equals(payload)).toBe(true);
+  });
+});
+
+/**
+ * The embedded database answers equality on a top-level field from its index
+ * (tools/embedded-db/patches): it must select exactly what MongoDB selects,
+ * arrays and strings that JSON escapes included.
+ */
+describe('lookups by field equality', () => {
+  const oid = new Types.ObjectId();
+  const docs: Record<string, unknown>[] = [
+    { name: 'plain', tag: 'a', group: 'g1' },
+    { name: 'other', tag: 'b', group: 'g1' },
+    { name: 'in-array', tag: ['x', 'a'], group: 'g2' },
+    { name: 'object', tag: { a: 'a' }, group: 'g2' },
+    { name: 'number', tag: 5, group: 'g2' },
+    { name: 'upper', tag: 'A', group: 'g2' },
+    { name: 'missing', group: 'g2' },
+    { name: 'quote', tag: 'say "a"\\n', group: 'g3' },
+    { name: 'html', tag: '<a & b>', group: 'g3' },
+    { name: 'unicode', tag: 'é ü 漢 \u2028', group: 'g3' },
+    { name: 'object-id', tag: oid, group: 'g3' },
+    { name: 'hex-string', tag: oid.toHexString(), group: 'g3' },
+  ];
+  let coll: ReturnType<Connection['collection']>;
+  const names = async (filter: object) =>
+    (await coll.find(filter).toArray()).map((d) => d.name as string).sort();
+
+  beforeAll(async () => {
+    coll = conn.collection('lookups');
+    await coll.createIndex({ tag: 1 });
+    await coll.createIndex({ group: 1, name: 1 });
+    await coll.insertMany(docs.map((d) => ({ ...d })));
+  });
+
+  it('matches a string in the field and in arrays, nowhere else', async () => {
+    expect(await names({ tag: 'a' })).toEqual(['in-array', 'plain']);
+    expect(await names({ tag: { $eq: 'a' } })).toEqual(['in-array', 'plain']);
+    expect(await names({ tag: 'zzz' })).toEqual([]);
+  });
+
+  it('matches strings that JSON escapes', async () => {
+    expect(await names({ tag: 'say "a"\\n' })).toEqual(['quote']);
+    expect(await names({ tag: '<a & b>' })).toEqual(['html']);
+    expect(await names({ tag: 'é ü 漢 \u2028' })).toEqual(['unicode']);
+  });
+
+  it('tells an ObjectId from its hex string', async () => {
+    expect(await names({ tag: oid })).toEqual(['object-id']);
+    expect(await names({ tag: oid.toHexString() })).toEqual(['hex-string']);
+  });
+
+  it('matches $in, several fields, and _id', async () => {
+    expect(await names({ tag: { $in: ['b', '<a & b>', oid] } })).toEqual([
+      'html',
+      'object-id',
+      'other',
+    ]);
+    expect(await names({ group: 'g1', tag: 'a' })).toEqual(['plain']);
+    expect(await names({ group: 'g2', name: { $in: ['number', 'upper', 'plain'] } })).toEqual([
+      'number',
+      'upper',
+    ]);
+    const plain = await coll.findOne({ name: 'plain' });
+    const other = await coll.findOne({ name: 'other' });
+    expect(await names({ _id: plain!._id })).toEqual(['plain']);
+    expect(await names({ _id: { $in: [plain!._id, other!._id] } })).toEqual(['other', 'plain']);
+  });
+
+  it('counts, updates and deletes what it finds', async () => {
+    expect(await coll.countDocuments({ tag: 'a' })).toBe(2);
+    const updated = await coll.updateMany({ tag: 'a' }, { $set: { seen: true } });
+    expect(updated.modifiedCount).toBe(2);
+    expect(await names({ seen: true })).toEqual(['in-array', 'plain']);
+    const plain = await coll.findOne({ name: 'plain' });
+    await coll.updateOne({ _id: plain!._id }, { $set: { note: 'by id' } });
+    expect((await coll.findOne({ _id: plain!._id }))?.note).toBe('by id');
+    const deleted = await coll.deleteMany({ tag: { $in: ['<a & b>', 'A'] } });
+    expect(deleted.deletedCount).toBe(2);
+    expect(await coll.countDocuments({})).toBe(docs.length - 2);
+  });
+
+  it('answers from the index, not a scan of the collection', async () => {
+    const plan = async (filter: object) =>
+      JSON.stringify(
+        (await coll.find(filter).explain()) as { queryPlanner: unknown }['queryPlanner'],
+      );
+    // SQLite's plan names the index (FerretDB); MongoDB's an index scan.
+    expect(await plan({ tag: 'a' })).toMatch(/USING INDEX \S*tag_1|IXSCAN/);
+    expect(await plan({ group: 'g1', name: 'plain' })).toMatch(
+      /USING INDEX \S*group_1_name_1|IXSCAN/,
+    );
+    const plain = await coll.findOne({ name: 'plain' });
+    expect(await plan({ _id: plain!._id })).toMatch(/USING INDEX \S*_id_|IDHACK|IXSCAN|EXPRESS/);
   });
 });

@@ -1,4 +1,4 @@
-import { ensureEmbeddedDbBinary } from './embedded.ts';
+import { ensureEmbeddedDbBinary } from './embedded-binary.ts';
 
 /** `npm run build:db`: builds the embedded database ahead of time (CI, Docker, first start). */
 const binary = ensureEmbeddedDbBinary((m) => console.warn(m));

@@ -1,69 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { childProcessEnv } from '../env.ts';
+import { EmbeddedDbError, ensureEmbeddedDbBinary } from './embedded-binary.ts';
 
 /**
  * The embedded default database: FerretDB on SQLite, built from
  * tools/embedded-db and run as a child process on a Unix socket.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const sourceDir = path.join(repoRoot, 'tools/embedded-db');
-const cacheDir = path.join(repoRoot, '.cache/embedded-db');
-
-export class EmbeddedDbError extends Error {}
-
-/** Hash of the launcher's sources: a change to any of them makes the cached binary stale. */
-function sourceHash(): string {
-  const h = createHash('sha256');
-  for (const f of ['go.mod', 'go.sum', 'main.go']) h.update(readFileSync(path.join(sourceDir, f)));
-  return h.digest('hex').slice(0, 16);
-}
-
-/** Builds the launcher unless an up-to-date binary is cached; returns its path. */
-export function ensureEmbeddedDbBinary(log: (msg: string) => void = () => {}): string {
-  const binary = path.join(cacheDir, `embedded-db-${sourceHash()}`);
-  if (existsSync(binary)) return binary;
-
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) {
-    throw new EmbeddedDbError(
-      'The embedded database needs Go to build it: install Go (https://go.dev/dl/), or set MONGODB_URI to use your own MongoDB.',
-    );
-  }
-  log('Building the embedded database (first start only, takes a minute or two)…');
-  mkdirSync(cacheDir, { recursive: true });
-  const tmp = `${binary}.tmp-${process.pid}`;
-  const build = spawnSync('go', ['build', '-trimpath', '-o', tmp, '.'], {
-    cwd: sourceDir,
-    env: childProcessEnv({ CGO_ENABLED: '0' }),
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (build.status !== 0) {
-    rmSync(tmp, { force: true });
-    throw new EmbeddedDbError('Building the embedded database failed (see the Go output above).');
-  }
-  renameSync(tmp, binary);
-  // Older builds are useless once the sources changed.
-  for (const f of readdirSync(cacheDir)) {
-    const full = path.join(cacheDir, f);
-    if (full !== binary && f.startsWith('embedded-db-')) rmSync(full, { force: true });
-  }
-  return binary;
-}
+export { EmbeddedDbError };
 
 export type EmbeddedDb = { uri: string; pid: number; stop(): Promise<void> };
 

@@ -1,0 +1,31 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Shared by the benchmarks: percentiles, rounding and where results go. */
+
+/** The p-th percentile of an ascending array (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
+}
+
+export const r2 = (n: number) => Math.round(n * 100) / 100;
+
+const resultsDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../bench/results',
+);
+
+/** Writes `result` to bench/results/<name>-<time>.json and returns the path. */
+export function writeResult(name: string, result: unknown): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(
+    resultsDir,
+    `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}
