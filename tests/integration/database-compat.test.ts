@@ -165,6 +165,24 @@ describe('lookups by field equality', () => {
     expect(await names({ _id: { $in: [plain!._id, other!._id] } })).toEqual(['other', 'plain']);
   });
 
+  it('matches $or, $and and an empty $in', async () => {
+    expect(await names({ $or: [{ tag: 'b' }, { group: 'g1', tag: 'a' }] })).toEqual([
+      'other',
+      'plain',
+    ]);
+    // A branch with nothing to look up may match anything.
+    expect(await names({ $or: [{ tag: 'b' }, { tag: { $exists: false } }] })).toEqual([
+      'missing',
+      'other',
+    ]);
+    expect(await names({ $and: [{ group: 'g2' }, { tag: 'a' }] })).toEqual(['in-array']);
+    expect(await names({ tag: { $in: [] } })).toEqual([]);
+    expect(await names({ group: 'g3', $or: [{ tag: oid }, { name: 'html' }] })).toEqual([
+      'html',
+      'object-id',
+    ]);
+  });
+
   it('counts, updates and deletes what it finds', async () => {
     expect(await coll.countDocuments({ tag: 'a' })).toBe(2);
     const updated = await coll.updateMany({ tag: 'a' }, { $set: { seen: true } });
@@ -185,6 +203,9 @@ describe('lookups by field equality', () => {
       );
     // SQLite's plan names the index (FerretDB); MongoDB's an index scan.
     expect(await plan({ tag: 'a' })).toMatch(/USING INDEX \S*tag_1|IXSCAN/);
+    expect(await plan({ $or: [{ tag: 'b' }, { group: 'g1' }] })).toMatch(
+      /MULTI-INDEX OR.*USING INDEX \S*tag_1.*USING INDEX \S*group_1_name_1|IXSCAN/,
+    );
     expect(await plan({ group: 'g1', name: 'plain' })).toMatch(
       /USING INDEX \S*group_1_name_1|IXSCAN/,
     );
