@@ -1,17 +1,27 @@
 /**
- * Store benchmark: how opening a plan document scales with the number of
- * plans in the database. Fills one embedded database with plan documents
- * (each compacted into a snapshot, as idle plans are), and at each size times
- * loading documents (what the co-editing server does when the first person
- * opens a plan) and compacting one that has a log of fresh edits.
+ * Store benchmark: how the embedded database's work grows with what it holds.
  *
- *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20]
+ * Plans: fills the database with plan documents (each compacted into a
+ * snapshot, as idle plans are), and at each size times loading documents
+ * (what the co-editing server does when the first person opens a plan) and
+ * compacting one that has a log of fresh edits.
+ *
+ * Audit log: fills it with records, and at each size times the first append
+ * of a freshly started instance (which must find the chain's tail), next to a
+ * plain sorted read of the tail for comparison.
+ *
+ *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000]
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { connectDb } from '@tandem/server/db/connect.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
+import { auditModel } from '@tandem/server/audit/model.ts';
+import { createAuditLog } from '@tandem/server/audit/service.ts';
+import { systemClock } from '@tandem/server/context.ts';
+import { createLogger } from '@tandem/server/log.ts';
+import { Types, type Connection } from 'mongoose';
 import { startTempDb } from '../helpers/services.ts';
 import { percentile, r2, writeResult } from './stats.ts';
 
@@ -20,11 +30,13 @@ const { values: args } = parseArgs({
     docs: { type: 'string', default: '10,100,1000' },
     'doc-kb': { type: 'string', default: '20' },
     loads: { type: 'string', default: '20' },
+    audit: { type: 'string', default: '10000,50000' },
   },
 });
 const SIZES = args.docs.split(',').map(Number);
 const DOC_KB = Number(args['doc-kb']);
 const LOADS = Number(args.loads);
+const AUDIT_SIZES = args.audit.split(',').map(Number);
 const EDITS_BEFORE_COMPACTION = 200;
 
 const docName = (i: number) => `plan:${String(i).padStart(6, '0')}`;
@@ -52,55 +64,110 @@ const timed = async (f: () => Promise<unknown>) => {
   return performance.now() - t0;
 };
 
-async function main() {
-  const db = await startTempDb();
-  const conn = await connectDb(db.uri, 'bench_store');
+async function plans(conn: Connection) {
   const store = mongoCollabStore(conn);
   await store.init();
   const results = [];
-  try {
-    let stored = 0;
-    for (const size of SIZES) {
-      for (; stored < size; stored++) {
-        const row = { docName: docName(stored), update: planUpdate(DOC_KB, stored) };
-        await store.append([{ ...row, userId: 'bench', sections: [], at: new Date() }]);
-        await store.compact(row.docName);
-      }
-      const loads: number[] = [];
-      for (let k = 0; k < LOADS; k++)
-        loads.push(await timed(() => store.load(docName((k * 7919) % size))));
-      loads.sort((a, b) => a - b);
-
-      // A fresh log on one document, then the compaction that folds it in.
-      const target = docName(size - 1);
-      for (let i = 0; i < EDITS_BEFORE_COMPACTION; i++)
-        await store.append([
-          { docName: target, update: edit(i), userId: 'bench', sections: [], at: new Date() },
-        ]);
-      const compactMs = await timed(() => store.compact(target));
-
-      const result = {
-        documents: size,
-        loadMs: { p50: r2(percentile(loads, 50)), max: r2(loads.at(-1)!) },
-        compactMs: r2(compactMs),
-      };
-      results.push(result);
-      console.warn(
-        `${size} documents of ~${DOC_KB} KiB: load p50 ${result.loadMs.p50} ms, max ${result.loadMs.max} ms; compacting ${EDITS_BEFORE_COMPACTION} edits ${result.compactMs} ms`,
-      );
+  let stored = 0;
+  for (const size of SIZES) {
+    for (; stored < size; stored++) {
+      const row = { docName: docName(stored), update: planUpdate(DOC_KB, stored) };
+      await store.append([{ ...row, userId: 'bench', sections: [], at: new Date() }]);
+      await store.compact(row.docName);
     }
+    const loads: number[] = [];
+    for (let k = 0; k < LOADS; k++)
+      loads.push(await timed(() => store.load(docName((k * 7919) % size))));
+    loads.sort((a, b) => a - b);
+
+    // A fresh log on one document, then the compaction that folds it in.
+    const target = docName(size - 1);
+    for (let i = 0; i < EDITS_BEFORE_COMPACTION; i++)
+      await store.append([
+        { docName: target, update: edit(i), userId: 'bench', sections: [], at: new Date() },
+      ]);
+    const compactMs = await timed(() => store.compact(target));
+
+    const result = {
+      documents: size,
+      loadMs: { p50: r2(percentile(loads, 50)), max: r2(loads.at(-1)!) },
+      compactMs: r2(compactMs),
+    };
+    results.push(result);
+    console.warn(
+      `${size} documents of ~${DOC_KB} KiB: load p50 ${result.loadMs.p50} ms, max ${result.loadMs.max} ms; compacting ${EDITS_BEFORE_COMPACTION} edits ${result.compactMs} ms`,
+    );
+  }
+  return results;
+}
+
+async function auditLog(conn: Connection) {
+  const Audit = auditModel(conn);
+  await Audit.createCollection();
+  await Audit.createIndexes();
+  const log = createLogger({ logLevel: 'warn' });
+  const results = [];
+  let stored = 0;
+  for (const size of AUDIT_SIZES) {
+    // Realistic records; their hashes do not chain, which no step here checks.
+    while (stored < size) {
+      const batch = Array.from({ length: Math.min(1000, size - stored) }, () => {
+        stored++;
+        return {
+          seq: stored,
+          at: new Date(),
+          actorId: new Types.ObjectId(),
+          actorRole: 'therapist',
+          action: 'plan.view',
+          resourceType: 'plan',
+          resourceId: String(new Types.ObjectId()),
+          patientId: new Types.ObjectId(),
+          teamId: new Types.ObjectId(),
+          outcome: 'success',
+          requestId: `req-${stored}`,
+          ip: '127.0.0.1',
+          details: {},
+          prevHash: '0'.repeat(64),
+          hash: '1'.repeat(64),
+        };
+      });
+      await Audit.collection.insertMany(batch);
+    }
+    const sortedTailMs = await timed(() => Audit.findOne({}).sort({ seq: -1 }).lean());
+    const firstAppendMs = await timed(() =>
+      createAuditLog(conn, systemClock, log).record({ action: 'bench.append', outcome: 'success' }),
+    );
+    stored++;
+    const result = {
+      records: size,
+      firstAppendMs: r2(firstAppendMs),
+      sortedTailMs: r2(sortedTailMs),
+    };
+    results.push(result);
+    console.warn(
+      `${size} audit records: first append after a start ${result.firstAppendMs} ms (a sorted read of the tail: ${result.sortedTailMs} ms)`,
+    );
+  }
+  return results;
+}
+
+async function main() {
+  const db = await startTempDb();
+  const conn = await connectDb(db.uri, 'bench_store');
+  try {
+    const result = {
+      benchmark: 'store',
+      command: `npm run bench:store -- ${process.argv.slice(2).join(' ')}`.trim(),
+      at: new Date().toISOString(),
+      settings: { docKb: DOC_KB, loads: LOADS, editsBeforeCompaction: EDITS_BEFORE_COMPACTION },
+      plans: await plans(conn),
+      auditLog: await auditLog(conn),
+    };
+    console.warn(`written to ${writeResult('store', result)}`);
   } finally {
     await conn.close();
     await db.stop();
   }
-  const file = writeResult('store', {
-    benchmark: 'store',
-    command: `npm run bench:store -- ${process.argv.slice(2).join(' ')}`.trim(),
-    at: new Date().toISOString(),
-    settings: { docKb: DOC_KB, loads: LOADS, editsBeforeCompaction: EDITS_BEFORE_COMPACTION },
-    results,
-  });
-  console.warn(`written to ${file}`);
 }
 
 await main();

@@ -15,6 +15,7 @@ import { uniqueDbName } from '../helpers/server.ts';
  * MongoDB-compatible database (or TEST_MONGODB_URI).
  */
 let conn: Connection;
+const { Long, Double } = mongoose.mongo;
 
 const ItemSchema = new Schema({
   key: { type: String, required: true },
@@ -119,6 +120,14 @@ describe('lookups by field equality', () => {
     { name: 'unicode', tag: 'é ü 漢 \u2028', group: 'g3' },
     { name: 'object-id', tag: oid, group: 'g3' },
     { name: 'hex-string', tag: oid.toHexString(), group: 'g3' },
+    { name: 'n-int32', n: 7 },
+    { name: 'n-int64', n: Long.fromNumber(7) },
+    { name: 'n-double', n: new Double(7) },
+    { name: 'n-array', n: [1, 7] },
+    { name: 'n-string', n: '7' },
+    { name: 'n-negative-zero', n: new Double(-0) },
+    { name: 'n-fraction', n: 7.5 },
+    { name: 'n-beyond-2^53', n: Long.fromString('9007199254740993') },
   ];
   let coll: ReturnType<Connection['collection']>;
   const names = async (filter: object) =>
@@ -128,6 +137,7 @@ describe('lookups by field equality', () => {
     coll = conn.collection('lookups');
     await coll.createIndex({ tag: 1 });
     await coll.createIndex({ group: 1, name: 1 });
+    await coll.createIndex({ n: 1 });
     await coll.insertMany(docs.map((d) => ({ ...d })));
   });
 
@@ -146,6 +156,17 @@ describe('lookups by field equality', () => {
   it('tells an ObjectId from its hex string', async () => {
     expect(await names({ tag: oid })).toEqual(['object-id']);
     expect(await names({ tag: oid.toHexString() })).toEqual(['hex-string']);
+  });
+
+  it('matches a number whatever its type, as MongoDB does', async () => {
+    const sevens = ['n-array', 'n-double', 'n-int32', 'n-int64'];
+    expect(await names({ n: 7 })).toEqual(sevens);
+    expect(await names({ n: new Double(7) })).toEqual(sevens);
+    expect(await names({ n: Long.fromNumber(7) })).toEqual(sevens);
+    expect(await names({ n: 0 })).toEqual(['n-negative-zero']);
+    expect(await names({ n: 7.5 })).toEqual(['n-fraction']);
+    expect(await names({ n: Long.fromString('9007199254740993') })).toEqual(['n-beyond-2^53']);
+    expect(await names({ n: { $in: [1, '7'] } })).toEqual(['n-array', 'n-string']);
   });
 
   it('matches $in, several fields, and _id', async () => {
@@ -171,10 +192,9 @@ describe('lookups by field equality', () => {
       'plain',
     ]);
     // A branch with nothing to look up may match anything.
-    expect(await names({ $or: [{ tag: 'b' }, { tag: { $exists: false } }] })).toEqual([
-      'missing',
-      'other',
-    ]);
+    expect(
+      await names({ $or: [{ tag: 'b' }, { tag: { $exists: false }, n: { $exists: false } }] }),
+    ).toEqual(['missing', 'other']);
     expect(await names({ $and: [{ group: 'g2' }, { tag: 'a' }] })).toEqual(['in-array']);
     expect(await names({ tag: { $in: [] } })).toEqual([]);
     expect(await names({ group: 'g3', $or: [{ tag: oid }, { name: 'html' }] })).toEqual([
@@ -203,6 +223,7 @@ describe('lookups by field equality', () => {
       );
     // SQLite's plan names the index (FerretDB); MongoDB's an index scan.
     expect(await plan({ tag: 'a' })).toMatch(/USING INDEX \S*tag_1|IXSCAN/);
+    expect(await plan({ n: 7 })).toMatch(/USING INDEX \S*n_1|IXSCAN/);
     expect(await plan({ $or: [{ tag: 'b' }, { group: 'g1' }] })).toMatch(
       /MULTI-INDEX OR.*USING INDEX \S*tag_1.*USING INDEX \S*group_1_name_1|IXSCAN/,
     );

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditVerifyResult } from '@tandem/shared';
+import { GENESIS_HASH } from '@tandem/server/audit/chain.ts';
+import { createAuditLog } from '@tandem/server/audit/service.ts';
 import { startTestServer } from '../../helpers/server.ts';
 import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
 
@@ -66,6 +68,22 @@ describe('the audit chain', () => {
       checked: 2,
       firstBrokenId: String(third!._id),
     });
+  });
+
+  it('continues the chain after a restart at every length of the log', async () => {
+    const server = await startTestServer();
+    const { conn, clock, log } = server.tandem.ctx;
+    const audits = conn.collection('audits');
+    const start = await audits.countDocuments({});
+    // A new audit log is what a restarted instance has: it finds the tail in the database.
+    for (let n = start; n < start + 20; n++) {
+      await createAuditLog(conn, clock, log).record({ action: `restart.${n}`, outcome: 'success' });
+      const added = await audits.findOne({ action: `restart.${n}` });
+      const before = await audits.findOne({ seq: n });
+      expect(added?.seq, `appended after ${n} records`).toBe(n + 1);
+      expect(added?.prevHash).toBe(n === 0 ? GENESIS_HASH : before?.hash);
+    }
+    expect(await server.tandem.ctx.audit.verify()).toMatchObject({ ok: true, checked: start + 20 });
   });
 
   it('only lets coordinators run the check', async () => {
