@@ -118,6 +118,21 @@ describe('co-editing a plan', () => {
     }
   });
 
+  it('opens the plan without a warning or error in the browser console', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'prescriber');
+    contexts.push(context);
+    const messages: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning' || m.type() === 'error') messages.push(m.text());
+    });
+    page.on('pageerror', (err) => messages.push(err.message));
+    await page.goto(`${server.url}/plans/${plans.north}`);
+    await ready(page);
+    // The rich-text sections render their stored content (one begins with a list).
+    await expect.poll(() => page.locator('.ProseMirror ul').count()).toBeGreaterThan(0);
+    expect(messages).toEqual([]);
+  });
+
   it('keeps each clinician’s words whole when both type at the same spot', async () => {
     const { prescriber, therapist } = await northClinicians();
     const notes = (page: Page) => page.getByTestId('rich-monitoring-notes');
