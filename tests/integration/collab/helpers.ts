@@ -111,6 +111,10 @@ export async function startEngine(opts: EngineOptions = {}): Promise<Engine> {
   return engine;
 }
 
+// Each y-websocket provider in Node listens for the process's exit until it is destroyed;
+// tests open dozens at once, which Node would otherwise report as a likely leak.
+process.setMaxListeners(200);
+
 export type Client = {
   doc: Y.Doc;
   provider: WebsocketProvider;
