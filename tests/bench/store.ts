@@ -10,7 +10,10 @@
  * of a freshly started instance (which must find the chain's tail), next to a
  * plain sorted read of the tail for comparison.
  *
- *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000]
+ * Teams: fills the database with care teams of 8 members, and at each size
+ * times finding a person's teams (what authorizing a request does).
+ *
+ *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000]
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -20,6 +23,7 @@ import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.
 import { auditModel } from '@tandem/server/audit/model.ts';
 import { createAuditLog } from '@tandem/server/audit/service.ts';
 import { systemClock } from '@tandem/server/context.ts';
+import { teamModel } from '@tandem/server/teams/model.ts';
 import { createLogger } from '@tandem/server/log.ts';
 import { Types, type Connection } from 'mongoose';
 import { startTempDb } from '../helpers/services.ts';
@@ -31,12 +35,14 @@ const { values: args } = parseArgs({
     'doc-kb': { type: 'string', default: '20' },
     loads: { type: 'string', default: '20' },
     audit: { type: 'string', default: '10000,50000' },
+    teams: { type: 'string', default: '100,1000' },
   },
 });
 const SIZES = args.docs.split(',').map(Number);
 const DOC_KB = Number(args['doc-kb']);
 const LOADS = Number(args.loads);
 const AUDIT_SIZES = args.audit.split(',').map(Number);
+const TEAM_SIZES = args.teams.split(',').map(Number);
 const EDITS_BEFORE_COMPACTION = 200;
 
 const docName = (i: number) => `plan:${String(i).padStart(6, '0')}`;
@@ -151,6 +157,41 @@ async function auditLog(conn: Connection) {
   return results;
 }
 
+async function teams(conn: Connection) {
+  const Teams = teamModel(conn);
+  await Teams.createCollection();
+  await Teams.createIndexes();
+  const results = [];
+  let stored = 0;
+  for (const size of TEAM_SIZES) {
+    const people: Types.ObjectId[] = [];
+    while (stored < size) {
+      const members = Array.from({ length: 8 }, (_, i) => ({
+        userId: new Types.ObjectId(),
+        role: i === 0 ? 'prescriber' : 'therapist',
+        addedAt: new Date(),
+      }));
+      people.push(members[0]!.userId);
+      await Teams.create({ name: `Team ${stored++}`, members });
+    }
+    const lookups: number[] = [];
+    for (let k = 0; k < LOADS; k++) {
+      const person = people[(k * 7919) % people.length]!;
+      lookups.push(await timed(() => Teams.find({ 'members.userId': person }, { name: 1 }).lean()));
+    }
+    lookups.sort((a, b) => a - b);
+    const result = {
+      teams: size,
+      lookupMs: { p50: r2(percentile(lookups, 50)), max: r2(lookups.at(-1)!) },
+    };
+    results.push(result);
+    console.warn(
+      `${size} teams: finding a person's teams p50 ${result.lookupMs.p50} ms, max ${result.lookupMs.max} ms`,
+    );
+  }
+  return results;
+}
+
 async function main() {
   const db = await startTempDb();
   const conn = await connectDb(db.uri, 'bench_store');
@@ -162,6 +203,7 @@ async function main() {
       settings: { docKb: DOC_KB, loads: LOADS, editsBeforeCompaction: EDITS_BEFORE_COMPACTION },
       plans: await plans(conn),
       auditLog: await auditLog(conn),
+      teams: await teams(conn),
     };
     console.warn(`written to ${writeResult('store', result)}`);
   } finally {

@@ -128,6 +128,10 @@ describe('lookups by field equality', () => {
     { name: 'n-negative-zero', n: new Double(-0) },
     { name: 'n-fraction', n: 7.5 },
     { name: 'n-beyond-2^53', n: Long.fromString('9007199254740993') },
+    { name: 'm-array', tag: 'm', members: [{ userId: oid, role: 'r' }, { userId: 'someone' }] },
+    { name: 'm-subdocument', tag: 'm', members: { userId: oid } },
+    { name: 'm-elsewhere', tag: 'm', members: [{ userId: 'nobody' }], owner: oid },
+    { name: 'm-hex-string', tag: 'm', members: [{ userId: oid.toHexString() }] },
   ];
   let coll: ReturnType<Connection['collection']>;
   const names = async (filter: object) =>
@@ -138,6 +142,7 @@ describe('lookups by field equality', () => {
     await coll.createIndex({ tag: 1 });
     await coll.createIndex({ group: 1, name: 1 });
     await coll.createIndex({ n: 1 });
+    await coll.createIndex({ 'members.userId': 1 });
     await coll.insertMany(docs.map((d) => ({ ...d })));
   });
 
@@ -167,6 +172,21 @@ describe('lookups by field equality', () => {
     expect(await names({ n: 7.5 })).toEqual(['n-fraction']);
     expect(await names({ n: Long.fromString('9007199254740993') })).toEqual(['n-beyond-2^53']);
     expect(await names({ n: { $in: [1, '7'] } })).toEqual(['n-array', 'n-string']);
+  });
+
+  it('matches a value at a dotted path, through arrays, and nowhere else', async () => {
+    expect(await names({ 'members.userId': oid })).toEqual(['m-array', 'm-subdocument']);
+    expect(await names({ 'members.userId': oid.toHexString() })).toEqual(['m-hex-string']);
+    expect(await names({ 'members.userId': { $in: ['someone', 'nobody'] } })).toEqual([
+      'm-array',
+      'm-elsewhere',
+    ]);
+    expect(await names({ 'members.userId': { $in: [] } })).toEqual([]);
+    expect(await names({ $or: [{ 'members.userId': 'nobody' }, { tag: 'b' }] })).toEqual([
+      'm-elsewhere',
+      'other',
+    ]);
+    expect(await coll.countDocuments({ 'members.userId': oid })).toBe(2);
   });
 
   it('matches $in, several fields, and _id', async () => {
@@ -230,6 +250,13 @@ describe('lookups by field equality', () => {
     expect(await plan({ group: 'g1', name: 'plain' })).toMatch(
       /USING INDEX \S*group_1_name_1|IXSCAN/,
     );
+    // No index holds values inside arrays of subdocuments; the embedded database still
+    // filters in SQL, so it decodes only documents that hold the value.
+    const dotted = await coll.find({ 'members.userId': oid }).explain();
+    expect(
+      (dotted as { filterPushdown?: boolean }).filterPushdown ??
+        JSON.stringify(dotted.queryPlanner).includes('IXSCAN'),
+    ).toBe(true);
     const plain = await coll.findOne({ name: 'plain' });
     expect(await plan({ _id: plain!._id })).toMatch(/USING INDEX \S*_id_|IDHACK|IXSCAN|EXPRESS/);
   });
