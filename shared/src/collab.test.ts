@@ -11,7 +11,7 @@ describe('SaveTracker', () => {
   it('is saved only once the message carrying the newest change is acknowledged', () => {
     const t = new SaveTracker();
     expect(t.status).toBe('offline');
-    t.connected();
+    t.connected({});
     expect(t.status).toBe('saved');
     t.localChange();
     t.sent();
@@ -26,19 +26,36 @@ describe('SaveTracker', () => {
 
   it('keeps changes pending across a lost connection until the next one stores them', () => {
     const t = new SaveTracker();
-    t.connected();
+    const first = {};
+    t.connected(first);
     t.localChange();
     t.sent();
-    t.disconnected();
+    t.disconnected(first);
     t.localChange();
     expect(t.status).toBe('offline');
     expect(t.pending).toBe(true);
-    t.connected();
+    t.connected({});
     t.ack(1); // an ack for a message this connection never sent proves nothing
     expect(t.pending).toBe(true);
     t.sent(); // sync step 2 carries both changes
     t.ack(1);
     expect(t.status).toBe('saved');
+  });
+
+  it('stays online when a replaced connection reports its close after the new one opened', () => {
+    const t = new SaveTracker();
+    const old = {};
+    const replacement = {};
+    t.connected(old);
+    t.connected(replacement); // the provider gave up on `old` and opened `replacement`
+    t.localChange();
+    t.sent();
+    t.disconnected(old); // the browser reports the old socket's close only now
+    expect(t.status).toBe('saving');
+    t.ack(1);
+    expect(t.status).toBe('saved');
+    t.disconnected(replacement);
+    expect(t.status).toBe('offline');
   });
 });
 

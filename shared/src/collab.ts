@@ -127,7 +127,8 @@ export class SaveTracker {
   /** Local version covered by each unacknowledged sent message, after `ackedCount` acknowledged ones. */
   private unacked: number[] = [];
   private ackedCount = 0;
-  private online = false;
+  /** The open connection; null while offline. */
+  private current: object | null = null;
 
   constructor(private readonly onChange: () => void = () => {}) {}
 
@@ -151,15 +152,21 @@ export class SaveTracker {
     this.onChange();
   }
 
-  connected(): void {
-    this.online = true;
+  /** `socket` opened; it is now the connection whose messages count. */
+  connected(socket: object): void {
+    this.current = socket;
     this.unacked = [];
     this.ackedCount = 0;
     this.onChange();
   }
 
-  disconnected(): void {
-    this.online = false;
+  /**
+   * `socket` closed. A socket the provider gave up on can report its close
+   * after its successor opened: that changes nothing.
+   */
+  disconnected(socket: object): void {
+    if (socket !== this.current) return;
+    this.current = null;
     this.unacked = [];
     this.ackedCount = 0;
     this.onChange();
@@ -171,7 +178,7 @@ export class SaveTracker {
   }
 
   get status(): SaveStatus {
-    if (!this.online) return 'offline';
+    if (!this.current) return 'offline';
     return this.pending ? 'saving' : 'saved';
   }
 }

@@ -24,8 +24,13 @@ export type ClientMessage =
   | { type: 'awareness'; entries: AwarenessEntry[] }
   | { type: 'query-awareness' };
 
-/** One awareness message may describe a few clients (a provider answering a query); never hundreds. */
-export const MAX_AWARENESS_ENTRIES = 16;
+/**
+ * Clients one awareness message may describe. An unmodified y-websocket
+ * provider sends back every presence it receives, so a newcomer's first
+ * message names everyone present: a lower cap closed newcomers as malformed
+ * once 17 people had a plan open. The message size limit bounds the work.
+ */
+export const MAX_AWARENESS_ENTRIES = 1000;
 export const MAX_AWARENESS_STATE_BYTES = 8 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

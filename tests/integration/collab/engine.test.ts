@@ -246,6 +246,30 @@ describe('collab engine, one instance', () => {
     expect(watcher.provider.awareness.getStates().get(watcher.doc.clientID)).toBeDefined();
   });
 
+  it('keeps a newcomer connected when many people are present', async () => {
+    const engine = await startEngine();
+    const name = docName();
+    const present = Array.from({ length: 24 }, (_, i) =>
+      connectClient(engine.wsUrl, name, { token: `user${i}` }),
+    );
+    await Promise.all(present.map((c) => c.synced));
+    for (const c of present) c.provider.awareness.setLocalStateField('cursor', { index: 1 });
+    await vi.waitFor(() => expect(present[0]!.provider.awareness.getStates().size).toBe(24));
+
+    // An unmodified provider sends back every presence it receives: the newcomer's first
+    // awareness message names all 24 people present.
+    const newcomer = connectClient(engine.wsUrl, name, { token: 'newcomer' });
+    await newcomer.synced;
+    await vi.waitFor(() => expect(newcomer.provider.awareness.getStates().size).toBe(25));
+    newcomer.doc.getText('notes').insert(0, 'still here');
+    await vi.waitFor(() => expect(present[0]!.doc.getText('notes').toString()).toBe('still here'));
+    expect(newcomer.closes).toEqual([]);
+    // Echoing others' presence speaks for none of them.
+    expect(present[0]!.provider.awareness.getStates().get(present[5]!.doc.clientID)).toMatchObject({
+      user: { id: 'user5' },
+    });
+  });
+
   it('throttles an awareness flood and still delivers the final state', async () => {
     const engine = await startEngine({
       options: { awarenessThrottle: { burst: 5, perSecond: 10 } },

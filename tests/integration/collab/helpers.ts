@@ -149,8 +149,8 @@ export function connectClient(
     polyfill = class extends WebSocket {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols);
-        this.addEventListener('open', () => saves.connected());
-        this.addEventListener('close', () => saves.disconnected());
+        this.addEventListener('open', () => saves.connected(this));
+        this.addEventListener('close', () => saves.disconnected(this));
       }
       override send(data: unknown, ...rest: unknown[]): void {
         if (data instanceof Uint8Array && isUpdateMessage(data)) saves.sent();

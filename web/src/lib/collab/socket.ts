@@ -10,8 +10,8 @@ export function countingWebSocket(saves: SaveTracker): typeof WebSocket {
   return class CountingWebSocket extends WebSocket {
     constructor(url: string | URL, protocols?: string | string[]) {
       super(url, protocols);
-      this.addEventListener('open', () => saves.connected());
-      this.addEventListener('close', () => saves.disconnected());
+      this.addEventListener('open', () => saves.connected(this));
+      this.addEventListener('close', () => saves.disconnected(this));
     }
 
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
