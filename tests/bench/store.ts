@@ -70,6 +70,14 @@ const timed = async (f: () => Promise<unknown>) => {
   return performance.now() - t0;
 };
 
+/** Times `f(k)` for k = 0…LOADS-1, one after the other. */
+async function latencies(f: (k: number) => Promise<unknown>) {
+  const ms: number[] = [];
+  for (let k = 0; k < LOADS; k++) ms.push(await timed(() => f(k)));
+  ms.sort((a, b) => a - b);
+  return { p50: r2(percentile(ms, 50)), max: r2(ms.at(-1)!) };
+}
+
 async function plans(conn: Connection) {
   const store = mongoCollabStore(conn);
   await store.init();
@@ -81,10 +89,7 @@ async function plans(conn: Connection) {
       await store.append([{ ...row, userId: 'bench', sections: [], at: new Date() }]);
       await store.compact(row.docName);
     }
-    const loads: number[] = [];
-    for (let k = 0; k < LOADS; k++)
-      loads.push(await timed(() => store.load(docName((k * 7919) % size))));
-    loads.sort((a, b) => a - b);
+    const loadMs = await latencies((k) => store.load(docName((k * 7919) % size)));
 
     // A fresh log on one document, then the compaction that folds it in.
     const target = docName(size - 1);
@@ -96,7 +101,7 @@ async function plans(conn: Connection) {
 
     const result = {
       documents: size,
-      loadMs: { p50: r2(percentile(loads, 50)), max: r2(loads.at(-1)!) },
+      loadMs,
       compactMs: r2(compactMs),
     };
     results.push(result);
@@ -174,16 +179,10 @@ async function teams(conn: Connection) {
       people.push(members[0]!.userId);
       await Teams.create({ name: `Team ${stored++}`, members });
     }
-    const lookups: number[] = [];
-    for (let k = 0; k < LOADS; k++) {
-      const person = people[(k * 7919) % people.length]!;
-      lookups.push(await timed(() => Teams.find({ 'members.userId': person }, { name: 1 }).lean()));
-    }
-    lookups.sort((a, b) => a - b);
-    const result = {
-      teams: size,
-      lookupMs: { p50: r2(percentile(lookups, 50)), max: r2(lookups.at(-1)!) },
-    };
+    const lookupMs = await latencies((k) =>
+      Teams.find({ 'members.userId': people[(k * 7919) % people.length] }, { name: 1 }).lean(),
+    );
+    const result = { teams: size, lookupMs };
     results.push(result);
     console.warn(
       `${size} teams: finding a person's teams p50 ${result.lookupMs.p50} ms, max ${result.lookupMs.max} ms`,

@@ -101,9 +101,10 @@ describe('embedded database compatibility', () => {
 });
 
 /**
- * The embedded database answers equality on a top-level field from its index
- * (tools/embedded-db/patches): it must select exactly what MongoDB selects,
- * arrays and strings that JSON escapes included.
+ * The embedded database answers equality on a top-level field from its index,
+ * and on a dotted path with a text search, in SQL (tools/embedded-db/patches):
+ * it must select exactly what MongoDB selects, arrays and strings that JSON
+ * escapes included.
  */
 describe('lookups by field equality', () => {
   const oid = new Types.ObjectId();
