@@ -48,6 +48,8 @@ export type CollabOptions = {
   awarenessThrottle?: ThrottleOptions;
   /** How long authentication plus loading may take before the client is told to retry. */
   admitTimeoutMs?: number;
+  /** Each connection is pinged this often; one that has not answered the last ping by then is dropped. */
+  keepaliveMs?: number;
 };
 
 /** What the engine needs of the application: no auth, no audit, no Socket.IO. */
@@ -89,6 +91,8 @@ export type CollabHandle = {
 const MAX_ROW_BYTES = 8 * 1024 * 1024;
 const SHUTDOWN_FLUSH_MS = 10_000;
 const KEEPALIVE_MS = 30_000;
+/** The keepalive visits one slice of the connections at a time. */
+const KEEPALIVE_SLICES = 30;
 const SWEEP_MS = 1_000;
 
 /**
@@ -209,17 +213,25 @@ export async function attachCollab(
     }
   }
 
-  // Dead peers (a laptop lid closed) are noticed by missing pongs.
-  const keepalive = setInterval(() => {
-    for (const conn of connections) {
-      if (!conn.alive) {
-        conn.ws.terminate();
-        continue;
+  // Dead peers (a laptop lid closed) are noticed by missing pongs. Each tick
+  // visits one slice of the connections, by id, so that an instance with
+  // thousands of sockets does not stop relaying edits to ping them all at once.
+  let tick = 0;
+  const keepalive = setInterval(
+    () => {
+      const slice = tick++ % KEEPALIVE_SLICES;
+      for (const conn of connections) {
+        if (conn.id % KEEPALIVE_SLICES !== slice) continue;
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        if (conn.ws.readyState === conn.ws.OPEN) conn.ws.ping();
       }
-      conn.alive = false;
-      if (conn.ws.readyState === conn.ws.OPEN) conn.ws.ping();
-    }
-  }, KEEPALIVE_MS);
+    },
+    (options.keepaliveMs ?? KEEPALIVE_MS) / KEEPALIVE_SLICES,
+  );
   keepalive.unref();
 
   let sweeps = 0;

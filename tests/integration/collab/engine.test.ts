@@ -270,6 +270,29 @@ describe('collab engine, one instance', () => {
     });
   });
 
+  it('drops a peer that stops answering pings, and pings the others a few at a time', async () => {
+    const keepaliveMs = 600;
+    const engine = await startEngine({ options: { keepaliveMs } });
+    const name = docName();
+    const peers = Array.from({ length: 30 }, (_, i) =>
+      rawClient(engine.wsUrl, name, { token: `user${i}` }),
+    );
+    const silent = rawClient(engine.wsUrl, name, { token: 'gone', autoPong: false });
+    const firstPing = new Map<number, number>();
+    peers.forEach((p, i) =>
+      p.ws.on('ping', () => firstPing.set(i, firstPing.get(i) ?? Date.now())),
+    );
+    await Promise.all([...peers, silent].map((c) => c.opened));
+
+    // Unanswered at its next visit, one interval after its ping.
+    expect((await silent.closed).code).toBe(1006);
+    await vi.waitFor(() => expect(firstPing.size).toBe(peers.length));
+    for (const p of peers) expect(p.ws.readyState).toBe(p.ws.OPEN);
+    // The 30 peers were pinged over the interval, not in one burst.
+    const times = [...firstPing.values()];
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThan(keepaliveMs / 2);
+  });
+
   it('throttles an awareness flood and still delivers the final state', async () => {
     const engine = await startEngine({
       options: { awarenessThrottle: { burst: 5, perSecond: 10 } },

@@ -225,12 +225,13 @@ export type RawClient = {
 export function rawClient(
   wsUrl: string,
   docName: string,
-  opts: { token?: string; tandem?: boolean } = {},
+  /** `autoPong: false` leaves the server's pings unanswered, as a peer that vanished would. */
+  opts: { token?: string; tandem?: boolean; autoPong?: boolean } = {},
 ): RawClient {
   const q = new URLSearchParams();
   if (opts.token) q.set('token', opts.token);
   if (opts.tandem) q.set(COLLAB_OPT_IN_PARAM, '1');
-  const ws = new WebSocket(`${wsUrl}/${docName}?${q}`);
+  const ws = new WebSocket(`${wsUrl}/${docName}?${q}`, { autoPong: opts.autoPong ?? true });
   const doc = new Y.Doc();
   const received: Uint8Array[] = [];
   ws.on('message', (data: RawData) => {
