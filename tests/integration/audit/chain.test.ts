@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { Types } from 'mongoose';
 import type { AuditVerifyResult } from '@tandem/shared';
-import { GENESIS_HASH } from '@tandem/server/audit/chain.ts';
+import { GENESIS_HASH, hashRecord } from '@tandem/server/audit/chain.ts';
 import { createAuditLog } from '@tandem/server/audit/service.ts';
-import { startTestServer } from '../../helpers/server.ts';
+import { connectDb } from '@tandem/server/db/connect.ts';
+import { systemClock } from '@tandem/server/context.ts';
+import { createLogger } from '@tandem/server/log.ts';
+import { registerTeardown, startTestServer, uniqueDbName } from '../../helpers/server.ts';
 import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
 
 const other = (v: unknown) => `${String(v)}-changed`;
@@ -68,6 +72,51 @@ describe('the audit chain', () => {
       checked: 2,
       firstBrokenId: String(third!._id),
     });
+  });
+
+  it('finds a break after a run of missing records, past the last record and before the first', async () => {
+    const conn = await connectDb(inject('mongodbUri'), uniqueDbName('audit'));
+    registerTeardown(() => conn.close());
+    const audit = createAuditLog(conn, systemClock, createLogger({ logLevel: 'silent' }));
+    await audit.record({ action: 'first', outcome: 'success' }); // creates the collection and index
+    const audits = conn.collection('audits');
+    const first = await audits.findOne({ seq: 1 });
+    let prevHash = first!.hash as string;
+    const rows = [];
+    for (let seq = 2; seq <= 60; seq++) {
+      const fields = {
+        ...{ seq, at: new Date(), actorId: 'u1', actorRole: 'therapist', action: 'plan.view' },
+        ...{ resourceType: 'plan', resourceId: `p${seq}`, patientId: 'pt1', teamId: 't1' },
+        ...{ outcome: 'success', requestId: null, ip: null, details: null, prevHash },
+      };
+      prevHash = hashRecord(fields);
+      rows.push({ ...fields, hash: prevHash });
+    }
+    await audits.insertMany(rows);
+    expect(await audit.verify()).toEqual({ ok: true, checked: 60, firstBrokenId: null });
+
+    const bySeq = async (seq: number) => (await audits.findOne({ seq }))!;
+    const expectBrokenAt = async (seq: number, checked: number) =>
+      expect(await audit.verify()).toEqual({
+        ok: false,
+        checked,
+        firstBrokenId: String((await bySeq(seq))._id),
+      });
+
+    // Records 21 to 40 missing: the next one breaks the chain.
+    const run = await audits.find({ seq: { $gte: 21, $lte: 40 } }).toArray();
+    await audits.deleteMany({ seq: { $gte: 21, $lte: 40 } });
+    await expectBrokenAt(41, 21);
+    await audits.insertMany(run);
+
+    // A copy of the last record, placed after a gap, then one placed before the first.
+    const last = await bySeq(60);
+    await audits.insertOne({ ...last, _id: new Types.ObjectId(), seq: 9000 });
+    await expectBrokenAt(9000, 61);
+    await audits.insertOne({ ...last, _id: new Types.ObjectId(), seq: 0 });
+    await expectBrokenAt(0, 1);
+    await audits.deleteMany({ seq: { $in: [0, 9000] } });
+    expect(await audit.verify()).toEqual({ ok: true, checked: 60, firstBrokenId: null });
   });
 
   it('continues the chain after a restart at every length of the log', async () => {
