@@ -17,9 +17,10 @@ export type PresenceDeps = {
 
 /**
  * Who is in a document, under the identity policy: a connection speaks only
- * for the client ids it introduced (or that the same user held on a
- * connection that is closing), its `user` field always names the signed-in
- * user, and its states go when it goes.
+ * for the client ids it introduced (or that the same user held elsewhere,
+ * once it sends them a newer state: a reconnect whose old socket is still
+ * closing), its `user` field always names the signed-in user, and its states
+ * go when it goes.
  */
 export class DocPresence {
   readonly awareness: awarenessProtocol.Awareness;
@@ -36,12 +37,23 @@ export class DocPresence {
 
   accept(conn: CollabConnection, entries: AwarenessEntry[]): void {
     const allowed: AwarenessEntry[] = [];
+    const removed: AwarenessEntry[] = [];
     for (const e of entries) {
       const owner = this.owners.get(e.clientId);
-      if (owner && owner !== conn && owner.identity.userId !== conn.identity.userId) continue;
-      // A state that arrived from another instance belongs to whoever it names.
-      if (!owner && !this.mayClaim(e.clientId, conn.identity.userId)) continue;
       if (owner !== conn) {
+        if (owner && owner.identity.userId !== conn.identity.userId) continue;
+        if (!this.mayClaim(e.clientId, conn.identity.userId)) continue;
+        const known = this.awareness.meta.get(e.clientId)?.clock;
+        if (known !== undefined && e.clock <= known) {
+          // Nothing new: a y-websocket provider sends back every presence it
+          // receives, so the person's other tabs echo this one. Or a client
+          // back from a dropped connection with the clock it had before the
+          // server removed its state: told of the removal, it answers with
+          // a newer clock, as y-protocols does for its own state.
+          if (e.state !== null && !this.awareness.getStates().has(e.clientId))
+            removed.push({ clientId: e.clientId, clock: known, state: null });
+          continue;
+        }
         let mine = 0;
         for (const o of this.owners.values()) if (o === conn) mine++;
         if (mine >= this.deps.maxClientIdsPerConnection) continue;
@@ -49,6 +61,7 @@ export class DocPresence {
       }
       allowed.push({ ...e, state: stampIdentity(e.state, conn.identity) });
     }
+    if (removed.length > 0) conn.send(encodeAwareness(encodeAwarenessEntries(removed)));
     if (allowed.length === 0) return;
     const origin: Origin = { source: 'connection', conn };
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(allowed), origin);

@@ -246,6 +246,58 @@ describe('collab engine, one instance', () => {
     expect(watcher.provider.awareness.getStates().get(watcher.doc.clientID)).toBeDefined();
   });
 
+  it('shows a person again as soon as their dropped connection is back', async () => {
+    const engine = await startEngine();
+    const name = docName();
+    const watcher = connectClient(engine.wsUrl, name, { token: 'watcher' });
+    const mover = connectClient(engine.wsUrl, name, { token: 'mover' });
+    await Promise.all([watcher.synced, mover.synced]);
+    mover.provider.awareness.setLocalStateField('cursor', { index: 1 });
+    const id = mover.doc.clientID;
+    const present = () => watcher.provider.awareness.getStates().has(id);
+    await vi.waitFor(() => expect(present()).toBe(true));
+
+    // The socket drops; the server forgets the state, and the provider reconnects with the
+    // clock it had. Unanswered, it would stay hidden until its state renews (15 s or more).
+    (mover.provider.ws as unknown as { terminate(): void }).terminate();
+    await vi.waitFor(() => expect(present()).toBe(false));
+    await vi.waitFor(() => expect(present()).toBe(true), { timeout: 5_000 });
+    expect(watcher.provider.awareness.getStates().get(id)).toMatchObject({
+      user: { id: 'mover' },
+      cursor: { index: 1 },
+    });
+  });
+
+  it('keeps a person present in one tab when they close another', async () => {
+    const engine = await startEngine();
+    const name = docName();
+    const watcher = connectClient(engine.wsUrl, name, { token: 'watcher' });
+    const tabA = connectClient(engine.wsUrl, name, { token: 'same' });
+    const tabB = connectClient(engine.wsUrl, name, { token: 'same' });
+    await Promise.all([watcher.synced, tabA.synced, tabB.synced]);
+    tabA.provider.awareness.setLocalStateField('cursor', { index: 0 });
+    // Each move of B reaches A, whose provider sends it back to the server.
+    for (let i = 1; i <= 5; i++) {
+      tabB.provider.awareness.setLocalStateField('cursor', { index: i });
+      await vi.waitFor(() =>
+        expect(tabA.provider.awareness.getStates().get(tabB.doc.clientID)).toMatchObject({
+          cursor: { index: i },
+        }),
+      );
+    }
+    const b = tabB.doc.clientID;
+    const seen: boolean[] = [];
+    watcher.provider.awareness.on('change', () =>
+      seen.push(watcher.provider.awareness.getStates().has(b)),
+    );
+    tabA.destroy();
+    await vi.waitFor(() =>
+      expect(watcher.provider.awareness.getStates().has(tabA.doc.clientID)).toBe(false),
+    );
+    expect(seen).not.toContain(false);
+    expect(watcher.provider.awareness.getStates().get(b)).toMatchObject({ cursor: { index: 5 } });
+  });
+
   it('keeps a newcomer connected when many people are present', async () => {
     const engine = await startEngine();
     const name = docName();
