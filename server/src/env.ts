@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { EmbeddedDbPriority } from './db/embedded.ts';
 
 /**
  * Configuration, parsed once at start-up. This is the only module that reads
@@ -29,7 +28,7 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  EMBEDDED_DB_PRIORITY: z.enum(['batch', 'idle', 'normal']).default('normal'),
+  EMBEDDED_DB_PRIORITY: z.enum(['idle', 'normal']).default('normal'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,7 +53,7 @@ export type Config = {
   mongodbUri: string | undefined;
   redisUrl: string | undefined;
   dataDir: string;
-  embeddedDbPriority: EmbeddedDbPriority;
+  embeddedDbPriority: 'idle' | 'normal';
   sessionSecret: string | undefined;
   seedDemo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

@@ -15,18 +15,13 @@ export { EmbeddedDbError };
 export type EmbeddedDb = { uri: string; pid: number; stop(): Promise<void> };
 
 /**
- * CPU scheduling policy of the embedded database (Linux; elsewhere it runs as
- * any process does). Measured in the README's Benchmarks:
- * - `normal`, the default, shares the cores equally. A write wakes the
- *   database, which then usually takes the core from the server that wrote,
- *   so the server waits while the database works.
- * - `batch` (SCHED_BATCH) keeps that share but does not take the core on
- *   waking: live edits are relayed sooner, and saves wait longer whenever the
- *   cores are busy.
- * - `idle` (SCHED_IDLE) gives the database only CPU time nothing else wants:
- *   saves and page loads wait longer still.
+ * CPU priority of the embedded database. `normal` shares the cores equally.
+ * `idle` (Linux SCHED_IDLE) gives the database only CPU time nothing else
+ * wants, so a live edit never waits for the database's time slice before it
+ * is relayed; but whenever the cores are busy the database, and with it every
+ * save and page load, waits instead (measured in the README's Benchmarks).
  */
-export type EmbeddedDbPriority = 'batch' | 'idle' | 'normal';
+export type EmbeddedDbPriority = 'idle' | 'normal';
 
 /** Starts the embedded database with its files in `dataDir`; resolves once it accepts connections. */
 export async function startEmbeddedDb(opts: {
@@ -38,16 +33,11 @@ export async function startEmbeddedDb(opts: {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const socket = socketPath(opts.dataDir);
   const args = ['-unix', socket.path, '-data', opts.dataDir, '-log-level', 'error'];
-  const policy = opts.priority === 'normal' ? null : opts.priority;
-  const usePolicy = policy !== null && canRunWith(policy);
-  if (policy && !usePolicy)
-    opts.log?.(
-      `chrt cannot set the ${policy} policy: the embedded database runs at normal priority.`,
-    );
+  const idle = opts.priority === 'idle' && canRunIdle();
+  if (opts.priority === 'idle' && !idle)
+    opts.log?.('chrt is not available: the embedded database runs at normal priority.');
   // chrt sets the policy and then becomes the database, whose threads all inherit it.
-  const [command, argv] = usePolicy
-    ? ['chrt', [`--${policy}`, '0', binary, ...args]]
-    : [binary, args];
+  const [command, argv] = idle ? ['chrt', ['--idle', '0', binary, ...args]] : [binary, args];
   // stdin stays a pipe: the database exits when this process dies and the pipe closes.
   const child = spawn(command, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
   const uri = await waitForReady(child);
@@ -77,10 +67,10 @@ function socketPath(dataDir: string): { path: string; cleanup(): void } {
   };
 }
 
-/** Whether `chrt` (util-linux) can start a process with this policy. */
-function canRunWith(policy: 'batch' | 'idle'): boolean {
+/** Whether `chrt` (util-linux) can start a process with the SCHED_IDLE policy. */
+function canRunIdle(): boolean {
   if (process.platform !== 'linux') return false;
-  return spawnSync('chrt', [`--${policy}`, '0', 'true']).status === 0;
+  return spawnSync('chrt', ['--idle', '0', 'true']).status === 0;
 }
 
 function waitForReady(child: ChildProcess): Promise<string> {
