@@ -13,8 +13,15 @@
  * Teams: fills the database with care teams of 8 members, and at each size
  * times finding a person's teams (what authorizing a request does).
  *
- *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000]
+ * Audit chain check: fills a database of its own with a chained log, then
+ * runs the check, and for comparison one sorted read of the whole log, each
+ * on a freshly started database, whose peak memory it reports.
+ *
+ *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000]
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
@@ -22,6 +29,8 @@ import { connectDb } from '@tandem/server/db/connect.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { auditModel } from '@tandem/server/audit/model.ts';
 import { createAuditLog } from '@tandem/server/audit/service.ts';
+import { hashRecord } from '@tandem/server/audit/chain.ts';
+import { startEmbeddedDb } from '@tandem/server/db/embedded.ts';
 import { systemClock } from '@tandem/server/context.ts';
 import { teamModel } from '@tandem/server/teams/model.ts';
 import { createLogger } from '@tandem/server/log.ts';
@@ -36,6 +45,7 @@ const { values: args } = parseArgs({
     loads: { type: 'string', default: '20' },
     audit: { type: 'string', default: '10000,50000' },
     teams: { type: 'string', default: '100,1000' },
+    'audit-check': { type: 'string', default: '50000' },
   },
 });
 const SIZES = args.docs.split(',').map(Number);
@@ -43,6 +53,7 @@ const DOC_KB = Number(args['doc-kb']);
 const LOADS = Number(args.loads);
 const AUDIT_SIZES = args.audit.split(',').map(Number);
 const TEAM_SIZES = args.teams.split(',').map(Number);
+const AUDIT_CHECK_RECORDS = Number(args['audit-check']);
 const EDITS_BEFORE_COMPACTION = 200;
 
 const docName = (i: number) => `plan:${String(i).padStart(6, '0')}`;
@@ -191,6 +202,88 @@ async function teams(conn: Connection) {
   return results;
 }
 
+/** Peak resident memory of a process so far, in MiB (Linux). */
+function peakRssMib(pid: number): number {
+  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
+}
+
+async function auditCheck() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-audit-'));
+  const log = createLogger({ logLevel: 'warn' });
+  /** Runs `f` on a database just started on `dir`, so its peak memory is this run's. */
+  const onFreshDb = async <T>(f: (conn: Connection, pid: number) => Promise<T>) => {
+    const db = await startEmbeddedDb({ dataDir: dir, priority: 'normal' });
+    const conn = await connectDb(db.uri, 'bench_audit');
+    try {
+      return await f(conn, db.pid);
+    } finally {
+      await conn.close();
+      await db.stop();
+    }
+  };
+  try {
+    await onFreshDb(async (conn) => {
+      const Audit = auditModel(conn);
+      await Audit.createCollection();
+      await Audit.createIndexes();
+      let prevHash = '0'.repeat(64);
+      for (let seq = 1; seq <= AUDIT_CHECK_RECORDS;) {
+        const batch = [];
+        for (; seq <= AUDIT_CHECK_RECORDS && batch.length < 1000; seq++) {
+          const fields = {
+            ...{
+              seq,
+              at: new Date(),
+              actorId: String(new Types.ObjectId()),
+              actorRole: 'therapist',
+            },
+            ...{
+              action: 'plan.view',
+              resourceType: 'plan',
+              resourceId: String(new Types.ObjectId()),
+            },
+            ...{ patientId: String(new Types.ObjectId()), teamId: String(new Types.ObjectId()) },
+            ...{
+              outcome: 'success',
+              requestId: `req-${seq}`,
+              ip: '127.0.0.1',
+              details: {},
+              prevHash,
+            },
+          };
+          prevHash = hashRecord(fields);
+          batch.push({ ...fields, hash: prevHash });
+        }
+        await Audit.collection.insertMany(batch);
+      }
+    });
+    const measure = (read: (conn: Connection) => Promise<unknown>) =>
+      onFreshDb(async (conn, pid) => {
+        await auditModel(conn).exists({ seq: 1 });
+        const startMib = peakRssMib(pid);
+        const ms = await timed(() => read(conn));
+        return { ms: Math.round(ms), dbPeakMib: r2(peakRssMib(pid)), dbStartMib: r2(startMib) };
+      });
+    const check = await measure(async (conn) => {
+      const result = await createAuditLog(conn, systemClock, log).verify();
+      if (!result.ok || result.checked !== AUDIT_CHECK_RECORDS)
+        throw new Error('chain check failed');
+    });
+    const sortedRead = await measure(async (conn) => {
+      for await (const record of auditModel(conn).find({}).sort({ seq: 1 }).lean().cursor())
+        void record;
+    });
+    const result = { records: AUDIT_CHECK_RECORDS, check, sortedRead };
+    console.warn(
+      `${AUDIT_CHECK_RECORDS} audit records: chain check ${check.ms} ms, database peak ${check.dbPeakMib} MiB ` +
+        `(from ${check.dbStartMib}); one sorted read of the log ${sortedRead.ms} ms, peak ${sortedRead.dbPeakMib} MiB`,
+    );
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const db = await startTempDb();
   const conn = await connectDb(db.uri, 'bench_store');
@@ -203,6 +296,7 @@ async function main() {
       plans: await plans(conn),
       auditLog: await auditLog(conn),
       teams: await teams(conn),
+      auditCheck: await auditCheck(),
     };
     console.warn(`written to ${writeResult('store', result)}`);
   } finally {
