@@ -85,22 +85,13 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
   async function append(entry: AuditEntry): Promise<void> {
     for (let attempt = 0; attempt < 50; attempt++) {
       tail ??= await readTail();
-      const fields: ChainedFields = {
+      const fields = chained({
+        ...entry,
         seq: tail.seq + 1,
         at: new Date(clock.now()),
-        actorId: entry.actorId ?? null,
-        actorRole: entry.actorRole ?? null,
-        action: entry.action,
-        resourceType: entry.resourceType ?? null,
-        resourceId: entry.resourceId ?? null,
-        patientId: entry.patientId ?? null,
-        teamId: entry.teamId ?? null,
-        outcome: entry.outcome,
-        requestId: entry.requestId ?? null,
-        ip: entry.ip ?? null,
         details: storable(entry.details),
         prevHash: tail.hash,
-      };
+      });
       const hash = hashRecord(fields);
       try {
         await Audit.create({ ...fields, hash });
@@ -140,9 +131,11 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
   };
 }
 
-/** The hash a stored record should carry. */
-function hashOf(r: AuditDoc): string {
-  return hashRecord({
+/** The hashed fields of a record, stored or about to be, with absent ones as null. */
+function chained(
+  r: Partial<ChainedFields> & Pick<ChainedFields, 'seq' | 'at' | 'action' | 'outcome' | 'prevHash'>,
+): ChainedFields {
+  return {
     seq: r.seq,
     at: r.at,
     actorId: r.actorId ?? null,
@@ -157,7 +150,12 @@ function hashOf(r: AuditDoc): string {
     ip: r.ip ?? null,
     details: r.details ?? null,
     prevHash: r.prevHash,
-  });
+  };
+}
+
+/** The hash a stored record should carry. */
+function hashOf(r: AuditDoc): string {
+  return hashRecord(chained(r));
 }
 
 /**
