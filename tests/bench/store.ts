@@ -13,6 +13,10 @@
  * Teams: fills the database with care teams of 8 members, and at each size
  * times finding a person's teams (what authorizing a request does).
  *
+ * Audit page: a Tandem instance with the demo teams, whose North Team's
+ * audit trail grows to each --audit size; times the coordinator's first and
+ * next page of 50 records.
+ *
  * Audit chain check: fills a database of its own with a chained log, then
  * runs the check, and for comparison one sorted read of the whole log, each
  * on a freshly started database, whose peak memory it reports.
@@ -35,6 +39,10 @@ import { systemClock } from '@tandem/server/context.ts';
 import { teamModel } from '@tandem/server/teams/model.ts';
 import { createLogger } from '@tandem/server/log.ts';
 import { Types, type Connection } from 'mongoose';
+import type { AuditPage, TeamSummary } from '@tandem/shared';
+import { createTandem } from '@tandem/server';
+import { loadConfig } from '@tandem/server/env.ts';
+import { loginAs } from '../helpers/api.ts';
 import { startTempDb } from '../helpers/services.ts';
 import { percentile, r2, writeResult } from './stats.ts';
 
@@ -202,6 +210,54 @@ async function teams(conn: Connection) {
   return results;
 }
 
+async function auditPage(uri: string) {
+  const config = loadConfig({
+    ...{ NODE_ENV: 'test', PORT: '0', MONGODB_URI: uri, LOG_LEVEL: 'silent' },
+    ...{ SEED_DEMO: 'true', WEB_BUILD_DIR: '/nonexistent' },
+  });
+  const tandem = await createTandem({
+    config,
+    dbName: 'bench_audit_page',
+    log: createLogger(config),
+  });
+  const url = await tandem.listen();
+  try {
+    const coordinator = await loginAs(url, 'coordinator');
+    const prescriber = await loginAs(url, 'prescriber');
+    const teams = (await coordinator.get<TeamSummary[]>('/teams')).body;
+    const teamId = teams.find((t) => t.name === 'North Team')!.id;
+    const Audit = auditModel(tandem.ctx.conn);
+    const results = [];
+    for (const size of AUDIT_SIZES) {
+      // Plan reads by a member, stored as the audit log stores them (seqs without gaps).
+      let seq = await tandem.ctx.audit.lastSeq();
+      while (seq < size) {
+        const batch = Array.from({ length: Math.min(1000, size - seq) }, () => ({
+          ...{ seq: ++seq, at: new Date(), actorId: prescriber.user.id, actorRole: 'prescriber' },
+          ...{ action: 'plan.read', resourceType: 'plan', resourceId: 'bench', teamId },
+          ...{ patientId: null, outcome: 'success', requestId: null, ip: null, details: {} },
+          ...{ prevHash: '0'.repeat(64), hash: '1'.repeat(64) },
+        }));
+        await Audit.collection.insertMany(batch);
+      }
+      let next: number | null = null;
+      const first = await latencies(async () => {
+        const res = await coordinator.get<AuditPage>('/audit?limit=50');
+        if (res.body.records.length !== 50) throw new Error('short audit page');
+        next = res.body.nextBefore;
+      });
+      const nextPage = await latencies(() => coordinator.get(`/audit?limit=50&before=${next}`));
+      results.push({ records: size, firstPageMs: first, nextPageMs: nextPage });
+      console.warn(
+        `${size} audit records: the coordinator's audit page p50 ${first.p50} ms, max ${first.max} ms; the next page p50 ${nextPage.p50} ms, max ${nextPage.max} ms`,
+      );
+    }
+    return results;
+  } finally {
+    await tandem.close();
+  }
+}
+
 /** Peak resident memory of a process so far, in MiB (Linux). */
 function peakRssMib(pid: number): number {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
@@ -296,6 +352,7 @@ async function main() {
       plans: await plans(conn),
       auditLog: await auditLog(conn),
       teams: await teams(conn),
+      auditPage: await auditPage(db.uri),
       auditCheck: await auditCheck(),
     };
     console.warn(`written to ${writeResult('store', result)}`);

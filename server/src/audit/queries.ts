@@ -16,7 +16,7 @@ import type { Actor } from '../http/request-meta.ts';
 import { userModel } from '../users/model.ts';
 import { teamModel } from '../teams/model.ts';
 import { patientModel } from '../patients/model.ts';
-import { auditModel } from './model.ts';
+import { auditModel, type AuditModel } from './model.ts';
 
 /**
  * The audit trail of the given teams, newest first: everything recorded about
@@ -49,13 +49,21 @@ export async function listAudit(
   if (q.from || q.to) {
     filter.at = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
   }
-  if (q.before) filter.seq = { $lt: q.before };
-
-  const rows = await auditModel(ctx.conn)
-    .find(filter)
-    .sort({ seq: -1 })
-    .limit(q.limit + 1)
-    .lean();
+  const Audit = auditModel(ctx.conn);
+  // Filtered, the page is one sorted query (indexed by person and patient); unfiltered, it
+  // is most of the log, read in windows (newestFirst).
+  const narrow = q.patientId || q.userId || q.from || q.to;
+  let rows;
+  if (narrow) {
+    if (q.before) filter.seq = { $lt: q.before };
+    rows = await Audit.find(filter)
+      .sort({ seq: -1 })
+      .limit(q.limit + 1)
+      .lean();
+  } else {
+    const top = q.before ? q.before - 1 : await ctx.audit.lastSeq();
+    rows = await newestFirst(Audit, filter, top, q.limit + 1);
+  }
   const page = rows.slice(0, q.limit);
   const names = await namesOf(
     ctx,
@@ -103,6 +111,38 @@ export async function listAudit(
     })),
     nextBefore: rows.length > q.limit ? page[page.length - 1]!.seq : null,
   };
+}
+
+/** Seqs per read at most, when the team's records are few among many. */
+const MAX_WINDOW = 1024;
+
+/**
+ * The newest `want` records matching `filter` with seq at most `top`, newest
+ * first. The embedded database sorts in memory whatever a filter selects, and
+ * a team's whole trail is most of the log, so this reads windows of seqs
+ * downwards from `top` by point lookups: when most records are the team's,
+ * the first window of `want` seqs is the page; when few are, windows double.
+ * The windows cover every seq from `top` down, so what they find is the newest.
+ */
+async function newestFirst(
+  Audit: AuditModel,
+  filter: Record<string, unknown>,
+  top: number,
+  want: number,
+) {
+  const rows = [];
+  for (let hi = top, size = want; hi >= 1 && rows.length < want;) {
+    const lo = Math.max(1, hi - size + 1);
+    const seqs = Array.from({ length: hi - lo + 1 }, (_, i) => hi - i);
+    rows.push(
+      ...(await Audit.find({ ...filter, seq: { $in: seqs } })
+        .sort({ seq: -1 })
+        .lean()),
+    );
+    hi = lo - 1;
+    size = Math.min(size * 2, MAX_WINDOW);
+  }
+  return rows.slice(0, want);
 }
 
 /** Walks the whole chain; the call itself is recorded after the walk. */

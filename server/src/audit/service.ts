@@ -26,6 +26,8 @@ export type AuditLog = {
   record(entry: AuditEntry): Promise<void>;
   /** Walks the whole chain; `firstBrokenId` is the first record whose hash or link fails. */
   verify(): Promise<{ ok: boolean; checked: number; firstBrokenId: string | null }>;
+  /** The newest record's seq (0 when there is none), whoever appended it. */
+  lastSeq(): Promise<number>;
 };
 
 type Tail = { seq: number; hash: string };
@@ -48,18 +50,20 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
 
   /**
    * The highest seq, by point lookups that double and then halve (about
-   * 2·log2(n) of them). Seqs run 1, 2, 3… without gaps: each append takes the
+   * 2·log2(n) of them, or a few from a recent `hint`). Seqs run 1, 2, 3… without gaps: each append takes the
    * tail's seq + 1 under the unique index, and nothing deletes records. (Were
    * one deleted in the database, the search could stop below the gap and the
    * next record take the deleted seq; the chain check reports the break
    * either way.) A sort on seq would be one query on MongoDB, but the embedded
    * database answers a sort by reading the whole log (`npm run bench:store`).
    */
-  async function lastSeq(): Promise<number> {
+  async function lastSeq(hint = 1): Promise<number> {
     const exists = async (seq: number) => (await Audit.exists({ seq })) !== null;
-    if (!(await exists(1))) return 0;
-    let [low, high] = [1, 2]; // low exists, high is yet to be seen
-    while (await exists(high)) [low, high] = [high, high * 2];
+    let low = hint > 1 && (await exists(hint)) ? hint : 1;
+    if (low === 1 && !(await exists(1))) return 0;
+    let step = 1; // low exists; gallop until low + step does not
+    while (await exists(low + step)) [low, step] = [low + step, step * 2];
+    let high = low + step;
     while (high - low > 1) {
       const mid = Math.floor((low + high) / 2);
       if (await exists(mid)) low = mid;
@@ -128,6 +132,9 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
         (await walk(Audit.find({}).sort({ seq: 1 }).lean().cursor(), true))!
       );
     },
+
+    // This instance's own tail is a close guess; other instances may have appended since.
+    lastSeq: () => lastSeq(tail?.seq),
   };
 }
 

@@ -205,6 +205,52 @@ describe('GET /api/v1/audit', () => {
     const southTeam = (await prescriber2.get<TeamSummary[]>('/teams')).body[0]!.id;
     expect((await coordinator.get(`/audit?teamId=${southTeam}`)).status).toBe(403);
   });
+
+  it("finds a team's newest records among many of another team's, page by page", async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { url } = server;
+    const { north, south } = await demoPlans(url);
+    const prescriber = await loginAs(url, 'prescriber');
+    const prescriber2 = await loginAs(url, 'prescriber2');
+    const southTeam = (await prescriber2.get<TeamSummary[]>('/teams')).body[0]!.id;
+    await prescriber.get(`/plans/${north}`);
+    // 700 records of the other team between the North team's reads: the newest page of
+    // the North trail needs windows well past the first.
+    for (let i = 0; i < 700; i++)
+      await server.tandem.ctx.audit.record({
+        actorId: prescriber2.user.id,
+        action: 'plan.read',
+        resourceType: 'plan',
+        resourceId: south,
+        teamId: southTeam,
+        outcome: 'success',
+      });
+    await prescriber.get(`/plans/${north}`);
+    const coordinator = await loginAs(url, 'coordinator');
+
+    const all = (await coordinator.get<AuditPage>('/audit?limit=200')).body.records;
+    expect(all.filter((r) => r.action === 'plan.read' && r.resourceId === north)).toHaveLength(2);
+    expect(all.some((r) => r.resourceId === south)).toBe(false);
+    expect(all.map((r) => r.seq)).toEqual([...all.map((r) => r.seq)].sort((a, b) => b - a));
+    // The same records as the plain sorted query, which a user filter takes.
+    const byUser = (await coordinator.get<AuditPage>(`/audit?userId=${prescriber.user.id}`)).body;
+    expect(all.filter((r) => r.actor?.id === prescriber.user.id).map((r) => r.seq)).toEqual(
+      byUser.records.map((r) => r.seq),
+    );
+
+    const seen: AuditRecord[] = [];
+    let before: number | null = null;
+    do {
+      const res: { body: AuditPage } = await coordinator.get<AuditPage>(
+        `/audit?limit=3${before ? `&before=${before}` : ''}`,
+      );
+      seen.push(...res.body.records);
+      before = res.body.nextBefore;
+    } while (before);
+    // Each page's own audit.read record is newer than the first page, so compare from there.
+    const firstSeq = all[0]!.seq;
+    expect(seen.filter((r) => r.seq <= firstSeq).map((r) => r.seq)).toEqual(all.map((r) => r.seq));
+  });
 });
 
 describe('GET /api/v1/me/access-log', () => {
