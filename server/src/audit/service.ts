@@ -50,12 +50,13 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
 
   /**
    * The highest seq, by point lookups that double and then halve (about
-   * 2·log2(n) of them, or a few from a recent `hint`). Seqs run 1, 2, 3… without gaps: each append takes the
-   * tail's seq + 1 under the unique index, and nothing deletes records. (Were
-   * one deleted in the database, the search could stop below the gap and the
-   * next record take the deleted seq; the chain check reports the break
-   * either way.) A sort on seq would be one query on MongoDB, but the embedded
-   * database answers a sort by reading the whole log (`npm run bench:store`).
+   * 2·log2(n) of them, or a few from a recent `hint`). Seqs run 1, 2, 3…
+   * without gaps: each append takes the tail's seq + 1 under the unique
+   * index, and nothing deletes records. (Were one deleted in the database,
+   * the search could stop below the gap and the next record take the deleted
+   * seq; the chain check reports the break either way.) A sort on seq would
+   * be one query on MongoDB, but the embedded database answers a sort by
+   * reading the whole log (`npm run bench:store`).
    */
   async function lastSeq(hint = 1): Promise<number> {
     const exists = async (seq: number) => (await Audit.exists({ seq })) !== null;
@@ -122,7 +123,7 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
     /**
      * Records are appended in seq order, so the check reads them as stored:
      * a sorted read is one indexed scan on MongoDB, but the embedded database
-     * sorts in memory (300 MiB for 50,000 records; `npm run bench:store`).
+     * sorts in memory (320 MiB for 50,000 records; `npm run bench:store`).
      * Only when they do not come out in seq order (a record missing, or a
      * database that returns them otherwise) is the log read again sorted.
      */
