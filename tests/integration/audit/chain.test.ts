@@ -137,6 +137,19 @@ describe('the audit chain', () => {
     expect(await server.tandem.ctx.audit.verify()).toMatchObject({ ok: true, checked: start + 20 });
   });
 
+  it('knows the newest seq after another instance appended', async () => {
+    const conn = await connectDb(inject('mongodbUri'), uniqueDbName('audit'));
+    registerTeardown(() => conn.close());
+    const log = createLogger({ logLevel: 'silent' });
+    const [a, b] = [createAuditLog(conn, systemClock, log), createAuditLog(conn, systemClock, log)];
+    expect(await a.lastSeq()).toBe(0);
+    for (let i = 0; i < 3; i++) await a.record({ action: 'a', outcome: 'success' });
+    for (let n = 4; n <= 40; n++) {
+      await b.record({ action: 'b', outcome: 'success' });
+      expect(await a.lastSeq(), `after ${n} records`).toBe(n);
+    }
+  });
+
   it('only lets coordinators run the check', async () => {
     const { url } = await startTestServer({ seedDemo: true });
     for (const who of ['prescriber', 'therapist', 'patient', 'prescriber2'] as const) {
