@@ -31,9 +31,9 @@ import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { connectDb } from '@tandem/server/db/connect.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
-import { auditModel } from '@tandem/server/audit/model.ts';
+import { auditModel, type AuditModel } from '@tandem/server/audit/model.ts';
 import { createAuditLog } from '@tandem/server/audit/service.ts';
-import { hashRecord } from '@tandem/server/audit/chain.ts';
+import { GENESIS_HASH, hashRecord, type ChainedFields } from '@tandem/server/audit/chain.ts';
 import { startEmbeddedDb } from '@tandem/server/db/embedded.ts';
 import { systemClock } from '@tandem/server/context.ts';
 import { teamModel } from '@tandem/server/teams/model.ts';
@@ -131,6 +131,38 @@ async function plans(conn: Connection) {
   return results;
 }
 
+/**
+ * Stores audit records with seqs `after`+1 … `to` directly, in batches of
+ * 1,000, as a clinician's plan views (`fields` changes any of them), their
+ * hashes chained from `prevHash` as the audit log chains them. Returns the
+ * last record's hash.
+ */
+async function fillAudit(
+  Audit: AuditModel,
+  after: number,
+  to: number,
+  prevHash = GENESIS_HASH,
+  fields: Partial<ChainedFields> = {},
+): Promise<string> {
+  for (let seq = after + 1; seq <= to;) {
+    const batch = [];
+    for (; seq <= to && batch.length < 1000; seq++) {
+      const record = {
+        ...{ seq, at: new Date(), actorId: String(new Types.ObjectId()), actorRole: 'therapist' },
+        ...{ action: 'plan.view', resourceType: 'plan', resourceId: String(new Types.ObjectId()) },
+        ...{ patientId: String(new Types.ObjectId()), teamId: String(new Types.ObjectId()) },
+        ...{ outcome: 'success', requestId: `req-${seq}`, ip: '127.0.0.1', details: {} },
+        ...fields,
+        prevHash,
+      };
+      prevHash = hashRecord(record);
+      batch.push({ ...record, hash: prevHash });
+    }
+    await Audit.collection.insertMany(batch);
+  }
+  return prevHash;
+}
+
 async function auditLog(conn: Connection) {
   const Audit = auditModel(conn);
   await Audit.createCollection();
@@ -139,30 +171,8 @@ async function auditLog(conn: Connection) {
   const results = [];
   let stored = 0;
   for (const size of AUDIT_SIZES) {
-    // Realistic records; their hashes do not chain, which no step here checks.
-    while (stored < size) {
-      const batch = Array.from({ length: Math.min(1000, size - stored) }, () => {
-        stored++;
-        return {
-          seq: stored,
-          at: new Date(),
-          actorId: new Types.ObjectId(),
-          actorRole: 'therapist',
-          action: 'plan.view',
-          resourceType: 'plan',
-          resourceId: String(new Types.ObjectId()),
-          patientId: new Types.ObjectId(),
-          teamId: new Types.ObjectId(),
-          outcome: 'success',
-          requestId: `req-${stored}`,
-          ip: '127.0.0.1',
-          details: {},
-          prevHash: '0'.repeat(64),
-          hash: '1'.repeat(64),
-        };
-      });
-      await Audit.collection.insertMany(batch);
-    }
+    await fillAudit(Audit, stored, size);
+    stored = size;
     const sortedTailMs = await timed(() => Audit.findOne({}).sort({ seq: -1 }).lean());
     const firstAppendMs = await timed(() =>
       createAuditLog(conn, systemClock, log).record({ action: 'bench.append', outcome: 'success' }),
@@ -229,17 +239,11 @@ async function auditPage(uri: string) {
     const Audit = auditModel(tandem.ctx.conn);
     const results = [];
     for (const size of AUDIT_SIZES) {
-      // Plan reads by a member, stored as the audit log stores them (seqs without gaps).
-      let seq = await tandem.ctx.audit.lastSeq();
-      while (seq < size) {
-        const batch = Array.from({ length: Math.min(1000, size - seq) }, () => ({
-          ...{ seq: ++seq, at: new Date(), actorId: prescriber.user.id, actorRole: 'prescriber' },
-          ...{ action: 'plan.read', resourceType: 'plan', resourceId: 'bench', teamId },
-          ...{ patientId: null, outcome: 'success', requestId: null, ip: null, details: {} },
-          ...{ prevHash: '0'.repeat(64), hash: '1'.repeat(64) },
-        }));
-        await Audit.collection.insertMany(batch);
-      }
+      // Plan reads by a member of the team, after what the instance recorded itself.
+      await fillAudit(Audit, await tandem.ctx.audit.lastSeq(), size, GENESIS_HASH, {
+        ...{ actorId: prescriber.user.id, actorRole: 'prescriber', action: 'plan.read' },
+        ...{ resourceId: 'bench', teamId, patientId: null, requestId: null, ip: null },
+      });
       let next: number | null = null;
       const first = await latencies(async () => {
         const res = await coordinator.get<AuditPage>('/audit?limit=50');
@@ -282,36 +286,7 @@ async function auditCheck() {
       const Audit = auditModel(conn);
       await Audit.createCollection();
       await Audit.createIndexes();
-      let prevHash = '0'.repeat(64);
-      for (let seq = 1; seq <= AUDIT_CHECK_RECORDS;) {
-        const batch = [];
-        for (; seq <= AUDIT_CHECK_RECORDS && batch.length < 1000; seq++) {
-          const fields = {
-            ...{
-              seq,
-              at: new Date(),
-              actorId: String(new Types.ObjectId()),
-              actorRole: 'therapist',
-            },
-            ...{
-              action: 'plan.view',
-              resourceType: 'plan',
-              resourceId: String(new Types.ObjectId()),
-            },
-            ...{ patientId: String(new Types.ObjectId()), teamId: String(new Types.ObjectId()) },
-            ...{
-              outcome: 'success',
-              requestId: `req-${seq}`,
-              ip: '127.0.0.1',
-              details: {},
-              prevHash,
-            },
-          };
-          prevHash = hashRecord(fields);
-          batch.push({ ...fields, hash: prevHash });
-        }
-        await Audit.collection.insertMany(batch);
-      }
+      await fillAudit(Audit, 0, AUDIT_CHECK_RECORDS);
     });
     const measure = (read: (conn: Connection) => Promise<unknown>) =>
       onFreshDb(async (conn, pid) => {
