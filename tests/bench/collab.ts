@@ -38,7 +38,7 @@ import { connectDb } from '@tandem/server/db/connect.ts';
 import { loadConfig } from '@tandem/server/env.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { startRedis, startTempDb } from '../helpers/services.ts';
-import { percentile, r2, writeResult } from './stats.ts';
+import { cpuSeconds, percentile, r2, writeResult } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -141,13 +141,6 @@ async function startServer(kind: ServerKind, env: Record<string, string>) {
         child.send({ type: 'stop' });
       }),
   };
-}
-
-/** CPU seconds of a process, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /**

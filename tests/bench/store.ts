@@ -21,7 +21,11 @@
  * runs the check, and for comparison one sorted read of the whole log, each
  * on a freshly started database, whose peak memory it reports.
  *
- *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000]
+ * Update log: five-row appends through the co-editing store, 10 ms apart as
+ * group commit spaces them, on a freshly started database; times each and
+ * reports the CPU time per write of the database and of the writer.
+ *
+ *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000] [--log-writes 2000] [--log-gap 10]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -44,7 +48,7 @@ import { createTandem } from '@tandem/server';
 import { loadConfig } from '@tandem/server/env.ts';
 import { loginAs } from '../helpers/api.ts';
 import { startTempDb } from '../helpers/services.ts';
-import { percentile, r2, writeResult } from './stats.ts';
+import { cpuSeconds, percentile, r2, writeResult } from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,6 +58,8 @@ const { values: args } = parseArgs({
     audit: { type: 'string', default: '10000,50000' },
     teams: { type: 'string', default: '100,1000' },
     'audit-check': { type: 'string', default: '50000' },
+    'log-writes': { type: 'string', default: '2000' },
+    'log-gap': { type: 'string', default: '10' },
   },
 });
 const SIZES = args.docs.split(',').map(Number);
@@ -63,6 +69,9 @@ const AUDIT_SIZES = args.audit.split(',').map(Number);
 const TEAM_SIZES = args.teams.split(',').map(Number);
 const AUDIT_CHECK_RECORDS = Number(args['audit-check']);
 const EDITS_BEFORE_COMPACTION = 200;
+const LOG_WRITES = Number(args['log-writes']);
+const LOG_ROWS = 5;
+const LOG_GAP_MS = Number(args['log-gap']);
 
 const docName = (i: number) => `plan:${String(i).padStart(6, '0')}`;
 
@@ -267,29 +276,87 @@ function peakRssMib(pid: number): number {
   return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 }
 
+/** Runs `f` on a database just started on `dir`, so that its memory and CPU are this run's. */
+async function onFreshDb<T>(dir: string, f: (conn: Connection, pid: number) => Promise<T>) {
+  const db = await startEmbeddedDb({ dataDir: dir, priority: 'normal' });
+  const conn = await connectDb(db.uri, 'bench_fresh');
+  try {
+    return await f(conn, db.pid);
+  } finally {
+    await conn.close();
+    await db.stop();
+  }
+}
+
+/**
+ * The co-editing server's update-log writes as group commit sends them: a few
+ * rows at a time, one write every commit gap (`--log-gap`, 10 ms). Reports
+ * each write's latency and the CPU time per write of the database and of this
+ * process (the writer, its timers included): what many quiet documents cost
+ * the machine (scenario b of bench:collab).
+ */
+async function updateLog() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-log-'));
+  try {
+    return await onFreshDb(dir, async (conn, pid) => {
+      const store = mongoCollabStore(conn);
+      await store.init();
+      const update = edit(0);
+      let n = 0;
+      const write = () =>
+        store.append(
+          Array.from({ length: LOG_ROWS }, () => ({
+            docName: docName(n++ % 100),
+            update,
+            userId: 'bench',
+            sections: ['goals'],
+            at: new Date(),
+          })),
+        );
+      const pause = () => new Promise((r) => setTimeout(r, LOG_GAP_MS));
+      for (let k = 0; k < 200; k++) await write(); // warm-up, and every document's seq block
+      const cpu0 = cpuSeconds(pid);
+      const ownCpu0 = process.cpuUsage();
+      const ms: number[] = [];
+      for (let k = 0; k < LOG_WRITES; k++) {
+        ms.push(await timed(write));
+        if (LOG_GAP_MS > 0) await pause();
+      }
+      const dbCpuMsPerWrite = r2(((cpuSeconds(pid) - cpu0) * 1000) / LOG_WRITES);
+      const ownCpu = process.cpuUsage(ownCpu0);
+      const writerCpuMsPerWrite = r2((ownCpu.user + ownCpu.system) / 1000 / LOG_WRITES);
+      ms.sort((a, b) => a - b);
+      const result = {
+        writes: LOG_WRITES,
+        rowsPerWrite: LOG_ROWS,
+        gapMs: LOG_GAP_MS,
+        writeMs: { p50: r2(percentile(ms, 50)), p99: r2(percentile(ms, 99)) },
+        dbCpuMsPerWrite,
+        writerCpuMsPerWrite,
+      };
+      console.warn(
+        `update log, ${LOG_WRITES} writes of ${LOG_ROWS} rows ${LOG_GAP_MS} ms apart: write p50 ${result.writeMs.p50} ms, ` +
+          `p99 ${result.writeMs.p99} ms; CPU a write: database ${dbCpuMsPerWrite} ms, writer ${writerCpuMsPerWrite} ms`,
+      );
+      return result;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function auditCheck() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tandem-bench-audit-'));
   const log = createLogger({ logLevel: 'warn' });
-  /** Runs `f` on a database just started on `dir`, so its peak memory is this run's. */
-  const onFreshDb = async <T>(f: (conn: Connection, pid: number) => Promise<T>) => {
-    const db = await startEmbeddedDb({ dataDir: dir, priority: 'normal' });
-    const conn = await connectDb(db.uri, 'bench_audit');
-    try {
-      return await f(conn, db.pid);
-    } finally {
-      await conn.close();
-      await db.stop();
-    }
-  };
   try {
-    await onFreshDb(async (conn) => {
+    await onFreshDb(dir, async (conn) => {
       const Audit = auditModel(conn);
       await Audit.createCollection();
       await Audit.createIndexes();
       await fillAudit(Audit, 0, AUDIT_CHECK_RECORDS);
     });
     const measure = (read: (conn: Connection) => Promise<unknown>) =>
-      onFreshDb(async (conn, pid) => {
+      onFreshDb(dir, async (conn, pid) => {
         await auditModel(conn).exists({ seq: 1 });
         const startMib = peakRssMib(pid);
         const ms = await timed(() => read(conn));
@@ -329,6 +396,7 @@ async function main() {
       teams: await teams(conn),
       auditPage: await auditPage(db.uri),
       auditCheck: await auditCheck(),
+      updateLog: await updateLog(),
     };
     console.warn(`written to ${writeResult('store', result)}`);
   } finally {
