@@ -14,8 +14,9 @@
  * times finding a person's teams (what authorizing a request does).
  *
  * Audit page: a Tandem instance with the demo teams, whose North Team's
- * audit trail grows to each --audit size; times the coordinator's first and
- * next page of 50 records.
+ * audit trail (reads of its patient's plan) grows to each --audit size; times
+ * the coordinator's first and next page of 50 records, the page filtered by
+ * the patient, and the patient's own access log.
  *
  * Audit chain check: fills a database of its own with a chained log, then
  * runs the check, and for comparison one sorted read of the whole log, each
@@ -41,9 +42,10 @@ import { GENESIS_HASH, hashRecord, type ChainedFields } from '@tandem/server/aud
 import { startEmbeddedDb } from '@tandem/server/db/embedded.ts';
 import { systemClock } from '@tandem/server/context.ts';
 import { teamModel } from '@tandem/server/teams/model.ts';
+import { patientModel } from '@tandem/server/patients/model.ts';
 import { createLogger } from '@tandem/server/log.ts';
 import { Types, type Connection } from 'mongoose';
-import type { AuditPage, TeamSummary } from '@tandem/shared';
+import type { AccessLogPage, AuditPage, TeamSummary } from '@tandem/shared';
 import { createTandem } from '@tandem/server';
 import { loadConfig } from '@tandem/server/env.ts';
 import { loginAs } from '../helpers/api.ts';
@@ -243,26 +245,47 @@ async function auditPage(uri: string) {
   try {
     const coordinator = await loginAs(url, 'coordinator');
     const prescriber = await loginAs(url, 'prescriber');
+    const patient = await loginAs(url, 'patient');
     const teams = (await coordinator.get<TeamSummary[]>('/teams')).body;
     const teamId = teams.find((t) => t.name === 'North Team')!.id;
+    const patientId = String(
+      (await patientModel(tandem.ctx.conn).findOne({ userId: patient.user.id }).lean())!._id,
+    );
     const Audit = auditModel(tandem.ctx.conn);
     const results = [];
+    const fullPage = (records: unknown[]) => {
+      if (records.length !== 50) throw new Error('short audit page');
+    };
     for (const size of AUDIT_SIZES) {
       // Plan reads by a member of the team, after what the instance recorded itself.
       await fillAudit(Audit, await tandem.ctx.audit.lastSeq(), size, GENESIS_HASH, {
         ...{ actorId: prescriber.user.id, actorRole: 'prescriber', action: 'plan.read' },
-        ...{ resourceId: 'bench', teamId, patientId: null, requestId: null, ip: null },
+        ...{ resourceId: 'bench', teamId, patientId, requestId: null, ip: null },
       });
       let next: number | null = null;
       const first = await latencies(async () => {
         const res = await coordinator.get<AuditPage>('/audit?limit=50');
-        if (res.body.records.length !== 50) throw new Error('short audit page');
+        fullPage(res.body.records);
         next = res.body.nextBefore;
       });
       const nextPage = await latencies(() => coordinator.get(`/audit?limit=50&before=${next}`));
-      results.push({ records: size, firstPageMs: first, nextPageMs: nextPage });
+      const byPatient = await latencies(async () =>
+        fullPage(
+          (await coordinator.get<AuditPage>(`/audit?limit=50&patientId=${patientId}`)).body.records,
+        ),
+      );
+      const accessLog = await latencies(async () =>
+        fullPage((await patient.get<AccessLogPage>('/me/access-log?limit=50')).body.entries),
+      );
+      results.push({
+        records: size,
+        firstPageMs: first,
+        nextPageMs: nextPage,
+        patientPageMs: byPatient,
+        accessLogMs: accessLog,
+      });
       console.warn(
-        `${size} audit records: the coordinator's audit page p50 ${first.p50} ms, max ${first.max} ms; the next page p50 ${nextPage.p50} ms, max ${nextPage.max} ms`,
+        `${size} audit records: the coordinator's audit page p50 ${first.p50} ms, max ${first.max} ms; the next page p50 ${nextPage.p50} ms, max ${nextPage.max} ms; filtered by the patient p50 ${byPatient.p50} ms, max ${byPatient.max} ms; the patient's access log p50 ${accessLog.p50} ms, max ${accessLog.max} ms`,
       );
     }
     return results;

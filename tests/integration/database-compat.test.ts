@@ -262,3 +262,159 @@ describe('lookups by field equality', () => {
     expect(await plan({ _id: plain!._id })).toMatch(/USING INDEX \S*_id_|IDHACK|IXSCAN|EXPRESS/);
   });
 });
+
+/**
+ * With a limit, the embedded database sorts by one top-level field in SQL when
+ * every value it selects is one SQLite orders as MongoDB does
+ * (tools/embedded-db/patches), and streams the result, so that it stops reading
+ * at the limit; otherwise it sorts in memory. Either way the order must be
+ * MongoDB's.
+ */
+describe('sorting by a field', () => {
+  const oid = new Types.ObjectId();
+  const at = new Date('2026-01-02T03:04:05.678Z');
+  const scalars: Record<string, unknown>[] = [
+    { name: 'missing' },
+    { name: 'null', s: null },
+    { name: 'long-3', s: Long.fromNumber(3) },
+    { name: 'double-4', s: new Double(4) },
+    { name: 'int-5', s: 5 },
+    { name: 'negative', s: -12 },
+    { name: 'double-2^53', s: new Double(2 ** 53) },
+    { name: 'long-2^53+1', s: Long.fromString('9007199254740993') },
+    { name: 'upper-B', s: 'B' },
+    { name: 'lower-a', s: 'a' },
+    { name: 'lower-b', s: 'b' },
+    { name: 'accent', s: 'é' },
+    { name: 'quote', s: 'a "q"' },
+    { name: 'object-id', s: oid },
+    { name: 'false', s: false },
+    { name: 'true', s: true },
+    { name: 'date', s: at },
+  ];
+  // MongoDB's order: null and missing (equal), numbers, strings by their UTF-8
+  // bytes, ObjectIds, booleans, dates.
+  const ascending = [
+    'negative',
+    'long-3',
+    'double-4',
+    'int-5',
+    'double-2^53',
+    'long-2^53+1',
+    'upper-B',
+    'lower-a',
+    'quote',
+    'lower-b',
+    'accent',
+    'object-id',
+    'false',
+    'true',
+    'date',
+  ];
+  let coll: ReturnType<Connection['collection']>;
+  const order = async (
+    c: ReturnType<Connection['collection']>,
+    filter: object,
+    sort: Record<string, 1 | -1>,
+    limit = 1000,
+  ) => (await c.find(filter).sort(sort).limit(limit).toArray()).map((d) => d.name as string);
+  const pushedDown = async (
+    c: ReturnType<Connection['collection']>,
+    filter: object,
+    sort: Record<string, 1 | -1>,
+    limit = 1000,
+  ) =>
+    ((await c.find(filter).sort(sort).limit(limit).explain()) as { sortPushdown?: boolean })
+      .sortPushdown;
+
+  beforeAll(async () => {
+    coll = conn.collection('sorting');
+    await coll.insertMany(scalars.map((d) => ({ ...d, g: 'scalars' })));
+  });
+
+  it('orders every type MongoDB orders, both ways', async () => {
+    const up = await order(coll, { g: 'scalars' }, { s: 1 });
+    expect(up.slice(0, 2).sort()).toEqual(['missing', 'null']);
+    expect(up.slice(2)).toEqual(ascending);
+    const down = await order(coll, { g: 'scalars' }, { s: -1 });
+    expect(down.slice(0, -2)).toEqual([...ascending].reverse());
+    expect(down.slice(-2).sort()).toEqual(['missing', 'null']);
+    // FerretDB says whether SQL sorted; MongoDB's explain has no such field.
+    expect(await pushedDown(coll, { g: 'scalars' }, { s: 1 })).not.toBe(false);
+    // Without a limit every document is read anyway: the sort stays in memory.
+    expect(await pushedDown(coll, { g: 'scalars' }, { s: 1 }, 0)).not.toBe(true);
+    expect((await coll.find({ g: 'scalars' }).sort({ s: -1 }).toArray()).length).toBe(17);
+  });
+
+  it('pages by a limit and a bound, with conditions SQL leaves to the handler', async () => {
+    const log = conn.collection('sorting_log');
+    await log.insertMany(
+      Array.from({ length: 300 }, (_, i) => ({
+        name: `r${i + 1}`,
+        seq: i + 1,
+        patient: i % 3 === 0 ? 'p1' : 'p2',
+        action: i % 2 === 0 ? 'read' : 'own',
+      })),
+    );
+    await log.createIndex({ patient: 1, seq: -1 });
+    const page = (before: number) =>
+      order(
+        log,
+        { patient: 'p1', action: { $nin: ['own'] }, seq: { $lt: before } },
+        { seq: -1 },
+        4,
+      );
+    // p1 holds seqs 1, 4, 7, …; 'own' holds the even seqs.
+    expect(await page(301)).toEqual(['r295', 'r289', 'r283', 'r277']);
+    expect(await page(277)).toEqual(['r271', 'r265', 'r259', 'r253']);
+    expect(await page(8)).toEqual(['r7', 'r1']);
+    expect(await order(log, {}, { seq: 1 }, 2)).toEqual(['r1', 'r2']);
+    expect(await pushedDown(log, { patient: 'p1' }, { seq: -1 })).not.toBe(false);
+  });
+
+  it('still orders values SQL cannot: arrays, documents, fractions, NUL', async () => {
+    const mixed = conn.collection('sorting_mixed');
+    await mixed.insertMany([
+      { name: 'two', s: 2, g: 'a' },
+      { name: 'fraction', s: 2.5, g: 'a' },
+      { name: 'three', s: 3, g: 'a' },
+      { name: 'string', s: 'x', g: 'a' },
+    ]);
+    expect(await order(mixed, { g: 'a' }, { s: 1 })).toEqual([
+      'two',
+      'fraction',
+      'three',
+      'string',
+    ]);
+    expect(await pushedDown(mixed, { g: 'a' }, { s: 1 })).not.toBe(true);
+
+    await mixed.insertMany([
+      { name: 'array-1-9', s: [9, 1], g: 'b' },
+      { name: 'five', s: 5, g: 'b' },
+      { name: 'document', s: { a: 1 }, g: 'b' },
+      { name: 'nul', s: 'a\u0000', g: 'b' },
+      { name: 'plain-a', s: 'a', g: 'b' },
+    ]);
+    // An array sorts by its least element going up and its greatest going down;
+    // documents come after strings.
+    expect(await order(mixed, { g: 'b' }, { s: 1 })).toEqual([
+      'array-1-9',
+      'five',
+      'plain-a',
+      'nul',
+      'document',
+    ]);
+    expect(await order(mixed, { g: 'b' }, { s: -1 })).toEqual([
+      'document',
+      'nul',
+      'plain-a',
+      'array-1-9',
+      'five',
+    ]);
+    expect(await order(mixed, { g: 'b', s: { $ne: 5 } }, { s: 1 }, 2)).toEqual([
+      'array-1-9',
+      'plain-a',
+    ]);
+    expect(await pushedDown(mixed, { g: 'b' }, { s: 1 })).not.toBe(true);
+  });
+});
