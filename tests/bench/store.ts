@@ -16,7 +16,8 @@
  * Audit page: a Tandem instance with the demo teams, whose North Team's
  * audit trail (reads of its patient's plan) grows to each --audit size; times
  * the coordinator's first and next page of 50 records, the page filtered by
- * the patient, and the patient's own access log.
+ * the patient, the patient's own access log, and the access log of a patient
+ * of another team, whose few records are far down the log.
  *
  * Audit chain check: fills a database of its own with a chained log, then
  * runs the check, and for comparison one sorted read of the whole log, each
@@ -246,6 +247,8 @@ async function auditPage(uri: string) {
     const coordinator = await loginAs(url, 'coordinator');
     const prescriber = await loginAs(url, 'prescriber');
     const patient = await loginAs(url, 'patient');
+    // The South Team's patient: a few records of their own among all of the North's.
+    const fewRecords = await loginAs(url, 'patient2');
     const teams = (await coordinator.get<TeamSummary[]>('/teams')).body;
     const teamId = teams.find((t) => t.name === 'North Team')!.id;
     const patientId = String(
@@ -277,15 +280,17 @@ async function auditPage(uri: string) {
       const accessLog = await latencies(async () =>
         fullPage((await patient.get<AccessLogPage>('/me/access-log?limit=50')).body.entries),
       );
+      const sparseLog = await latencies(() => fewRecords.get('/me/access-log?limit=50'));
       results.push({
         records: size,
         firstPageMs: first,
         nextPageMs: nextPage,
         patientPageMs: byPatient,
         accessLogMs: accessLog,
+        fewRecordsAccessLogMs: sparseLog,
       });
       console.warn(
-        `${size} audit records: the coordinator's audit page p50 ${first.p50} ms, max ${first.max} ms; the next page p50 ${nextPage.p50} ms, max ${nextPage.max} ms; filtered by the patient p50 ${byPatient.p50} ms, max ${byPatient.max} ms; the patient's access log p50 ${accessLog.p50} ms, max ${accessLog.max} ms`,
+        `${size} audit records: the coordinator's audit page p50 ${first.p50} ms, max ${first.max} ms; the next page p50 ${nextPage.p50} ms, max ${nextPage.max} ms; filtered by the patient p50 ${byPatient.p50} ms, max ${byPatient.max} ms; the patient's access log p50 ${accessLog.p50} ms, max ${accessLog.max} ms; another patient's, with few records, p50 ${sparseLog.p50} ms, max ${sparseLog.max} ms`,
       );
     }
     return results;

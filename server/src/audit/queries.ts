@@ -49,21 +49,8 @@ export async function listAudit(
   if (q.from || q.to) {
     filter.at = { ...(q.from ? { $gte: q.from } : {}), ...(q.to ? { $lte: q.to } : {}) };
   }
-  const Audit = auditModel(ctx.conn);
-  // Filtered, the page is one sorted query (indexed by person and patient); unfiltered, it
-  // is most of the log, read in windows (newestFirst).
-  const narrow = q.patientId || q.userId || q.from || q.to;
-  let rows;
-  if (narrow) {
-    if (q.before) filter.seq = { $lt: q.before };
-    rows = await Audit.find(filter)
-      .sort({ seq: -1 })
-      .limit(q.limit + 1)
-      .lean();
-  } else {
-    const top = q.before ? q.before - 1 : await ctx.audit.lastSeq();
-    rows = await newestFirst(Audit, filter, top, q.limit + 1);
-  }
+  const top = q.before ? q.before - 1 : await ctx.audit.lastSeq();
+  const rows = await newestFirst(auditModel(ctx.conn), filter, top, q.limit + 1);
   const page = rows.slice(0, q.limit);
   const names = await namesOf(
     ctx,
@@ -113,16 +100,21 @@ export async function listAudit(
   };
 }
 
-/** Seqs per read at most, when the team's records are few among many. */
+/** Seqs per read at most, when the records wanted are few among many. */
 const MAX_WINDOW = 1024;
+/** Seqs read in windows per record wanted, at most, before sorting what matches instead. */
+const SCAN_PER_RECORD = 40;
 
 /**
  * The newest `want` records matching `filter` with seq at most `top`, newest
- * first. The embedded database sorts in memory whatever a filter selects, and
- * a team's whole trail is most of the log, so this reads windows of seqs
- * downwards from `top` by point lookups: when most records are the team's,
- * the first window of `want` seqs is the page; when few are, windows double.
- * The windows cover every seq from `top` down, so what they find is the newest.
+ * first. On the embedded database a sorted query reads every record its
+ * filter selects (a team's trail is most of the log, a patient's can be tens
+ * of thousands), so this reads windows of seqs downwards from `top` by point
+ * lookups: when most records match, the first window of `want` seqs is the
+ * page; when fewer do, windows double. The windows cover every seq from `top`
+ * down, so what they find is the newest. Once they have covered
+ * SCAN_PER_RECORD seqs per record wanted, few records below match, and one
+ * sorted query of those finds the rest.
  */
 async function newestFirst(
   Audit: AuditModel,
@@ -131,7 +123,14 @@ async function newestFirst(
   want: number,
 ) {
   const rows = [];
-  for (let hi = top, size = want; hi >= 1 && rows.length < want;) {
+  for (let hi = top, size = want, scanned = 0; hi >= 1 && rows.length < want;) {
+    if (scanned >= want * SCAN_PER_RECORD) {
+      const rest = await Audit.find({ ...filter, seq: { $lte: hi } })
+        .sort({ seq: -1 })
+        .limit(want - rows.length)
+        .lean();
+      return [...rows, ...rest];
+    }
     const lo = Math.max(1, hi - size + 1);
     const seqs = Array.from({ length: hi - lo + 1 }, (_, i) => hi - i);
     rows.push(
@@ -139,6 +138,7 @@ async function newestFirst(
         .sort({ seq: -1 })
         .lean()),
     );
+    scanned += seqs.length;
     hi = lo - 1;
     size = Math.min(size * 2, MAX_WINDOW);
   }
@@ -175,13 +175,9 @@ export async function accessLog(
   actor: Actor,
 ): Promise<AccessLogPage> {
   const patientId = self.patientId!;
-  const filter: Record<string, unknown> = { patientId, action: { $nin: NOT_IN_ACCESS_LOG } };
-  if (q.before) filter.seq = { $lt: q.before };
-  const rows = await auditModel(ctx.conn)
-    .find(filter, { seq: 1, at: 1, actorId: 1, actorRole: 1, action: 1, outcome: 1 })
-    .sort({ seq: -1 })
-    .limit(q.limit + 1)
-    .lean();
+  const filter = { patientId, action: { $nin: NOT_IN_ACCESS_LOG } };
+  const top = q.before ? q.before - 1 : await ctx.audit.lastSeq();
+  const rows = await newestFirst(auditModel(ctx.conn), filter, top, q.limit + 1);
   const page = rows.slice(0, q.limit);
   const names = await namesOf(
     ctx,

@@ -250,6 +250,42 @@ describe('GET /api/v1/audit', () => {
     // Each page's own audit.read record is newer than the first page, so compare from there.
     const firstSeq = all[0]!.seq;
     expect(seen.filter((r) => r.seq <= firstSeq).map((r) => r.seq)).toEqual(all.map((r) => r.seq));
+
+    // Pages of one record look through 40 seqs in windows, then sort what matches below
+    // them: with 700 records between, the second page of the patient's reads comes from
+    // the sorted query.
+    const patientId = all.find((r) => r.resourceId === north)!.patientId!;
+    const reads = async (path: string) => {
+      const pages: AuditRecord[][] = [];
+      let next: number | null = null;
+      do {
+        const res: { body: AuditPage } = await coordinator.get<AuditPage>(
+          `${path}&limit=1${next ? `&before=${next}` : ''}`,
+        );
+        pages.push(res.body.records);
+        next = res.body.nextBefore;
+      } while (next);
+      return pages.flat().filter((r) => r.action === 'plan.read');
+    };
+    const northReads = all.filter((r) => r.action === 'plan.read' && r.patientId === patientId);
+    expect(northReads).toHaveLength(2);
+    expect((await reads(`/audit?patientId=${patientId}`)).map((r) => r.seq)).toEqual(
+      northReads.map((r) => r.seq),
+    );
+
+    const patient = await loginAs(url, 'patient');
+    const opened: string[] = [];
+    let next: number | null = null;
+    do {
+      const res: { body: AccessLogPage } = await patient.get<AccessLogPage>(
+        `/me/access-log?limit=1${next ? `&before=${next}` : ''}`,
+      );
+      opened.push(...res.body.entries.map((e) => `${e.action} ${e.at}`));
+      next = res.body.nextBefore;
+    } while (next);
+    const whole = (await patient.get<AccessLogPage>('/me/access-log?limit=200')).body.entries;
+    expect(opened).toEqual(whole.map((e) => `${e.action} ${e.at}`));
+    expect(whole.filter((e) => e.action === 'plan.read')).toHaveLength(2);
   });
 });
 
