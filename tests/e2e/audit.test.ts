@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { demoPlans, loginAs } from '../helpers/api.ts';
+import { seriousViolations } from '../helpers/axe.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext } from '../helpers/web.ts';
+
+let browser: Browser;
+let server: TestServer;
+let plans: { north: string; south: string };
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  plans = await demoPlans(server.url);
+  browser = await launchBrowser();
+  // The prescriber opens Alex's plan often enough for more than one page of the log;
+  // the coordinator once; the South Team's prescriber only their own patient's.
+  const prescriber = await loginAs(server.url, 'prescriber');
+  for (let i = 0; i < 55; i++) await prescriber.get(`/plans/${plans.north}`);
+  await (await loginAs(server.url, 'coordinator')).get(`/plans/${plans.north}`);
+  await (await loginAs(server.url, 'prescriber2')).get(`/plans/${plans.south}`);
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe("the patient's access log", () => {
+  it('shows a patient on a phone who opened their record, page by page', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'patient', {
+      viewport: { width: 390, height: 844 },
+    });
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('link', { name: 'Who opened my record' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/access-log');
+    const entries = page.getByTestId('access-entry');
+    await expect.poll(() => entries.count()).toBe(50);
+    const lines = await entries.allTextContents();
+    expect(lines[0]).toContain('You');
+    expect(lines.some((l) => l.includes('Opened your plan') && l.includes('Dr. Maya Okafor'))).toBe(
+      true,
+    );
+    expect(lines.join(' ')).not.toContain('Dr. Priya Nair');
+    await screenshot(page, 'access-log-patient');
+    const violations = await seriousViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+
+    await page.getByRole('button', { name: 'Show older' }).click();
+    await expect.poll(() => entries.count()).toBeGreaterThan(50);
+    const all = await entries.allTextContents();
+    expect(all.some((l) => l.includes('Jordan Lee'))).toBe(true);
+    expect(all.filter((l) => l.includes('Dr. Maya Okafor')).length).toBeGreaterThanOrEqual(55);
+    // The last page has no "Show older".
+    await expect.poll(() => page.getByRole('button', { name: 'Show older' }).count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe("the coordinator's audit trail", () => {
+  it('lists the team’s records, filters them by patient and person, and checks the chain', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/audit');
+    const rows = page.getByTestId('audit-record');
+    await expect.poll(() => rows.count()).toBe(50);
+    expect((await rows.allTextContents()).join(' ')).not.toContain('Casey Brooks');
+
+    await page.getByLabel('Patient').selectOption({ label: 'Alex Morgan' });
+    await page.getByLabel('Person').selectOption({ label: 'Dr. Maya Okafor' });
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('person')).not.toBeNull();
+    await expect
+      .poll(async () => (await rows.allTextContents()).every((r) => r.includes('Dr. Maya Okafor')))
+      .toBe(true);
+    const filtered = await rows.allTextContents();
+    expect(filtered.every((r) => r.includes('Alex Morgan') && r.includes('plan.read'))).toBe(true);
+    await page.getByRole('button', { name: 'Show older' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(55);
+    await expect.poll(() => page.getByRole('button', { name: 'Show older' }).count()).toBe(0);
+    expect((await rows.allTextContents()).every((r) => r.includes('Dr. Maya Okafor'))).toBe(true);
+
+    await page.getByRole('button', { name: 'Check the chain' }).click();
+    const verify = page.getByTestId('audit-verify');
+    await expect.poll(() => verify.getAttribute('data-ok')).toBe('true');
+    expect(await verify.textContent()).toMatch(/Intact: [\d,]+ records checked/);
+    await screenshot(page, 'audit-trail-coordinator');
+    const violations = await seriousViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+
+    // The filters live in the address: a reload shows the same view.
+    await page.reload();
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await page.getByLabel('Person').inputValue()).not.toBe('');
+    await context.close();
+  });
+
+  it('is not offered to a prescriber, and refuses them', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'prescriber');
+    expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
+    await page.goto(`${server.url}/audit`);
+    await expect.poll(() => page.getByTestId('page-error').getAttribute('data-status')).toBe('403');
+    await context.close();
+  });
+});
