@@ -88,6 +88,15 @@ export const PageQuery = z.strictObject({
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
+/** `GET /api/v1/me/access-log`: `others=true` leaves out what the patient did themself. */
+export const AccessLogQuery = PageQuery.extend({
+  others: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+export type AccessLogQuery = z.infer<typeof AccessLogQuery>;
+
 export const AuditActor = z.object({
   id: z.string(),
   name: z.string(),

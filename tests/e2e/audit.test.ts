@@ -35,8 +35,9 @@ describe("the patient's access log", () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe('/access-log');
     const entries = page.getByTestId('access-entry');
     await expect.poll(() => entries.count()).toBe(50);
+    // What the patient did themself is left out until they ask for it.
     const lines = await entries.allTextContents();
-    expect(lines[0]).toContain('You');
+    expect(lines.some((l) => l.includes('You'))).toBe(false);
     expect(lines.some((l) => l.includes('Opened your plan') && l.includes('Dr. Maya Okafor'))).toBe(
       true,
     );
@@ -48,10 +49,17 @@ describe("the patient's access log", () => {
     await page.getByRole('button', { name: 'Show older' }).click();
     await expect.poll(() => entries.count()).toBeGreaterThan(50);
     const all = await entries.allTextContents();
+    expect(all.some((l) => l.includes('You'))).toBe(false);
     expect(all.some((l) => l.includes('Jordan Lee'))).toBe(true);
     expect(all.filter((l) => l.includes('Dr. Maya Okafor')).length).toBeGreaterThanOrEqual(55);
     // The last page has no "Show older".
     await expect.poll(() => page.getByRole('button', { name: 'Show older' }).count()).toBe(0);
+
+    await page.getByLabel('Include what I did myself').check();
+    await expect.poll(() => new URL(page.url()).search).toBe('?mine=1');
+    await expect
+      .poll(async () => (await entries.first().textContent())?.includes('You'))
+      .toBe(true);
     await context.close();
   });
 });

@@ -7,7 +7,7 @@ import {
   type AuditPage,
   type AuditQuery,
   type AuditVerifyResult,
-  type PageQuery,
+  type AccessLogQuery,
   type Role,
 } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
@@ -171,11 +171,12 @@ const NOT_IN_ACCESS_LOG = ['audit.access_log'];
 export async function accessLog(
   ctx: AppContext,
   self: SelfScope,
-  q: PageQuery,
+  q: AccessLogQuery,
   actor: Actor,
 ): Promise<AccessLogPage> {
   const patientId = self.patientId!;
-  const filter = { patientId, action: { $nin: NOT_IN_ACCESS_LOG } };
+  const filter: Record<string, unknown> = { patientId, action: { $nin: NOT_IN_ACCESS_LOG } };
+  if (q.others) filter.actorId = { $ne: actor.user.id };
   const top = q.before ? q.before - 1 : await ctx.audit.lastSeq();
   const rows = await newestFirst(auditModel(ctx.conn), filter, top, q.limit + 1);
   const page = rows.slice(0, q.limit);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AuditQuery, PageQuery } from '@tandem/shared';
+import { AccessLogQuery, AuditQuery } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { requireUser, userOf } from '../auth/authenticate.ts';
 import { authorizeSelf, authorizeTeam, authorizeTeams } from '../authz/authorize.ts';
@@ -31,7 +31,7 @@ export function auditRoutes(ctx: AppContext): Router {
   });
 
   router.get('/me/access-log', async (req, res) => {
-    const q = parseQuery(PageQuery, req.query);
+    const q = parseQuery(AccessLogQuery, req.query);
     const self = await authorizeSelf(ctx, userOf(req), { action: 'audit.own' }, requestMeta(req));
     res.set('Cache-Control', 'no-store').json(await accessLog(ctx, self, q, actorOf(req)));
   });

@@ -323,6 +323,14 @@ describe('GET /api/v1/me/access-log', () => {
     const page = await patient.get<AccessLogPage>('/me/access-log?limit=1');
     expect(page.body.entries).toHaveLength(1);
     expect(page.body.nextBefore).toEqual(expect.any(Number));
+
+    // Without what the patient did themself.
+    const others = await patient.get<AccessLogPage>('/me/access-log?others=true');
+    expect(others.body.entries.some((e) => e.self)).toBe(false);
+    expect(
+      others.body.entries.filter((e) => e.action === 'plan.read').map((e) => e.actor?.name),
+    ).toEqual(['Jordan Lee', 'Dr. Maya Okafor']);
+    expect((await patient.get('/me/access-log?others=maybe')).status).toBe(400);
   });
 });
 

@@ -4,8 +4,11 @@ import { api } from '$lib/api.ts';
 import type { PageLoad } from './$types';
 
 /** A patient's own access log: who opened or changed their record, newest first. */
-export const load: PageLoad = async ({ parent }) => {
+export const load: PageLoad = async ({ parent, url }) => {
   const { user } = await parent();
   if (user.role !== 'patient') error(403, { message: 'Only a patient has an access log.' });
-  return { first: await api<AccessLogPage>('/me/access-log?limit=50') };
+  // What the patient did themself is left out unless they ask for it (?mine=1).
+  const mine = url.searchParams.get('mine') === '1';
+  const query = `limit=50&others=${!mine}`;
+  return { mine, query, first: await api<AccessLogPage>(`/me/access-log?${query}`) };
 };
