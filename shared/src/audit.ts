@@ -151,3 +151,52 @@ export const AccessLogPage = z.object({
   nextBefore: z.number().nullable(),
 });
 export type AccessLogPage = z.infer<typeof AccessLogPage>;
+
+/** One sitting of one person with the patient's record: what they did, from first to last. */
+export type AccessVisit = {
+  actor: AccessLogEntry['actor'];
+  self: boolean;
+  /** The plain-language lines, each once, newest first. */
+  labels: string[];
+  outcome: AuditOutcome;
+  /** The newest and the oldest entry's time. */
+  at: string;
+  since: string;
+  entries: number;
+};
+
+/** Entries further apart than this are separate visits. */
+export const VISIT_GAP_MS = 15 * 60 * 1000;
+
+/**
+ * Groups an access log (newest first) into visits: one opening of a plan
+ * records several entries (the plan, its comments, its versions, …), and a
+ * patient wants to read "who, when", not each request. Consecutive entries of
+ * the same person less than VISIT_GAP_MS apart are one visit; a refused
+ * access always stands alone, so that it is never hidden in a visit.
+ */
+export function accessVisits(entries: AccessLogEntry[]): AccessVisit[] {
+  const visits: AccessVisit[] = [];
+  for (const e of entries) {
+    const last = visits.at(-1);
+    const same =
+      last &&
+      e.outcome === 'success' &&
+      last.outcome === 'success' &&
+      last.self === e.self &&
+      last.actor?.name === e.actor?.name &&
+      last.actor?.role === e.actor?.role &&
+      Date.parse(last.since) - Date.parse(e.at) < VISIT_GAP_MS;
+    if (same) {
+      if (!last.labels.includes(e.label)) last.labels.push(e.label);
+      last.since = e.at;
+      last.entries++;
+    } else {
+      visits.push({
+        ...{ actor: e.actor, self: e.self, labels: [e.label], outcome: e.outcome },
+        ...{ at: e.at, since: e.at, entries: 1 },
+      });
+    }
+  }
+  return visits;
+}
