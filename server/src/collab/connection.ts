@@ -9,6 +9,7 @@ import { AckQueue } from './durability.ts';
 import { holdUntilTurnEnds } from './outbox.ts';
 import { AwarenessThrottle, type ThrottleOptions } from './awareness-policy.ts';
 import {
+  checkOverlaps,
   decodeClientMessage,
   encodePermissionDenied,
   encodeSyncStep1,
@@ -162,6 +163,7 @@ export class CollabConnection {
       case 'sync-step2':
       case 'update':
         if (this.access === 'write') {
+          checkOverlaps(doc.doc, message.items);
           if (!doc.acceptFromConnection(this, message.update)) return;
         } else if (!isEmptyUpdate(message.update)) {
           this.refuseWrite();

@@ -6,6 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { decodeTandemMessage, encodeAccess, encodeSaveAck } from '@tandem/shared';
 import {
+  checkOverlaps,
   decodeClientMessage,
   encodeAwarenessEntries,
   encodePermissionDenied,
@@ -37,7 +38,7 @@ describe('decodeClientMessage', () => {
 
     const update = Y.encodeStateAsUpdate(doc);
     const upd = decodeClientMessage(syncMessage((e) => syncProtocol.writeUpdate(e, update)));
-    expect(upd).toEqual({ type: 'update', update });
+    expect(upd).toMatchObject({ type: 'update', update });
   });
 
   it('reads awareness and awareness queries', () => {
@@ -176,5 +177,45 @@ describe('server messages', () => {
     const sv = Y.encodeStateVector(doc);
     expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc, sv))).toBe(true);
     expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc))).toBe(false);
+  });
+});
+
+describe('checkOverlaps', () => {
+  /** Client 1 wrote "abc" into the therapy text, then set safety.contacts. */
+  function held(): Y.Doc {
+    const author = new Y.Doc();
+    author.clientID = 1;
+    author.getText('therapy').insert(0, 'abc');
+    author.getMap('safety').set('contacts', ['crisis line']);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(author));
+    return doc;
+  }
+  /** Client 1's text, as if it had written `text` first: its items overlap what `held` has. */
+  function itemsOf(text: string): Y.Item[] {
+    const other = new Y.Doc();
+    other.clientID = 1;
+    other.getText('therapy').insert(0, text);
+    const msg = syncMessage((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(other)));
+    const decoded = decodeClientMessage(msg);
+    if (decoded.type !== 'update') throw new Error('not an update');
+    return decoded.items;
+  }
+
+  it('refuses an item that goes on past the known part in another place', () => {
+    // "abcdef" is client 1's clocks 0–5; the document holds 0–3, and 3 is the map entry.
+    const doc = held();
+    expect(() => checkOverlaps(doc, itemsOf('abcdef'))).toThrow(/another place/);
+  });
+
+  it('passes an item sent again that goes on in the same place, and new items', () => {
+    const author = new Y.Doc();
+    author.clientID = 1;
+    author.getText('therapy').insert(0, 'abc');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(author));
+    expect(() => checkOverlaps(doc, itemsOf('abcdef'))).not.toThrow();
+    expect(() => checkOverlaps(new Y.Doc(), itemsOf('abcdef'))).not.toThrow();
+    expect(() => checkOverlaps(held(), itemsOf('ab'))).not.toThrow();
   });
 });

@@ -19,8 +19,8 @@ export type AwarenessEntry = {
 
 export type ClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'sync-step2'; update: Uint8Array }
-  | { type: 'update'; update: Uint8Array }
+  | { type: 'sync-step2'; update: Uint8Array; items: Y.Item[] }
+  | { type: 'update'; update: Uint8Array; items: Y.Item[] }
   | { type: 'awareness'; entries: AwarenessEntry[] }
   | { type: 'query-awareness' };
 
@@ -45,8 +45,9 @@ export function decodeClientMessage(message: Uint8Array): ClientMessage {
       if (step === SyncStep.Step1) {
         out = { type: 'sync-step1', stateVector: validStateVector(readBytes(d)) };
       } else if (step === SyncStep.Step2 || step === SyncStep.Update) {
-        const update = validUpdate(readBytes(d));
-        out = step === SyncStep.Step2 ? { type: 'sync-step2', update } : { type: 'update', update };
+        const update = readBytes(d);
+        const items = validItems(update);
+        out = { type: step === SyncStep.Step2 ? 'sync-step2' : 'update', update, items };
       } else {
         throw new ProtocolError(`unknown sync step ${step}`);
       }
@@ -95,15 +96,17 @@ function decodeAwareness(bytes: Uint8Array): AwarenessEntry[] {
  * before it reads the delete set, so a truncated update would otherwise
  * change the document and then fail.
  */
-function validUpdate(update: Uint8Array): Uint8Array {
+function validItems(update: Uint8Array): Y.Item[] {
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
     decoded = Y.decodeUpdate(update);
   } catch {
     throw new ProtocolError('malformed update');
   }
+  const items: Y.Item[] = [];
   for (const s of decoded.structs) {
     if (!(s instanceof Y.Item)) continue;
+    items.push(s);
     // Plans are flat documents; subdocuments would let a client make the server load other documents.
     if (s.content instanceof Y.ContentDoc)
       throw new ProtocolError('subdocuments are not supported');
@@ -120,7 +123,51 @@ function validUpdate(update: Uint8Array): Uint8Array {
   for (const ranges of decoded.ds.clients.values()) {
     if (ranges.some((r) => r.len <= 0)) throw new ProtocolError('empty delete range');
   }
-  return update;
+  return items;
+}
+
+/**
+ * Refuses an item that starts inside what the document already holds of its
+ * client and goes on past it, when it names another place than the last item
+ * the document holds of that client. Yjs skips the known part and puts the
+ * rest right after that last item, in that item's parent, whatever the item
+ * names; how that ends then depends on the order in which replicas receive
+ * their updates, so they could disagree. An honest client's overlapping item
+ * is the same item, sent again, and passes.
+ */
+export function checkOverlaps(doc: Y.Doc, items: Y.Item[]): void {
+  for (const item of items) {
+    const known = Y.getState(doc.store, item.id.client);
+    if (item.id.clock >= known || item.id.clock + item.length <= known) continue;
+    const last = Y.getItem(doc.store, Y.createID(item.id.client, known - 1));
+    // Garbage-collected: nothing left to compare with, and nothing left to misplace.
+    if (!(last instanceof Y.Item)) continue;
+    const place = placeOf(doc, item);
+    if (place && place !== placeOf(doc, last))
+      throw new ProtocolError('update overlaps the document in another place');
+  }
+}
+
+/**
+ * Where an item goes: its parent type and map key, as a string; null when the
+ * document does not know it yet (Yjs then holds the item back anyway).
+ */
+function placeOf(doc: Y.Doc, item: Y.Item): string | null {
+  let parent: unknown = item.parent;
+  let key = item.parentSub;
+  if (parent === null) {
+    const neighbour = item.origin ?? item.rightOrigin;
+    const next = neighbour && Y.getItem(doc.store, neighbour);
+    if (!(next instanceof Y.Item)) return null;
+    parent = next.parent;
+    key = next.parentSub;
+  }
+  if (typeof parent === 'string') return `root ${parent} ${key ?? ''}`;
+  if (parent instanceof Y.ID) return `item ${parent.client}:${parent.clock} ${key ?? ''}`;
+  const type = parent as Y.AbstractType<unknown>;
+  if (type._item) return `item ${type._item.id.client}:${type._item.id.clock} ${key ?? ''}`;
+  for (const [name, root] of doc.share) if (root === type) return `root ${name} ${key ?? ''}`;
+  return null;
 }
 
 function validStateVector(sv: Uint8Array): Uint8Array {
