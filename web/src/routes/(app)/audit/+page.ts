@@ -12,13 +12,18 @@ export const load: PageLoad = async ({ parent, url }) => {
     error(403, { message: 'The audit trail is for the care coordinators of a team.' });
   }
   const param = (name: string) => url.searchParams.get(name) ?? '';
+  // A date the address garbled is no filter at all.
+  const day = (name: string) => {
+    const v = param(name);
+    return /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00`)) ? v : '';
+  };
   const team = teams.find((t) => t.id === param('team')) ?? teams[0]!;
   const filters: AuditFilters = {
     team: team.id,
     patient: param('patient'),
     person: param('person'),
-    from: param('from'),
-    to: param('to'),
+    from: day('from'),
+    to: day('to'),
   };
   const [detail, patients, first] = await Promise.all([
     api<TeamDetail>(`/teams/${team.id}`),
