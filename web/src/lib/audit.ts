@@ -9,13 +9,12 @@ export type AuditFilters = {
 };
 
 /** The `GET /audit` query for the filters: the dates are whole days in the reader's time zone. */
-export function auditQuery(f: AuditFilters, before?: number | null): string {
+export function auditQuery(f: AuditFilters): string {
   const q = new URLSearchParams({ teamId: f.team, limit: '50' });
   if (f.patient) q.set('patientId', f.patient);
   if (f.person) q.set('userId', f.person);
   if (f.from) q.set('from', new Date(`${f.from}T00:00:00`).toISOString());
   if (f.to) q.set('to', new Date(`${f.to}T23:59:59.999`).toISOString());
-  if (before) q.set('before', String(before));
   return q.toString();
 }
 

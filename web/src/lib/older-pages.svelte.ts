@@ -6,7 +6,8 @@ export type Page<T> = { items: T[]; next: number | null };
 /**
  * A list whose first page the route loaded and whose older pages are read
  * when the reader asks. Older pages belong to the view they were read in (its
- * `key`, the query): when the route loads another view, they are dropped.
+ * `key`, the list's API path and query, to which `read` adds `before`): when
+ * the route loads another view, they are dropped.
  */
 export class OlderPages<T> {
   #older = $state<(Page<T> & { key: string }) | null>(null);
