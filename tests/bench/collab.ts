@@ -38,7 +38,14 @@ import { connectDb } from '@tandem/server/db/connect.ts';
 import { loadConfig } from '@tandem/server/env.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { startRedis, startTempDb } from '../helpers/services.ts';
-import { cpuSeconds, percentile, r2, writeResult } from './stats.ts';
+import {
+  contextSwitches,
+  cpuSeconds,
+  percentile,
+  r2,
+  tlbShootdowns,
+  writeResult,
+} from './stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -288,6 +295,8 @@ async function runScenario(
   await server.mark();
   const dbPid = tandem ? embeddedDbPid() : null;
   const dbCpuStart = dbPid ? cpuSeconds(dbPid) : 0;
+  const dbSwitchesStart = dbPid ? contextSwitches(dbPid) : 0;
+  const tlbStart = tlbShootdowns();
   const startedAt = performance.now();
   const benchCpuStart = process.cpuUsage();
   const ticksStart = cpuTicks();
@@ -312,6 +321,8 @@ async function runScenario(
   const stolenPercent = ((ticks.steal - ticksStart.steal) / (ticks.total - ticksStart.total)) * 100;
   const serverStats = await server.stats();
   const dbCpuPercent = dbPid ? ((cpuSeconds(dbPid) - dbCpuStart) / elapsedS) * 100 : null;
+  const dbSwitchesPerSecond = dbPid ? (contextSwitches(dbPid) - dbSwitchesStart) / elapsedS : null;
+  const tlbPerSecond = (tlbShootdowns() - tlbStart) / elapsedS;
 
   // Let stragglers arrive, then count what never did.
   const expectedFor = (c: Client) =>
@@ -388,6 +399,11 @@ async function runScenario(
       max: r2(serverStats.eventLoopDelayMs.max),
     },
     dbCpuPercent: dbCpuPercent === null ? null : r2(dbCpuPercent),
+    /** Each wakes a database thread, often on the core the server or the clients were using. */
+    dbContextSwitchesPerSecond:
+      dbSwitchesPerSecond === null ? null : Math.round(dbSwitchesPerSecond),
+    /** Machine-wide: a CPU stopped to flush its TLB after another thread unmapped memory. */
+    tlbShootdownsPerSecond: Math.round(tlbPerSecond),
     /** This process: the clients that generate the load and measure it. */
     clientsCpuPercent: r2(((benchCpu.user + benchCpu.system) / 1e6 / elapsedS) * 100),
     /** Share of the machine's CPU time the host took during the run. */
@@ -447,6 +463,9 @@ function summarise(results: Result[]) {
       updatesPerSecond: m((r) => r.updatesPerSecond),
       serverCpuPercent: m((r) => r.serverCpuPercent),
       dbCpuPercent: rs[0]!.dbCpuPercent === null ? null : m((r) => r.dbCpuPercent),
+      dbContextSwitchesPerSecond:
+        rs[0]!.dbContextSwitchesPerSecond === null ? null : m((r) => r.dbContextSwitchesPerSecond),
+      tlbShootdownsPerSecond: m((r) => r.tlbShootdownsPerSecond),
       serverPeakRssMb: m((r) => r.serverPeakRssMb),
       stolenCpuPercent: m((r) => r.stolenCpuPercent),
       dbRowsPerRun: rs[0]!.db ? m((r) => r.db?.rows) : null,
@@ -508,6 +527,7 @@ async function main() {
       r.saveAckMs ? `${r.saveAckMs.p50} / ${r.saveAckMs.p95} / ${r.saveAckMs.p99}` : '—',
       String(r.updatesPerSecond),
       `${r.serverCpuPercent}%${r.dbCpuPercent === null ? '' : ` + db ${r.dbCpuPercent}%`}`,
+      `${r.dbContextSwitchesPerSecond ?? '—'} / ${r.tlbShootdownsPerSecond}`,
       String(Math.round(r.serverPeakRssMb)),
       `${r.stolenCpuPercent}%`,
       r.dbRowsPerRun === null
@@ -524,6 +544,7 @@ async function main() {
     'save ack p50 / p95 / p99 (ms)',
     'updates/s',
     'server CPU',
+    'db context switches / TLB shootdowns per s',
     'RSS (MB)',
     'CPU stolen by host',
     'database (per run)',

@@ -24,7 +24,14 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const sourceDir = path.join(repoRoot, 'tools/embedded-db');
 const patchDir = path.join(sourceDir, 'patches');
 const cacheDir = path.join(repoRoot, '.cache/embedded-db');
-const FERRETDB = 'github.com/FerretDB/FerretDB';
+/**
+ * The modules the build patches, by the prefix of their patches' file names:
+ * FerretDB itself, and the memory allocator of the SQLite port it runs on.
+ */
+const PATCHED_MODULES: Record<string, string> = {
+  'ferretdb-': 'github.com/FerretDB/FerretDB',
+  'modernc-memory-': 'modernc.org/memory',
+};
 
 export class EmbeddedDbError extends Error {}
 
@@ -35,6 +42,17 @@ function patches(): string[] {
         .sort()
         .map((f) => path.join(patchDir, f))
     : [];
+}
+
+/** The module a patch applies to, from its file name. */
+function moduleOf(patch: string): string {
+  const name = path.basename(patch);
+  const prefix = Object.keys(PATCHED_MODULES).find((p) => name.startsWith(p));
+  if (!prefix)
+    throw new EmbeddedDbError(
+      `${name} names no module: patches start with ${Object.keys(PATCHED_MODULES).join(', ')}.`,
+    );
+  return PATCHED_MODULES[prefix]!;
 }
 
 /** Hash of the launcher's sources and patches: a change to any of them makes the cached binary stale. */
@@ -84,24 +102,35 @@ export function ensureEmbeddedDbBinary(log: (msg: string) => void = () => {}): s
 }
 
 /**
- * FerretDB's module with tools/embedded-db/patches applied, in a copy in
- * `work`, and a go.mod that points the build at it (the repository's go.mod
- * stays as it is). Returns the alternate go.mod for `go build -modfile`.
+ * Each patched module (PATCHED_MODULES) with its patches applied, in a copy
+ * in \`work\`, and a go.mod that points the build at the copies (the
+ * repository's go.mod stays as it is). Returns the alternate go.mod for
+ * \`go build -modfile\`.
  */
 function patchedModfile(work: string): string {
-  const download = run('go', ['mod', 'download', '-json', FERRETDB], sourceDir);
-  const original = (JSON.parse(download.stdout) as { Dir: string }).Dir;
-  const copy = path.join(work, 'ferretdb');
-  cpSync(original, copy, { recursive: true });
-  makeWritable(copy); // the module cache is read-only
-  // Outside any repository, so that git applies the patch as is (inside one it skips
-  // paths outside the current directory without a word).
-  const git = { GIT_CEILING_DIRECTORIES: work };
-  for (const p of patches()) run('git', ['apply', '--whitespace=nowarn', p], copy, git);
+  const byModule = new Map<string, string[]>();
+  for (const p of patches()) {
+    const module = moduleOf(p);
+    byModule.set(module, [...(byModule.get(module) ?? []), p]);
+  }
+  const replaces: string[] = [];
+  for (const [module, list] of byModule) {
+    // The version go.mod requires, as the build would use it.
+    const download = run('go', ['mod', 'download', '-json', module], sourceDir);
+    const original = (JSON.parse(download.stdout) as { Dir: string }).Dir;
+    const copy = path.join(work, module.replaceAll('/', '_'));
+    cpSync(original, copy, { recursive: true });
+    makeWritable(copy); // the module cache is read-only
+    // Outside any repository, so that git applies the patch as is (inside one it skips
+    // paths outside the current directory without a word).
+    const git = { GIT_CEILING_DIRECTORIES: work };
+    for (const p of list) run('git', ['apply', '--whitespace=nowarn', p], copy, git);
+    replaces.push(`replace ${module} => ${copy}`);
+  }
 
   const modfile = path.join(work, 'build.mod');
   const gomod = readFileSync(path.join(sourceDir, 'go.mod'), 'utf8');
-  writeFileSync(modfile, `${gomod}\nreplace ${FERRETDB} => ${copy}\n`);
+  writeFileSync(modfile, `${gomod}\n${replaces.join('\n')}\n`);
   // -modfile reads the go.sum next to it.
   cpSync(path.join(sourceDir, 'go.sum'), modfile.replace(/\.mod$/, '.sum'));
   return modfile;
