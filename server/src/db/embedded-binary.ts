@@ -103,9 +103,9 @@ export function ensureEmbeddedDbBinary(log: (msg: string) => void = () => {}): s
 
 /**
  * Each patched module (PATCHED_MODULES) with its patches applied, in a copy
- * in \`work\`, and a go.mod that points the build at the copies (the
+ * in `work`, and a go.mod that points the build at the copies (the
  * repository's go.mod stays as it is). Returns the alternate go.mod for
- * \`go build -modfile\`.
+ * `go build -modfile`.
  */
 function patchedModfile(work: string): string {
   const byModule = new Map<string, string[]>();
