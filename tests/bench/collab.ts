@@ -510,14 +510,15 @@ async function main() {
       // Rounds alternate the servers, so that a busy minute on the machine hurts both alike.
       for (let round = 1; round <= rounds; round++) {
         for (const kind of kinds) {
-          const env: Record<string, string> = {
-            MONGODB_URI: db.uri,
-            BENCH_DB_NAME: `bench_${scenario.id}_${kind.replace('+', '_')}_${Date.now()}`,
-          };
-          if (kind === 'tandem+redis') env.REDIS_URL = redis!.url;
-          if (args['commit-gap'] !== undefined) env.BENCH_COMMIT_GAP_MS = args['commit-gap'];
           console.warn(`scenario ${scenario.id} (${scenario.title}), round ${round}, ${kind}…`);
           for (let attempt = 1; ; attempt++) {
+            // A database of its own for every attempt: a rerun starts from empty documents too.
+            const env: Record<string, string> = {
+              MONGODB_URI: db.uri,
+              BENCH_DB_NAME: `bench_${scenario.id}_${kind.replace('+', '_')}_${Date.now()}`,
+            };
+            if (kind === 'tandem+redis') env.REDIS_URL = redis!.url;
+            if (args['commit-gap'] !== undefined) env.BENCH_COMMIT_GAP_MS = args['commit-gap'];
             const loadavg = os.loadavg();
             const r = await runScenario(kind, scenario, env, kind === 'reference' ? null : db.uri);
             console.warn(JSON.stringify(r));
@@ -529,7 +530,6 @@ async function main() {
               `the host took ${r.stolenCpuPercent}% of the CPU; running the round again`,
             );
             discarded.push({ ...r, round, attempt, loadavg });
-            env.BENCH_DB_NAME = `${env.BENCH_DB_NAME}_${attempt}`;
           }
         }
       }
