@@ -4,7 +4,15 @@ import * as encoding from 'lib0/encoding';
 import { CloseCode, CollabMessage, READ_ONLY_REASON } from '@tandem/shared';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { collabModels } from '@tandem/server/collab/persistence/models.ts';
-import { connectClient, docName, mapUpdate, rawClient, startEngine, storedDoc } from './helpers.ts';
+import {
+  connectClient,
+  docName,
+  mapUpdate,
+  rawClient,
+  stalledLoads,
+  startEngine,
+  storedDoc,
+} from './helpers.ts';
 
 describe('collab engine, one instance', () => {
   it('lets unmodified y-websocket clients sync, co-edit and converge', async () => {
@@ -395,24 +403,8 @@ describe('collab engine, one instance', () => {
     await vi.waitFor(() => expect(author.saves.status).toBe('saved'));
     await seeded.stop();
 
-    let releaseLoad!: () => void;
-    const gate = new Promise<void>((r) => (releaseLoad = r));
-    const slow = await startEngine({
-      dbName: seeded.dbName,
-      options: (conn) => {
-        const store = mongoCollabStore(conn);
-        return {
-          store: {
-            ...store,
-            load: async (doc: string) => {
-              const loaded = await store.load(doc);
-              await gate;
-              return loaded;
-            },
-          },
-        };
-      },
-    });
+    const stall = stalledLoads();
+    const slow = await startEngine({ dbName: seeded.dbName, options: stall.options });
     // An app that fills an empty document with defaults once synced must not find it empty.
     const early = connectClient(slow.wsUrl, name, { token: 'bob' });
     const seenAtSync: unknown[] = [];
@@ -427,7 +419,7 @@ describe('collab engine, one instance', () => {
     expect(raw.received).toEqual([]);
     expect(early.provider.synced).toBe(false);
 
-    releaseLoad();
+    stall.release();
     await early.synced;
     expect(seenAtSync[0]).toMatchObject({ g1: 'keep me' });
     await vi.waitFor(() => expect(early.doc.getMap('goals').get('g2')).toBe('early write'));

@@ -51,6 +51,32 @@ export type EngineOptions = {
 };
 
 /**
+ * Engine options whose store reads a document from the database and then
+ * holds it until `release()`: a slow load, for tests of what happens meanwhile.
+ */
+export function stalledLoads() {
+  let started!: () => void;
+  let release!: () => void;
+  const loadStarted = new Promise<void>((r) => (started = r));
+  const gate = new Promise<void>((r) => (release = r));
+  const options = (conn: Connection): CollabOptions => {
+    const store = mongoCollabStore(conn);
+    return {
+      store: {
+        ...store,
+        load: async (doc: string) => {
+          const loaded = await store.load(doc);
+          started();
+          await gate;
+          return loaded;
+        },
+      },
+    };
+  };
+  return { options, loadStarted, release };
+}
+
+/**
  * The collab engine alone on a bare HTTP server, with a test policy: the
  * token is the user id (`?token=alice`, or `alice:patient` for a role) and
  * `access` decides per document. Real database, real Redis.

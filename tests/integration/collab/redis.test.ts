@@ -2,7 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { collabModels } from '@tandem/server/collab/persistence/models.ts';
-import { connectClient, docName, rawClient, startEngine, storedDoc } from './helpers.ts';
+import {
+  connectClient,
+  docName,
+  rawClient,
+  stalledLoads,
+  startEngine,
+  storedDoc,
+} from './helpers.ts';
 
 describe('collab engine, two instances sharing Redis', () => {
   it('lets clients on different instances co-edit, converge and see each other', async () => {
@@ -57,34 +64,14 @@ describe('collab engine, two instances sharing Redis', () => {
     writer.doc.getMap('goals').set('before', 0);
     await vi.waitFor(() => expect(writer.saves.status).toBe('saved'));
 
-    let loadStarted!: () => void;
-    const started = new Promise<void>((r) => (loadStarted = r));
-    let finishLoad!: () => void;
-    const gate = new Promise<void>((r) => (finishLoad = r));
-    const two = await startEngine({
-      redis: true,
-      dbName: one.dbName,
-      options: (conn) => {
-        const store = mongoCollabStore(conn);
-        return {
-          store: {
-            ...store,
-            // Reads the database, then stalls while the other instance keeps writing.
-            load: async (doc: string) => {
-              const loaded = await store.load(doc);
-              loadStarted();
-              await gate;
-              return loaded;
-            },
-          },
-        };
-      },
-    });
+    // The second instance reads the database, then stalls while the first keeps writing.
+    const stall = stalledLoads();
+    const two = await startEngine({ redis: true, dbName: one.dbName, options: stall.options });
     const late = connectClient(two.wsUrl, name, { token: 'bob' });
-    await started;
+    await stall.loadStarted;
     for (let i = 1; i <= 20; i++) writer.doc.getMap('goals').set(`during-${i}`, i);
     await vi.waitFor(() => expect(writer.saves.status).toBe('saved'));
-    finishLoad();
+    stall.release();
     await late.synced;
     await vi.waitFor(() =>
       expect(late.doc.getMap('goals').toJSON()).toEqual(writer.doc.getMap('goals').toJSON()),
