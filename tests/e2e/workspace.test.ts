@@ -396,4 +396,30 @@ describe('losing the connection', () => {
     await ready(other);
     expect(await goalTitles(other)).toContain(goal);
   });
+
+  it('shows the offline state as soon as the device loses its network, not when the socket times out', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'therapist');
+    contexts.push(context);
+    await page.goto(`${server.url}/plans/${plans.north}`);
+    await ready(page);
+
+    // The open socket is not closed by going offline; only the browser's offline event tells.
+    await context.setOffline(true);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 5_000 })
+      .toBe('offline');
+    const goal = `Written with the network off ${Date.now()}`;
+    await page.getByTestId('new-goal').fill(goal);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await expect.poll(() => goalTitles(page)).toContain(goal);
+    expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('offline');
+
+    await context.setOffline(false);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('saved');
+    const other = await openPlan('prescriber', plans.north);
+    await ready(other);
+    expect(await goalTitles(other)).toContain(goal);
+  });
 });
