@@ -422,4 +422,81 @@ describe('losing the connection', () => {
     await ready(other);
     expect(await goalTitles(other)).toContain(goal);
   });
+
+  it('asks before a link, signing out or closing the tab drops changes made offline', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'therapist');
+    contexts.push(context);
+    const planPath = `/plans/${plans.north}`;
+    await page.goto(`${server.url}${planPath}`);
+    await ready(page);
+    const asked: { type: string; message: string }[] = [];
+    let answer: 'accept' | 'dismiss' = 'dismiss';
+    page.on('dialog', (dialog) => {
+      asked.push({ type: dialog.type(), message: dialog.message() });
+      void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
+    });
+    const addGoal = async (title: string) => {
+      await page.getByTestId('new-goal').fill(title);
+      await page.getByRole('button', { name: 'Add goal' }).click();
+      await expect.poll(() => goalTitles(page)).toContain(title);
+    };
+    const signOut = async () => {
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    };
+    const pathOf = () => new URL(page.url()).pathname;
+    const nav = page.getByRole('navigation', { name: 'Main' });
+
+    await context.setOffline(true);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 5_000 })
+      .toBe('offline');
+    const goal = `Kept by saying stay ${Date.now()}`;
+    await addGoal(goal);
+
+    // Each way out asks, and staying keeps the change on the page.
+    await nav.getByRole('link', { name: 'Plans' }).click();
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toEqual({
+      type: 'confirm',
+      message: expect.stringContaining('not saved yet'),
+    });
+    await signOut();
+    await expect.poll(() => asked.length).toBe(2);
+    expect(asked[1]!.type).toBe('confirm');
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => asked.length).toBe(3);
+    expect(asked[2]!.type).toBe('beforeunload');
+    expect(page.isClosed()).toBe(false);
+    expect(pathOf()).toBe(planPath);
+    expect(await goalTitles(page)).toContain(goal);
+    await screenshot(page, 'workspace-offline-leave-refused');
+
+    // Back online the change is saved, and leaving asks nothing.
+    await context.setOffline(false);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('saved');
+    await nav.getByRole('link', { name: 'Plans' }).click();
+    await expect.poll(pathOf).toBe('/dashboard');
+    expect(asked).toHaveLength(3);
+
+    // Agreeing to leave asks once, though signing out also moves to the login page.
+    await page.goto(`${server.url}${planPath}`);
+    await ready(page);
+    await context.setOffline(true);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 5_000 })
+      .toBe('offline');
+    await addGoal(`Left behind on purpose ${Date.now()}`);
+    answer = 'accept';
+    await signOut();
+    await expect.poll(pathOf).toBe('/login');
+    expect(asked).toHaveLength(4);
+    await context.setOffline(false);
+
+    const other = await openPlan('prescriber', plans.north);
+    await ready(other);
+    expect(await goalTitles(other)).toContain(goal);
+  });
 });

@@ -14,6 +14,7 @@ import {
   type SaveStatus,
 } from '@tandem/shared';
 import { collabBaseUrl, countingWebSocket } from './socket.ts';
+import { reconnected, track, untrack } from './unsaved.ts';
 
 export type CollabClose = { code: number; reason: string };
 
@@ -35,6 +36,8 @@ export type CollabDocOptions = {
  *
  * It uses an unmodified y-websocket provider with the browser's session
  * cookie, opted in to Tandem's save acknowledgements and access notice.
+ * While it holds changes the server has not stored, closing the tab asks
+ * first, and `confirmLeaving` (unsaved.ts) asks before the app moves on.
  */
 export class CollabDoc {
   readonly doc: Y.Doc;
@@ -84,7 +87,10 @@ export class CollabDoc {
       decoder.pos = decoder.arr.length;
       this.refused = 'Your changes to this part of the plan are not saved: you can read it only.';
     };
-    this.provider.on('status', ({ status }) => (this.connected = status === 'connected'));
+    this.provider.on('status', ({ status }) => {
+      this.connected = status === 'connected';
+      if (this.connected) reconnected(this);
+    });
     this.provider.on('sync', (synced: boolean) => (this.synced = synced));
     this.provider.on('closed', (close) => {
       this.closed = close;
@@ -99,6 +105,7 @@ export class CollabDoc {
     updatePresence();
     addEventListener('online', this.#onOnline);
     addEventListener('offline', this.#onOffline);
+    track(this);
   }
 
   get awareness(): Awareness {
@@ -131,6 +138,7 @@ export class CollabDoc {
   }
 
   destroy(): void {
+    untrack(this);
     removeEventListener('online', this.#onOnline);
     removeEventListener('offline', this.#onOffline);
     this.provider.destroy();

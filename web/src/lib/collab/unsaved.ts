@@ -1,0 +1,62 @@
+/**
+ * Changes on this device that the server has not stored yet, across every
+ * open collab document of the tab, so that leaving the page never drops
+ * them without the person knowing. While a document is connected its
+ * changes are already on their way and need nothing; changes made offline
+ * exist only in this tab until it reconnects.
+ */
+
+export interface UnsavedSource {
+  /** Holds changes the server has not confirmed as stored. */
+  readonly pending: boolean;
+  readonly connected: boolean;
+}
+
+export const STRANDED_MESSAGE =
+  'Tandem is offline, and your latest changes to this plan are not saved yet. ' +
+  'If you leave now they will be lost. Leave anyway?';
+
+const open = new Set<UnsavedSource>();
+/** Documents whose stranded changes the person chose to leave behind. */
+const abandoned = new WeakSet<UnsavedSource>();
+
+/** Closing or reloading the tab: the browser asks with its own words. */
+function onBeforeUnload(event: BeforeUnloadEvent): void {
+  if (![...open].some((s) => s.pending && !abandoned.has(s))) return;
+  event.preventDefault();
+  // Older browsers show the prompt only for a set returnValue.
+  event.returnValue = '';
+}
+
+/** `source` is open in this tab; call `untrack` once it is gone. */
+export function track(source: UnsavedSource): void {
+  if (open.size === 0) addEventListener('beforeunload', onBeforeUnload);
+  open.add(source);
+}
+
+export function untrack(source: UnsavedSource): void {
+  open.delete(source);
+  if (open.size === 0) removeEventListener('beforeunload', onBeforeUnload);
+}
+
+/** `source` is connected again: whatever it holds now is on its way, and new stranded changes count. */
+export function reconnected(source: UnsavedSource): void {
+  abandoned.delete(source);
+}
+
+function stranded(): UnsavedSource[] {
+  return [...open].filter((s) => s.pending && !s.connected && !abandoned.has(s));
+}
+
+/**
+ * Before the app leaves the page (a link, signing out): true when nothing
+ * would be lost or the person agrees to leave it. Asks at most once for the
+ * same changes, so a departure that passes two checks does not ask twice.
+ */
+export function confirmLeaving(ask: (message: string) => boolean = confirm): boolean {
+  const lost = stranded();
+  if (lost.length === 0) return true;
+  if (!ask(STRANDED_MESSAGE)) return false;
+  for (const s of lost) abandoned.add(s);
+  return true;
+}
