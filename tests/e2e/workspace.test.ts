@@ -423,39 +423,42 @@ describe('losing the connection', () => {
     expect(await goalTitles(other)).toContain(goal);
   });
 
-  it('asks before a link, signing out or closing the tab drops changes made offline', async () => {
+  /** A therapist's page on the North plan, offline, holding one new goal; dialogs recorded and answered. */
+  async function offlineWithAGoal(answer: 'accept' | 'dismiss') {
     const { context, page } = await signedInContext(browser, server.url, 'therapist');
     contexts.push(context);
-    const planPath = `/plans/${plans.north}`;
-    await page.goto(`${server.url}${planPath}`);
+    await page.goto(`${server.url}/plans/${plans.north}`);
     await ready(page);
     const asked: { type: string; message: string }[] = [];
-    let answer: 'accept' | 'dismiss' = 'dismiss';
     page.on('dialog', (dialog) => {
       asked.push({ type: dialog.type(), message: dialog.message() });
       void (answer === 'accept' ? dialog.accept() : dialog.dismiss());
     });
-    const addGoal = async (title: string) => {
-      await page.getByTestId('new-goal').fill(title);
-      await page.getByRole('button', { name: 'Add goal' }).click();
-      await expect.poll(() => goalTitles(page)).toContain(title);
-    };
-    const signOut = async () => {
-      await page.getByTestId('user-menu').click();
-      await page.getByRole('button', { name: 'Sign out' }).click();
-    };
-    const pathOf = () => new URL(page.url()).pathname;
-    const nav = page.getByRole('navigation', { name: 'Main' });
-
     await context.setOffline(true);
     await expect
       .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 5_000 })
       .toBe('offline');
-    const goal = `Kept by saying stay ${Date.now()}`;
-    await addGoal(goal);
+    const goal = `Written offline ${Date.now()}`;
+    await page.getByTestId('new-goal').fill(goal);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await expect.poll(() => goalTitles(page)).toContain(goal);
+    const signOut = async () => {
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+    };
+    const plansLink = page.getByRole('navigation', { name: 'Main' }).getByRole('link', {
+      name: 'Plans',
+    });
+    return { context, page, asked, goal, signOut, plansLink };
+  }
+
+  const pathOf = (page: Page) => new URL(page.url()).pathname;
+
+  it('asks before a link, signing out or closing the tab drops changes made offline', async () => {
+    const { context, page, asked, goal, signOut, plansLink } = await offlineWithAGoal('dismiss');
 
     // Each way out asks, and staying keeps the change on the page.
-    await nav.getByRole('link', { name: 'Plans' }).click();
+    await plansLink.click();
     await expect.poll(() => asked.length).toBe(1);
     expect(asked[0]).toEqual({
       type: 'confirm',
@@ -468,7 +471,7 @@ describe('losing the connection', () => {
     await expect.poll(() => asked.length).toBe(3);
     expect(asked[2]!.type).toBe('beforeunload');
     expect(page.isClosed()).toBe(false);
-    expect(pathOf()).toBe(planPath);
+    expect(pathOf(page)).toBe(`/plans/${plans.north}`);
     expect(await goalTitles(page)).toContain(goal);
     await screenshot(page, 'workspace-offline-leave-refused');
 
@@ -477,26 +480,78 @@ describe('losing the connection', () => {
     await expect
       .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 20_000 })
       .toBe('saved');
-    await nav.getByRole('link', { name: 'Plans' }).click();
-    await expect.poll(pathOf).toBe('/dashboard');
+    await plansLink.click();
+    await expect.poll(() => pathOf(page)).toBe('/dashboard');
     expect(asked).toHaveLength(3);
-
-    // Agreeing to leave asks once, though signing out also moves to the login page.
-    await page.goto(`${server.url}${planPath}`);
-    await ready(page);
-    await context.setOffline(true);
-    await expect
-      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 5_000 })
-      .toBe('offline');
-    await addGoal(`Left behind on purpose ${Date.now()}`);
-    answer = 'accept';
-    await signOut();
-    await expect.poll(pathOf).toBe('/login');
-    expect(asked).toHaveLength(4);
-    await context.setOffline(false);
-
     const other = await openPlan('prescriber', plans.north);
     await ready(other);
     expect(await goalTitles(other)).toContain(goal);
+  });
+
+  it('asks once when the person agrees to leave, though signing out also changes the page', async () => {
+    const { context, page, asked, signOut } = await offlineWithAGoal('accept');
+    expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('offline');
+    await signOut();
+    await expect.poll(() => pathOf(page)).toBe('/login');
+    expect(asked.map((a) => a.type)).toEqual(['confirm']);
+    await context.setOffline(false);
+  });
+});
+
+describe('a change too large to save', () => {
+  it('says so, instead of blaming access, and a reload goes on from what is stored', async () => {
+    const small = await startTestServer({
+      web: true,
+      seedDemo: true,
+      env: { COLLAB_MAX_MESSAGE_BYTES: String(64 * 1024) },
+    });
+    const { north } = await demoPlans(small.url);
+    const { context, page } = await signedInContext(browser, small.url, 'therapist');
+    contexts.push(context);
+    await page.goto(`${small.url}/plans/${north}`);
+    await ready(page);
+
+    const saved = `kept-${Date.now()}`;
+    await focusEditor(page).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(` ${saved}`);
+    await ready(page);
+
+    // A paste of 100,000 characters is one change, over this server's 64 KiB message limit.
+    await focusEditor(page).evaluate((el, text) => {
+      // This file is compiled without the DOM's types; the page has them.
+      const dom = globalThis as unknown as {
+        DataTransfer: new () => { setData(type: string, value: string): void };
+        ClipboardEvent: new (type: string, init: object) => object;
+      };
+      const data = new dom.DataTransfer();
+      data.setData('text/plain', text);
+      const paste = new dom.ClipboardEvent('paste', {
+        clipboardData: data,
+        bubbles: true,
+        cancelable: true,
+      });
+      (el as unknown as { dispatchEvent(event: object): boolean }).dispatchEvent(paste);
+    }, 'too-large '.repeat(10_000));
+    const banner = page.getByTestId('connection-refused');
+    await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain('too large');
+    expect(await banner.textContent()).not.toContain('access');
+    await screenshot(banner, 'workspace-change-too-large');
+
+    // The refused change is only in this tab, so reloading asks first.
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.type());
+      void dialog.accept();
+    });
+    await page.getByRole('button', { name: 'Reload the plan' }).click();
+    await expect.poll(() => asked).toEqual(['beforeunload']);
+    await expect.poll(() => page.getByTestId('connection-refused').count()).toBe(0);
+    await ready(page);
+    const text = await focusEditor(page).textContent();
+    expect(text).toContain(saved);
+    expect(text).not.toContain('too-large');
+    // Before this test's server stops: an open page would keep reconnecting to it.
+    await context.close();
   });
 });

@@ -1,4 +1,4 @@
 export { CollabDoc, type CollabClose, type CollabDocOptions } from './collab-doc.svelte.ts';
 export { collabBaseUrl, countingWebSocket } from './socket.ts';
-export { confirmLeaving, STRANDED_MESSAGE } from './unsaved.ts';
+export { confirmLeaving } from './unsaved.ts';
 export type { PresenceUser, SaveStatus } from '@tandem/shared';

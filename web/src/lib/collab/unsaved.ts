@@ -2,8 +2,8 @@
  * Changes on this device that the server has not stored yet, across every
  * open collab document of the tab, so that leaving the page never drops
  * them without the person knowing. While a document is connected its
- * changes are already on their way and need nothing; changes made offline
- * exist only in this tab until it reconnects.
+ * changes are already on their way and need nothing; changes made offline,
+ * or held after the server refused one of them, exist only in this tab.
  */
 
 export interface UnsavedSource {
@@ -12,9 +12,9 @@ export interface UnsavedSource {
   readonly connected: boolean;
 }
 
-export const STRANDED_MESSAGE =
-  'Tandem is offline, and your latest changes to this plan are not saved yet. ' +
-  'If you leave now they will be lost. Leave anyway?';
+const STRANDED_MESSAGE =
+  'Your latest changes to this plan are not saved yet, and Tandem cannot send them now. ' +
+  'If you leave, they will be lost. Leave anyway?';
 
 const open = new Set<UnsavedSource>();
 /** Documents whose stranded changes the person chose to leave behind. */
