@@ -157,14 +157,16 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((r) => http.close(() => r()));
-        await io.close().catch(() => {});
-        // Stores pending edits while the database is still connected.
+        // Collab first: it closes its sockets and stores pending edits while the database is
+        // still connected. Socket.IO's close waits for the HTTP server to drain, which an open
+        // collab socket would hold up for as long as its client stays.
         await collab.close();
         http.closeIdleConnections();
         // Give in-flight requests a moment, then cut what is left.
         const force = setTimeout(() => {
           for (const s of sockets) s.destroy();
         }, 5_000);
+        await io.close().catch(() => {});
         await stopped;
         clearTimeout(force);
         await sessionWatch.close();
