@@ -1,6 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import * as Y from 'yjs';
+import { describe, expect, inject, it } from 'vitest';
 import { CloseCode, planDocName } from '@tandem/shared';
 import { connectDb } from '@tandem/server/db/connect.ts';
 import { startTestServer } from '../helpers/server.ts';
@@ -42,7 +40,7 @@ describe('stopping an instance', () => {
     expect(await liveClosed).toBe('transport close');
     const conn = await connectDb(inject('mongodbUri'), server.dbName);
     try {
-      const stored: Y.Doc = await storedDoc(conn, docName);
+      const stored = await storedDoc(conn, docName);
       expect(stored.getMap('shutdownCheck').get('note')).toBe(mark);
     } finally {
       await conn.close();
