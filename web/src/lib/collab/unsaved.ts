@@ -53,10 +53,10 @@ function stranded(): UnsavedSource[] {
  * would be lost or the person agrees to leave it. Asks at most once for the
  * same changes, so a departure that passes two checks does not ask twice.
  */
-export function confirmLeaving(ask: (message: string) => boolean = confirm): boolean {
+export function confirmLeaving(): boolean {
   const lost = stranded();
   if (lost.length === 0) return true;
-  if (!ask(STRANDED_MESSAGE)) return false;
+  if (!confirm(STRANDED_MESSAGE)) return false;
   for (const s of lost) abandoned.add(s);
   return true;
 }
