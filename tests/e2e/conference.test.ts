@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { ConferenceView } from '@tandem/shared';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { startNetworkProxy } from '../helpers/proxy.ts';
 import { screenshot, signedInContext } from '../helpers/web.ts';
 import {
   addPatient,
@@ -138,6 +139,48 @@ describe('a live case conference in the browser', () => {
       .toContain('Send the sleep diary template');
     await host.context.close();
     await owner.context.close();
+  });
+
+  it('keeps minutes typed without a connection, asks before a link drops them, and saves them once back', async () => {
+    const conf = await liveConference();
+    const network = await startNetworkProxy(server.url);
+    const host = await signedInContext(browser, network.url, 'coordinator');
+    const page = host.page;
+    await page.goto(`${network.url}/conferences/${conf.id}`);
+    await expect.poll(() => currentCase(page)).toBe('Alex Morgan');
+    await expect.poll(() => page.getByText('Loading the minutes').count()).toBe(0);
+
+    network.cut();
+    await expect
+      .poll(() => page.getByText('Offline — your typing is kept').count(), { timeout: 15_000 })
+      .toBe(1);
+    const typed = 'Typed while the network was down.';
+    await page.getByLabel('Minutes for Alex Morgan').fill(typed);
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.type());
+      void dialog.dismiss();
+    });
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Plans' })
+      .click();
+    await expect.poll(() => asked).toEqual(['confirm']);
+    expect(new URL(page.url()).pathname).toBe(`/conferences/${conf.id}`);
+
+    network.restore();
+    await expect
+      .poll(
+        async () => {
+          const res = await coordinator.get<{ cases: { discussion: string }[] }>(
+            `/conferences/${conf.id}/minutes`,
+          );
+          return res.body.cases[0]?.discussion;
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(typed);
+    await host.context.close();
   });
 
   it('shows an invited patient their own case only', async () => {

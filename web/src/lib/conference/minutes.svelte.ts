@@ -1,42 +1,40 @@
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { COLLAB_PATH, MINUTES_TEXT } from '@tandem/shared';
+import type * as Y from 'yjs';
+import { MINUTES_TEXT } from '@tandem/shared';
+import { CollabDoc } from '$lib/collab';
 
 /**
  * The co-edited minutes of one case: a Y.Text on /collab, shared live by
- * everyone in the room. The server decides who may write; `editable` only
- * shapes the editor.
+ * everyone in the room, through the same client as the plan (save
+ * acknowledgements, the offline switch, the prompt before leaving unsaved
+ * typing). The server decides who may write; `editable` only shapes the editor.
  */
 export class MinutesDoc {
-  readonly doc = new Y.Doc();
+  readonly collab: CollabDoc;
   readonly text: Y.Text;
-  readonly provider: WebsocketProvider;
-  synced = $state(false);
-  connected = $state(false);
-  /** Set when the server closes the document for good (no access). */
-  closed = $state(false);
+  /** Has synced at least once: the minutes stay on screen (and editable) while reconnecting. */
+  loaded = $state(false);
 
   constructor(
     readonly name: string,
     self: { id: string; name: string },
   ) {
-    this.text = this.doc.getText(MINUTES_TEXT);
-    const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${COLLAB_PATH}`;
-    this.provider = new WebsocketProvider(base, name, this.doc, { maxBackoffTime: 5_000 });
-    this.provider.awareness.setLocalStateField('user', { id: self.id, name: self.name });
-    this.provider.on('status', ({ status }: { status: string }) => {
-      this.connected = status === 'connected';
-    });
-    this.provider.on('sync', (synced: boolean) => {
-      this.synced = synced;
-    });
-    this.provider.on('closed', () => {
-      this.closed = true;
+    this.collab = new CollabDoc(name, { maxBackoffMs: 5_000 });
+    this.text = this.collab.doc.getText(MINUTES_TEXT);
+    this.collab.setPresence({ user: { id: self.id, name: self.name } });
+    this.collab.provider.on('sync', (synced: boolean) => {
+      if (synced) this.loaded = true;
     });
   }
 
+  get doc(): Y.Doc {
+    return this.collab.doc;
+  }
+
+  get connected(): boolean {
+    return this.collab.connected;
+  }
+
   destroy(): void {
-    this.provider.destroy();
-    this.doc.destroy();
+    this.collab.destroy();
   }
 }
