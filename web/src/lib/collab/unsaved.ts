@@ -13,7 +13,7 @@ export interface UnsavedSource {
 }
 
 const STRANDED_MESSAGE =
-  'Your latest changes to this plan are not saved yet, and Tandem cannot send them now. ' +
+  'Your latest changes are not saved yet, and Tandem cannot send them now. ' +
   'If you leave, they will be lost. Leave anyway?';
 
 const open = new Set<UnsavedSource>();
