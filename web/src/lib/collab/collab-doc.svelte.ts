@@ -45,6 +45,8 @@ export class CollabDoc {
   connected = $state(false);
   /** The server's state is in: only now may a view create missing structure. */
   synced = $state(false);
+  /** Has synced at least once: views keep the document on screen (and editable) while reconnecting. */
+  loaded = $state(false);
   /** What the server lets this connection do. */
   access = $state<CollabAccess | null>(null);
   /** Set when the server dropped edits from this read-only connection. */
@@ -91,7 +93,10 @@ export class CollabDoc {
       this.connected = status === 'connected';
       if (this.connected) reconnected(this);
     });
-    this.provider.on('sync', (synced: boolean) => (this.synced = synced));
+    this.provider.on('sync', (synced: boolean) => {
+      this.synced = synced;
+      if (synced) this.loaded = true;
+    });
     this.provider.on('closed', (close) => {
       this.closed = close;
       if (close.code === CloseCode.Unauthenticated) opts.onSessionLost?.();

@@ -11,8 +11,6 @@ import { CollabDoc } from '$lib/collab';
 export class MinutesDoc {
   readonly collab: CollabDoc;
   readonly text: Y.Text;
-  /** Has synced at least once: the minutes stay on screen (and editable) while reconnecting. */
-  loaded = $state(false);
 
   constructor(
     readonly name: string,
@@ -21,13 +19,14 @@ export class MinutesDoc {
     this.collab = new CollabDoc(name, { maxBackoffMs: 5_000 });
     this.text = this.collab.doc.getText(MINUTES_TEXT);
     this.collab.setPresence({ user: { id: self.id, name: self.name } });
-    this.collab.provider.on('sync', (synced: boolean) => {
-      if (synced) this.loaded = true;
-    });
   }
 
   get doc(): Y.Doc {
     return this.collab.doc;
+  }
+
+  get loaded(): boolean {
+    return this.collab.loaded;
   }
 
   get connected(): boolean {

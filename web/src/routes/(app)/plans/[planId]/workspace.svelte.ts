@@ -26,8 +26,6 @@ export class LiveDoc {
   readonly collab: CollabDoc;
   /** Bumped on every change, so $derived reads of the document re-run. */
   version = $state(0);
-  /** Has synced at least once: the plan stays on screen (and editable) while reconnecting. */
-  loaded = $state(false);
 
   constructor(
     readonly info: PlanDocInfo,
@@ -37,7 +35,6 @@ export class LiveDoc {
     this.collab.doc.on('update', () => this.version++);
     this.collab.provider.on('sync', (synced: boolean) => {
       if (!synced) return;
-      this.loaded = true;
       // Only a writer creates missing structure, and only once the stored state is in.
       if (info.access === 'write') ensurePlanStructure(this.collab.doc, info.kind);
     });
@@ -45,6 +42,11 @@ export class LiveDoc {
 
   get doc(): Y.Doc {
     return this.collab.doc;
+  }
+
+  /** Has synced at least once: the plan stays on screen (and editable) while reconnecting. */
+  get loaded(): boolean {
+    return this.collab.loaded;
   }
 
   get awareness(): Awareness {
