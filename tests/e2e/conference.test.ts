@@ -148,6 +148,8 @@ describe('a live case conference in the browser', () => {
     const page = host.page;
     await page.goto(`${network.url}/conferences/${conf.id}`);
     await expect.poll(() => currentCase(page)).toBe('Alex Morgan');
+    // The note sits beside the editor: with the editor on the page, no note means loaded.
+    await page.getByTestId('minutes-editor').waitFor();
     await expect.poll(() => page.getByText('Loading the minutes').count()).toBe(0);
 
     network.cut();
