@@ -76,7 +76,7 @@ export class CollabDoc {
     this.provider = new WebsocketProvider(collabBaseUrl(COLLAB_PATH), name, this.doc, {
       params: { [COLLAB_OPT_IN_PARAM]: '1' },
       WebSocketPolyfill: countingWebSocket(this.#saves),
-      maxBackoffTime: opts.maxBackoffMs ?? 10_000,
+      maxBackoffTime: opts.maxBackoffMs ?? 5_000,
     });
     const handlers = this.provider.messageHandlers;
     handlers[CollabMessage.SaveAck] = handlers[CollabMessage.Access] = (_e, decoder) => {

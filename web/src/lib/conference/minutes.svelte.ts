@@ -16,7 +16,7 @@ export class MinutesDoc {
     readonly name: string,
     self: { id: string; name: string },
   ) {
-    this.collab = new CollabDoc(name, { maxBackoffMs: 5_000 });
+    this.collab = new CollabDoc(name);
     this.text = this.collab.doc.getText(MINUTES_TEXT);
     this.collab.setPresence({ user: { id: self.id, name: self.name } });
   }

@@ -31,7 +31,7 @@ export class LiveDoc {
     readonly info: PlanDocInfo,
     onSessionLost: () => void,
   ) {
-    this.collab = new CollabDoc(info.name, { onSessionLost, maxBackoffMs: 5_000 });
+    this.collab = new CollabDoc(info.name, { onSessionLost });
     this.collab.doc.on('update', () => this.version++);
     this.collab.provider.on('sync', (synced: boolean) => {
       if (!synced) return;
