@@ -26,6 +26,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** How a patient's access log describes an action, in plain language. */
 export const ACCESS_LOG_LABELS: Record<string, string> = {
   'plan.read': 'Opened your plan',
+  'plan.edits': 'Looked at who edited your plan',
   'plan.join': 'Opened your plan live',
   'plan.doc.open': 'Opened your plan for editing',
   'plan.export': 'Exported your plan',

@@ -1,7 +1,10 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.ts';
 import { requireUser, userOf } from '../auth/authenticate.ts';
+import { PlanEditsQuery } from '@tandem/shared';
+import { param, parseQuery } from '../http/validate.ts';
 import { getPlan, listPlans } from './service.ts';
+import { planEdits } from './edits.ts';
 
 export function planRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -14,6 +17,16 @@ export function planRoutes(ctx: AppContext): Router {
   router.get('/plans/:planId', async (req, res) => {
     res.json(
       await getPlan(ctx, userOf(req), req.params.planId!, { requestId: req.id, ip: req.ip }),
+    );
+  });
+
+  router.get('/plans/:planId/edits', async (req, res) => {
+    const { limit } = parseQuery(PlanEditsQuery, req.query);
+    res.json(
+      await planEdits(ctx, userOf(req), param(req, 'planId'), limit, {
+        requestId: req.id,
+        ip: req.ip,
+      }),
     );
   });
 

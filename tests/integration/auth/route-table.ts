@@ -141,6 +141,7 @@ export const ROUTES: RouteEntry[] = [
     query: (fx, t) => fx.version(t).then((n) => ({ from: String(n) })),
   }),
   route('GET', '/plans/:planId/changes-since-review', scoped(all(200))),
+  route('GET', '/plans/:planId/edits', scoped(all(200))),
 
   // --- medication proposals
   route('GET', '/plans/:planId/proposals', scoped(only(CLINICIANS, 200))),
