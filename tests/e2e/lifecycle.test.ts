@@ -371,3 +371,33 @@ describe('medication proposals and interaction warnings', () => {
     expect(await coordinator.getByTestId('sign-version').count()).toBe(0);
   });
 });
+
+describe('recent edits', () => {
+  it('shows who edited which part of the plan, live, and leads to that part', async () => {
+    const coordinator = await openPlan('coordinator');
+    await openDrawer(coordinator, 'history');
+    const edits = coordinator.getByTestId('recent-edits');
+    await eventually(() => edits.getByTestId('plan-edit').count()).toBeGreaterThan(0);
+
+    const therapist = await openPlan('therapist');
+    await therapist.getByTestId('rich-therapy-focus').click();
+    await therapist.keyboard.press('Control+End');
+    await therapist.keyboard.type(' Exposure hierarchy for social situations.');
+
+    // The coordinator's open drawer follows the live plan: the therapist's stretch comes first.
+    const latest = edits.getByTestId('plan-edit').first();
+    await eventually(() => latest.getAttribute('data-user')).toBe('Sam Rivera, LCSW');
+    expect(await latest.textContent()).toMatch(/Therapist[\s\S]*Edited\s+Therapy[\s\S]*just now/);
+    await coordinator.screenshot(shot('lifecycle-recent-edits'));
+    // Private notes are not the coordinator's to read, nor to know about.
+    expect(await edits.textContent()).not.toContain('Private notes');
+
+    await latest.getByTestId('plan-edit-section').click();
+    await eventually(() => new URL(coordinator.url()).hash).toBe('#therapy');
+    // The section's heading is in view (the viewport is 900 px high).
+    await eventually(async () => {
+      const box = await coordinator.locator('section#therapy h2').first().boundingBox();
+      return box !== null && box.y >= 0 && box.y < 900;
+    }).toBe(true);
+  });
+});

@@ -275,6 +275,9 @@ describe('co-editing a plan', () => {
     expect(await meds.getByTestId('medication').count()).toBeGreaterThan(0);
     // Goals stay editable for the therapist.
     expect(await therapist.locator('section#goals').getAttribute('data-access')).toBe('write');
+    expect(await therapist.getByTestId('plan-role').textContent()).toMatch(
+      /You are editing as therapist/,
+    );
   });
 
   it('shows the coordinator a read-only plan without private notes', async () => {
@@ -285,6 +288,10 @@ describe('co-editing a plan', () => {
     }
     expect(await coordinator.locator('section#privateNotes').count()).toBe(0);
     expect(await coordinator.getByTestId('new-goal').count()).toBe(0);
+    // The header does not claim otherwise.
+    expect(await coordinator.getByTestId('plan-role').textContent()).toMatch(
+      /You are reading as care coordinator/,
+    );
   });
 
   it('explains a plan that does not exist or belongs to another team', async () => {

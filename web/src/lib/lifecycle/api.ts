@@ -5,6 +5,7 @@ import type {
   CreateProposalRequest,
   InteractionWarning,
   NotificationList,
+  PlanEdits,
   PlanInteraction,
   Proposal,
   SignatureKind,
@@ -34,6 +35,7 @@ export const versionsApi = {
   diff: (planId: string, from: number | 'live', to: number | 'live') =>
     api<VersionDiff>(`${plan(planId)}/diff?from=${from}&to=${to}`),
   sinceReview: (planId: string) => api<ChangesSinceReview>(`${plan(planId)}/changes-since-review`),
+  edits: (planId: string) => api<PlanEdits>(`${plan(planId)}/edits`),
 };
 
 export const commentsApi = {
