@@ -32,19 +32,16 @@ export type PlanDetail = z.infer<typeof PlanDetail>;
 
 /**
  * One person's stretch of editing a plan: their changes with no pause longer
- * than `PLAN_EDIT_PAUSE_MS`, and the sections they touched. Never the content.
+ * than ten minutes, and the sections they touched. Never the content.
  */
 export const PlanEdit = z.object({
   user: z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES).nullable() }),
   sections: z.array(z.string()),
   from: z.string(),
   to: z.string(),
-  changes: z.number().int(),
 });
 export type PlanEdit = z.infer<typeof PlanEdit>;
 export type PlanEdits = { edits: PlanEdit[] };
-
-export const PLAN_EDIT_PAUSE_MS = 10 * 60_000;
 
 export const PlanEditsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(30),

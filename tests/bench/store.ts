@@ -23,11 +23,16 @@
  * runs the check, and for comparison one sorted read of the whole log, each
  * on a freshly started database, whose peak memory it reports.
  *
+ * Edit history: one document is edited by three people, 100 changes per
+ * stretch of work with long pauses between, and compacted as the server
+ * does; at each size times reading who edited it lately (the plan's Recent
+ * edits), next to reading its newest 2,000 changes one by one.
+ *
  * Update log: five-row appends through the co-editing store, 10 ms apart as
  * group commit spaces them, on a freshly started database; times each and
  * reports the CPU time per write of the database and of the writer.
  *
- *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000] [--log-writes 2000] [--log-gap 10]
+ *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000] [--edit-history 10000,50000] [--log-writes 2000] [--log-gap 10]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +42,7 @@ import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { connectDb } from '@tandem/server/db/connect.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
+import { changeHistory, editStretches } from '@tandem/server/collab/history.ts';
 import { auditModel, type AuditModel } from '@tandem/server/audit/model.ts';
 import { createAuditLog } from '@tandem/server/audit/service.ts';
 import { GENESIS_HASH, hashRecord, type ChainedFields } from '@tandem/server/audit/chain.ts';
@@ -61,6 +67,7 @@ const { values: args } = parseArgs({
     audit: { type: 'string', default: '10000,50000' },
     teams: { type: 'string', default: '100,1000' },
     'audit-check': { type: 'string', default: '50000' },
+    'edit-history': { type: 'string', default: '10000,50000' },
     'log-writes': { type: 'string', default: '2000' },
     'log-gap': { type: 'string', default: '10' },
   },
@@ -72,6 +79,7 @@ const AUDIT_SIZES = args.audit.split(',').map(Number);
 const TEAM_SIZES = args.teams.split(',').map(Number);
 const AUDIT_CHECK_RECORDS = Number(args['audit-check']);
 const EDITS_BEFORE_COMPACTION = 200;
+const EDIT_HISTORY_SIZES = args['edit-history'].split(',').map(Number);
 const LOG_WRITES = Number(args['log-writes']);
 const LOG_ROWS = 5;
 const LOG_GAP_MS = Number(args['log-gap']);
@@ -149,6 +157,44 @@ async function plans(conn: Connection) {
  * hashes chained from `prevHash` as the audit log chains them. Returns the
  * last record's hash.
  */
+async function editHistory(conn: Connection) {
+  const store = mongoCollabStore(conn);
+  const name = 'plan:edit-history';
+  const people = ['maya', 'sam', 'jordan'];
+  const start = Date.now() - 365 * 86_400_000;
+  const results = [];
+  let stored = 0;
+  for (const size of EDIT_HISTORY_SIZES) {
+    for (; stored < size; stored += EDITS_BEFORE_COMPACTION) {
+      await store.append(
+        Array.from({ length: EDITS_BEFORE_COMPACTION }, (_, k) => {
+          const i = stored + k;
+          // A stretch of 100 changes 2 s apart, then a day's pause; people take turns.
+          const stretch = Math.floor(i / 100);
+          return {
+            docName: name,
+            update: edit(i),
+            userId: people[stretch % people.length]!,
+            sections: [['goals', 'therapy', 'safety'][i % 3]!],
+            at: new Date(start + stretch * 86_400_000 + (i % 100) * 2_000),
+          };
+        }),
+      );
+      await store.compact(name);
+    }
+    const stretches = await editStretches(conn, name);
+    const row = {
+      changes: size,
+      stretches: stretches.length,
+      recentEditsMs: await latencies(() => editStretches(conn, name)),
+      newest2000ChangesMs: await latencies(() => changeHistory(conn, name, { limit: 2_000 })),
+    };
+    console.warn(JSON.stringify(row));
+    results.push(row);
+  }
+  return results;
+}
+
 async function fillAudit(
   Audit: AuditModel,
   after: number,
@@ -422,6 +468,7 @@ async function main() {
       plans: await plans(conn),
       auditLog: await auditLog(conn),
       teams: await teams(conn),
+      editHistory: await editHistory(conn),
       auditPage: await auditPage(db.uri),
       auditCheck: await auditCheck(),
       updateLog: await updateLog(),

@@ -6,7 +6,7 @@ import { connectDb } from '@tandem/server/db/connect.ts';
 import { mongoCollabStore } from '@tandem/server/collab/persistence/mongo-store.ts';
 import { collabModels } from '@tandem/server/collab/persistence/models.ts';
 import type { StoredUpdate } from '@tandem/server/collab/persistence/store.ts';
-import { changeHistory } from '@tandem/server/collab/history.ts';
+import { changeHistory, editStretches } from '@tandem/server/collab/history.ts';
 import { uniqueDbName } from '../../helpers/server.ts';
 import { docName } from './helpers.ts';
 
@@ -173,5 +173,58 @@ describe('MongoDB collab store', () => {
     const recent = await changeHistory(conn, name, { since: new Date(t0 + 90_000) });
     expect(recent).toHaveLength(2);
     expect(all.every((c) => c.bytes > 0)).toBe(true);
+  });
+
+  it('keeps each person’s stretches of editing through compaction, once however often it runs', async () => {
+    const store = mongoCollabStore(conn);
+    const { Edits, Updates } = collabModels(conn);
+    const name = docName();
+    const t0 = Date.now() - 3_600_000;
+    const row = (userId: string, sections: string[], minutes: number): StoredUpdate => {
+      const doc = new Y.Doc();
+      doc.getMap(sections[0]!).set('k', minutes);
+      return {
+        docName: name,
+        update: Y.encodeStateAsUpdate(doc),
+        userId,
+        sections,
+        at: new Date(t0 + minutes * 60_000),
+      };
+    };
+    // Ada works twice with a long pause between; Sam once, in between.
+    await store.append([
+      row('ada', ['goals'], 0),
+      row('ada', ['therapy'], 5),
+      row('sam', ['safety'], 20),
+      row('ada', ['goals'], 40),
+    ]);
+    const live = await editStretches(conn, name);
+    await store.compact(name);
+    expect(await Updates.countDocuments({ docName: name })).toBe(0);
+    expect(await editStretches(conn, name)).toEqual(live);
+    expect(live.map((s) => [s.userId, s.sections])).toEqual([
+      ['ada', ['goals']],
+      ['sam', ['safety']],
+      ['ada', ['goals', 'therapy']],
+    ]);
+
+    // A crash after publishing leaves the rows: compacting them again adds nothing.
+    await store.append([row('ada', ['goals'], 40)]);
+    await store.compact(name);
+    expect(await Edits.countDocuments({ docName: name })).toBe(3);
+    expect(await editStretches(conn, name)).toEqual(live);
+
+    // Ada goes on after her last change: that stretch grows, and no other.
+    await store.append([row('ada', ['medications'], 45)]);
+    await store.compact(name);
+    expect(await Edits.countDocuments({ docName: name })).toBe(3);
+    const grown = await editStretches(conn, name);
+    expect(grown[0]).toMatchObject({
+      userId: 'ada',
+      sections: ['goals', 'medications'],
+      from: new Date(t0 + 40 * 60_000),
+      to: new Date(t0 + 45 * 60_000),
+    });
+    expect(grown.slice(1)).toEqual(live.slice(1));
   });
 });

@@ -35,6 +35,23 @@ HistorySchema.index({ docName: 1, seq: 1 }, { unique: true });
 HistorySchema.index({ docName: 1, at: 1 });
 
 /**
+ * One person's stretch of editing a document (see `mergeStretches`), kept up
+ * by compaction so that "who edited this plan lately" reads a few records
+ * instead of every change ever made.
+ */
+const EditSchema = new Schema(
+  {
+    docName: { type: String, required: true },
+    userId: { type: String, required: true },
+    sections: { type: [String], default: [] },
+    from: { type: Date, required: true },
+    to: { type: Date, required: true },
+  },
+  { collection: 'collab_edits', versionKey: false },
+);
+EditSchema.index({ docName: 1, userId: 1 });
+
+/**
  * Concurrency between instances rests on unique indexes only: the embedded
  * database (FerretDB v1) does not apply `$inc` or a filtered `updateOne`
  * atomically under concurrent writers, but it does enforce unique indexes.
@@ -83,12 +100,14 @@ SnapshotPartSchema.index({ docName: 1, snap: 1, i: 1 }, { unique: true });
 
 export type UpdateRow = InferSchemaType<typeof UpdateSchema>;
 export type HistoryRow = InferSchemaType<typeof HistorySchema>;
+export type EditRow = InferSchemaType<typeof EditSchema>;
 export type SeqBlock = InferSchemaType<typeof SeqBlockSchema>;
 export type Snapshot = InferSchemaType<typeof SnapshotSchema>;
 export type SnapshotPart = InferSchemaType<typeof SnapshotPartSchema>;
 
 export type UpdateModel = Model<UpdateRow>;
 export type HistoryModel = Model<HistoryRow>;
+export type EditModel = Model<EditRow>;
 export type SeqBlockModel = Model<SeqBlock>;
 export type SnapshotModel = Model<Snapshot>;
 export type SnapshotPartModel = Model<SnapshotPart>;
@@ -96,6 +115,7 @@ export type SnapshotPartModel = Model<SnapshotPart>;
 export type CollabModels = {
   Updates: UpdateModel;
   History: HistoryModel;
+  Edits: EditModel;
   SeqBlocks: SeqBlockModel;
   Snapshots: SnapshotModel;
   Parts: SnapshotPartModel;
@@ -110,6 +130,8 @@ export function collabModels(conn: Connection): CollabModels {
     History:
       (conn.models.CollabHistory as HistoryModel | undefined) ??
       conn.model('CollabHistory', HistorySchema),
+    Edits:
+      (conn.models.CollabEdit as EditModel | undefined) ?? conn.model('CollabEdit', EditSchema),
     SeqBlocks:
       (conn.models.CollabSeqBlock as SeqBlockModel | undefined) ??
       conn.model('CollabSeqBlock', SeqBlockSchema),

@@ -1,6 +1,7 @@
 import { Types, type Connection } from 'mongoose';
 import * as Y from 'yjs';
 import { toBytes } from '../../db/binary.ts';
+import { EDIT_PAUSE_MS, mergeStretches } from '../history.ts';
 import { collabModels } from './models.ts';
 import type { CollabStore, CompactionResult, LoadedDoc, StoredUpdate } from './store.ts';
 
@@ -21,7 +22,7 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
   const partBytes = opts.partBytes ?? 4 * 1024 * 1024;
   const seqBlock = opts.seqBlock ?? 1000;
   const compactRows = opts.compactRows ?? 10_000;
-  const { Updates, History, SeqBlocks, Snapshots, Parts } = collabModels(conn);
+  const { Updates, History, Edits, SeqBlocks, Snapshots, Parts } = collabModels(conn);
 
   // Seqs come in blocks per instance: unique across instances, one insert per block.
   const ranges = new Map<string, { next: number; end: number }>();
@@ -157,6 +158,9 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
       if (isDuplicateKey(err)) return null; // another instance published v+1 first
       throw err;
     }
+    // Between publishing and deleting: a crash in between leaves the rows, and the next
+    // compaction adds them again, which changes nothing.
+    await keepStretches(docName, rows);
     for (const chunk of chunks(rows, WRITE_CHUNK))
       await Updates.deleteMany({ _id: { $in: chunk.map((r) => r._id) } });
     if (snapshot) {
@@ -166,9 +170,44 @@ export function mongoCollabStore(conn: Connection, opts: MongoStoreOptions = {})
     return { snapshotBytes: state.length, merged: rows.length, parts: pieces.length };
   }
 
+  /**
+   * Folds the merged rows into the document's kept stretches of editing: a
+   * stretch they continue grows, otherwise a new one starts. Only the winner
+   * of a compaction gets here, so instances rarely update a stretch at once;
+   * if they do, one may keep a slightly shorter stretch, while every change
+   * stays in the history.
+   */
+  async function keepStretches(
+    docName: string,
+    rows: { userId: string; sections: string[]; at: Date }[],
+  ): Promise<void> {
+    const fresh = mergeStretches(
+      rows.map((r) => ({ userId: r.userId, sections: r.sections, from: r.at, to: r.at })),
+    );
+    if (fresh.length === 0) return;
+    const kept = await Edits.find({ docName, userId: { $in: fresh.map((s) => s.userId) } }).lean();
+    for (const s of fresh) {
+      const near = kept.find(
+        (e) =>
+          e.userId === s.userId &&
+          e.from.getTime() - EDIT_PAUSE_MS <= s.to.getTime() &&
+          s.from.getTime() <= e.to.getTime() + EDIT_PAUSE_MS,
+      );
+      if (!near) {
+        kept.push((await Edits.create({ docName, ...s })).toObject());
+        continue;
+      }
+      const from = s.from < near.from ? s.from : near.from;
+      const to = s.to > near.to ? s.to : near.to;
+      const sections = [...new Set([...near.sections, ...s.sections])];
+      await Edits.updateOne({ _id: near._id }, { $set: { from, to, sections } });
+      Object.assign(near, { from, to, sections });
+    }
+  }
+
   return {
     async init() {
-      for (const m of [Updates, History, SeqBlocks, Snapshots, Parts]) {
+      for (const m of [Updates, History, Edits, SeqBlocks, Snapshots, Parts]) {
         await m.createCollection().catch(() => {});
         await m.createIndexes();
       }
