@@ -161,7 +161,14 @@ describe('signing out and session end', () => {
   it('treats a 401 from the API as an ended session', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'prescriber');
     await expect.poll(() => pathOf(page)).toBe('/dashboard');
-    // The header loads notifications on arrival; let that finish, so the refused call is the click's.
+    // The header loads notifications and the dashboard its conference corner on arrival: let
+    // those calls finish, so the refused call is the click's. (One still in flight when the
+    // cookie went was refused instead, and led to the login page before the click.)
+    const arrivalCalls = ['/notifications', '/conferences', '/action-items'].map((p) =>
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1${p}`),
+    );
+    await page.reload();
+    await Promise.all(arrivalCalls);
     await expect
       .poll(() => page.getByTestId('notifications-toggle').getAttribute('data-loaded'))
       .toBe('true');

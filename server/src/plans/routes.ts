@@ -1,7 +1,7 @@
 import { Router } from 'express';
+import { PlanEditsQuery } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { requireUser, userOf } from '../auth/authenticate.ts';
-import { PlanEditsQuery } from '@tandem/shared';
 import { param, parseQuery } from '../http/validate.ts';
 import { getPlan, listPlans } from './service.ts';
 import { planEdits } from './edits.ts';
