@@ -147,17 +147,7 @@ describe('MongoDB collab store', () => {
     const store = mongoCollabStore(conn);
     const name = docName();
     const t0 = Date.now();
-    const row = (userId: string, sections: string[], minutes: number): StoredUpdate => {
-      const doc = new Y.Doc();
-      doc.getMap(sections[0]!).set('k', minutes);
-      return {
-        docName: name,
-        update: Y.encodeStateAsUpdate(doc),
-        userId,
-        sections,
-        at: new Date(t0 + minutes * 60_000),
-      };
-    };
+    const row = attributedRow(name, t0);
     await store.append([row('ada', ['medications'], 1), row('sam', ['goals', 'therapy'], 2)]);
     await store.compact(name);
     await store.append([row('ada', ['goals'], 3)]);
@@ -180,17 +170,7 @@ describe('MongoDB collab store', () => {
     const { Edits, Updates } = collabModels(conn);
     const name = docName();
     const t0 = Date.now() - 3_600_000;
-    const row = (userId: string, sections: string[], minutes: number): StoredUpdate => {
-      const doc = new Y.Doc();
-      doc.getMap(sections[0]!).set('k', minutes);
-      return {
-        docName: name,
-        update: Y.encodeStateAsUpdate(doc),
-        userId,
-        sections,
-        at: new Date(t0 + minutes * 60_000),
-      };
-    };
+    const row = attributedRow(name, t0);
     // Ada works twice with a long pause between; Sam once, in between.
     await store.append([
       row('ada', ['goals'], 0),
@@ -228,3 +208,18 @@ describe('MongoDB collab store', () => {
     expect(grown.slice(1)).toEqual(live.slice(1));
   });
 });
+
+/** Rows of document `name` by a person, touching sections, `minutes` after t0; each changes its first section. */
+function attributedRow(name: string, t0: number) {
+  return (userId: string, sections: string[], minutes: number): StoredUpdate => {
+    const doc = new Y.Doc();
+    doc.getMap(sections[0]!).set('k', minutes);
+    return {
+      docName: name,
+      update: Y.encodeStateAsUpdate(doc),
+      userId,
+      sections,
+      at: new Date(t0 + minutes * 60_000),
+    };
+  };
+}
