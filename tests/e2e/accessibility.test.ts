@@ -51,6 +51,16 @@ describe('accessibility (axe-core, serious and critical)', () => {
     await context.close();
   });
 
+  it('history drawer with recent edits', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'prescriber');
+    await page.goto(`${server.url}/plans/${plans.north}`);
+    await expect.poll(() => saved(page), { timeout: 15_000 }).toBe('saved');
+    await page.getByTestId('open-history').click();
+    await expect.poll(() => page.getByTestId('plan-edit').count()).toBeGreaterThan(0);
+    await expectNoSeriousViolations(page);
+    await context.close();
+  });
+
   it('read-only workspace (therapist on medications)', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'therapist');
     await page.goto(`${server.url}/plans/${plans.north}`);
