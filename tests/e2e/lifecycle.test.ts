@@ -391,6 +391,11 @@ describe('recent edits', () => {
     await coordinator.screenshot(shot('lifecycle-recent-edits'));
     // Private notes are not the coordinator's to read, nor to know about.
     expect(await edits.textContent()).not.toContain('Private notes');
+    // The therapist sees the same line as their own.
+    await openDrawer(therapist, 'history');
+    await eventually(() =>
+      therapist.getByTestId('recent-edits').getByTestId('plan-edit').first().textContent(),
+    ).toContain('Sam Rivera, LCSW (you)');
 
     await latest.getByTestId('plan-edit-section').click();
     await eventually(() => new URL(coordinator.url()).hash).toBe('#therapy');
