@@ -32,14 +32,17 @@ export async function planEdits(
   meta: RequestMeta,
 ): Promise<PlanEdits> {
   const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
-  const stretches: Stretch[] = [];
-  for (const kind of PLAN_DOC_KINDS) {
-    if (docAccess(scope.role, kind) === 'none') continue;
-    const known = new Set<string>(PLAN_DOC_LAYOUT[kind]);
-    for (const s of await editStretches(ctx.conn, planDocName(planId, kind)))
-      stretches.push({ ...s, sections: s.sections.filter((name) => known.has(name)) });
-  }
-  const edits = await withPeople(ctx, mergeStretches(stretches).slice(0, limit));
+  const readable = PLAN_DOC_KINDS.filter((kind) => docAccess(scope.role, kind) !== 'none');
+  const perDoc = await Promise.all(
+    readable.map(async (kind) => {
+      const known = new Set<string>(PLAN_DOC_LAYOUT[kind]);
+      return (await editStretches(ctx.conn, planDocName(planId, kind))).map((s) => ({
+        ...s,
+        sections: s.sections.filter((name) => known.has(name)),
+      }));
+    }),
+  );
+  const edits = await withPeople(ctx, mergeStretches(perDoc.flat()).slice(0, limit));
   await auditPlanEvent(
     ctx,
     user,
