@@ -192,6 +192,33 @@ describe('co-editing a plan', () => {
     await ready(therapist);
   });
 
+  it('acts on a key where the caret is now, even right after End moved it', async () => {
+    // Voice control and keyboard macros send "End, Enter" in one go: Enter comes
+    // before the browser reports where End put the caret.
+    const page = await openPlan('therapist', plans.north);
+    await ready(page);
+    const items = () =>
+      focusEditor(page)
+        .locator('li')
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    const first = focusEditor(page).locator('li').first();
+    const before = await items();
+
+    // A click in the middle of the first line, then straight to the end.
+    await first.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Sleep diary');
+    // A word selected with a double click, then straight to the end.
+    await first.dblclick();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Walks');
+
+    expect(await items()).toEqual([...before, 'Sleep diary', 'Walks']);
+    await ready(page);
+  });
+
   it('keeps the keyboard with a clinician typing in a goal that someone else moves', async () => {
     const { prescriber, therapist } = await northClinicians();
     const [first, second] = await goalTitles(prescriber);

@@ -1,0 +1,31 @@
+import { TextSelection } from 'prosemirror-state';
+import type { EditorView } from 'prosemirror-view';
+
+/**
+ * Brings the editor's selection up to the caret the person sees, before a key is handled.
+ *
+ * Keys the editor leaves to the browser (End, Home, Page Down, Ctrl+arrows) move the
+ * caret in the page at once, but ProseMirror learns of it only from `selectionchange`,
+ * which Chrome fires some 10 ms later. A key pressed in between (voice control and
+ * keyboard macros send "End, Enter" in one go; a busy page delays the event further)
+ * acted on the old selection: Enter split the line clicked before, or replaced the
+ * word selected before with the new line.
+ *
+ * Always returns false: the key itself is still handled by the keymaps.
+ */
+export function catchUpWithCaret(view: EditorView): false {
+  const { selection, doc } = view.state;
+  // Node and whole-document selections are ProseMirror's own; the page's caret is not theirs.
+  if (!(selection instanceof TextSelection)) return false;
+  const caret = document.getSelection();
+  const { anchorNode, focusNode } = caret ?? {};
+  if (!caret || !anchorNode || !focusNode) return false;
+  if (!view.dom.contains(anchorNode) || !view.dom.contains(focusNode)) return false;
+  const anchor = view.posAtDOM(anchorNode, caret.anchorOffset);
+  const head = view.posAtDOM(focusNode, caret.focusOffset);
+  if (anchor === selection.anchor && head === selection.head) return false;
+  view.dispatch(
+    view.state.tr.setSelection(TextSelection.between(doc.resolve(anchor), doc.resolve(head))),
+  );
+  return false;
+}
