@@ -219,6 +219,46 @@ describe('co-editing a plan', () => {
     await ready(page);
   });
 
+  it('undoes only the clinician’s own typing, never a colleague’s, and redoes it', async () => {
+    const { prescriber, therapist } = await northClinicians();
+    const lines = (page: Page) =>
+      focusEditor(page)
+        .locator('li')
+        .evaluateAll((els) =>
+          // Each line's text without a remote caret's name label.
+          els.map((e) => (e.textContent ?? '').replace(/\u2060.*\u2060/, '')),
+        );
+    const mine = `Lithium level in two weeks ${Date.now()}`;
+    const theirs = `Sleep diary each morning ${Date.now()}`;
+    await focusEditor(prescriber).click();
+    await prescriber.keyboard.press('Control+End');
+    await prescriber.keyboard.press('Enter');
+    await prescriber.keyboard.type(mine);
+    await expect.poll(() => lines(therapist)).toContain(mine);
+    await focusEditor(therapist).click();
+    await therapist.keyboard.press('Control+End');
+    await therapist.keyboard.press('Enter');
+    await therapist.keyboard.type(theirs);
+    await expect.poll(() => lines(prescriber)).toContain(theirs);
+    const both = await lines(prescriber);
+
+    // The prescriber's undo takes back the prescriber's line only, for everyone.
+    await prescriber.keyboard.press('Control+z');
+    const without = both.filter((l) => l !== mine);
+    await expect.poll(() => lines(prescriber)).toEqual(without);
+    await expect.poll(() => lines(therapist)).toEqual(without);
+    // Undoing again finds nothing more of the prescriber's: the therapist's line stays.
+    await prescriber.keyboard.press('Control+z');
+    await ready(prescriber);
+    expect(await lines(prescriber)).toEqual(without);
+
+    await prescriber.keyboard.press('Control+Shift+z');
+    await expect.poll(() => lines(prescriber)).toEqual(both);
+    await expect.poll(() => lines(therapist)).toEqual(both);
+    await ready(prescriber);
+    await ready(therapist);
+  });
+
   it('keeps the keyboard with a clinician typing in a goal that someone else moves', async () => {
     const { prescriber, therapist } = await northClinicians();
     const [first, second] = await goalTitles(prescriber);
