@@ -87,6 +87,19 @@ describe('co-editing a plan', () => {
       )
       .toBe('therapy');
     await screenshot(therapist.locator('section#therapy'), 'workspace-remote-cursor');
+    // The name, which covers the line above, fades once the prescriber pauses
+    // and is back as soon as they type again.
+    const label = cursor.first().locator('.remote-cursor-label');
+    const opacity = () =>
+      label.evaluate((el) => {
+        const win = el.ownerDocument.defaultView as unknown as {
+          getComputedStyle(e: unknown): { opacity: string };
+        };
+        return Number(win.getComputedStyle(el).opacity);
+      });
+    await expect.poll(opacity, { timeout: 6_000 }).toBe(0);
+    await prescriber.keyboard.type('.');
+    await expect.poll(opacity).toBeGreaterThan(0.9);
 
     // A goal added by the therapist appears in the prescriber's list.
     const goal = `Join a walking group ${Date.now()}`;
