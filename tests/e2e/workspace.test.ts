@@ -100,6 +100,10 @@ describe('co-editing a plan', () => {
     await expect.poll(opacity, { timeout: 6_000 }).toBe(0);
     await prescriber.keyboard.type('.');
     await expect.poll(opacity).toBeGreaterThan(0.9);
+    // A screen reader reads the text, not the name on the caret (the presence bar says who is here).
+    const spoken = await focusEditor(therapist).ariaSnapshot();
+    expect(spoken).toContain(phrase);
+    expect(spoken).not.toContain('Dr. Maya Okafor');
 
     // A goal added by the therapist appears in the prescriber's list.
     const goal = `Join a walking group ${Date.now()}`;
