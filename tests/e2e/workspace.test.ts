@@ -236,6 +236,43 @@ describe('co-editing a plan', () => {
     await ready(page);
   });
 
+  it('shows whether bold and italic are on where the clinician types', async () => {
+    const page = await openPlan('therapist', plans.north);
+    await ready(page);
+    const pressed = async () => {
+      const section = page.locator('section#therapy');
+      return {
+        bold: await section.getByRole('button', { name: 'Bold' }).getAttribute('aria-pressed'),
+        italic: await section.getByRole('button', { name: 'Italic' }).getAttribute('aria-pressed'),
+      };
+    };
+    await focusEditor(page).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    expect(await pressed()).toEqual({ bold: 'false', italic: 'false' });
+
+    // Turned on before typing, with the keyboard or the button.
+    await page.keyboard.press('Control+b');
+    expect(await pressed()).toEqual({ bold: 'true', italic: 'false' });
+    await page.keyboard.type('Daily');
+    await page.locator('section#therapy').getByRole('button', { name: 'Italic' }).click();
+    expect(await pressed()).toEqual({ bold: 'true', italic: 'true' });
+    await page.keyboard.type(' walk');
+    // Off again; the caret after plain text shows plain.
+    await page.keyboard.press('Control+b');
+    await page.keyboard.press('Control+i');
+    await page.keyboard.type(' after lunch');
+    expect(await pressed()).toEqual({ bold: 'false', italic: 'false' });
+    // A selection across bold text shows bold.
+    await page.keyboard.press('Shift+Home');
+    expect(await pressed()).toEqual({ bold: 'true', italic: 'true' });
+    const line = focusEditor(page).locator('li').last();
+    expect(await line.textContent()).toBe('Daily walk after lunch');
+    expect(await line.locator('strong').allTextContents()).toEqual(['Daily walk']);
+    expect(await line.locator('em').allTextContents()).toEqual([' walk']);
+    await ready(page);
+  });
+
   it('undoes only the clinician’s own typing, never a colleague’s, and redoes it', async () => {
     const { prescriber, therapist } = await northClinicians();
     const lines = (page: Page) =>

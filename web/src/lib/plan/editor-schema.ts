@@ -1,4 +1,5 @@
 import { Schema, type NodeSpec } from 'prosemirror-model';
+import type { EditorState } from 'prosemirror-state';
 import { RICH_NODES } from '@tandem/shared';
 
 /**
@@ -54,3 +55,17 @@ export const richSchema = new Schema({
     },
   },
 });
+
+export type MarkName = 'strong' | 'em';
+
+/**
+ * Whether a mark is on where the person types: at a caret, for the next
+ * letters (a mark just turned on counts); over a selection, if any of it has
+ * the mark, as the Bold and Italic commands then take it off.
+ */
+export function markActive(state: EditorState, name: MarkName): boolean {
+  const type = richSchema.marks[name]!;
+  const { from, to, empty, $from } = state.selection;
+  if (empty) return type.isInSet(state.storedMarks ?? $from.marks()) !== undefined;
+  return state.doc.rangeHasMark(from, to, type);
+}
