@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { demoPlans } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -271,6 +271,41 @@ describe('co-editing a plan', () => {
     expect(await line.locator('strong').allTextContents()).toEqual(['Daily walk']);
     expect(await line.locator('em').allTextContents()).toEqual([' walk']);
     await ready(page);
+  });
+
+  it('takes one Tab stop per formatting toolbar, and moves in it with the arrow keys', async () => {
+    const page = await openPlan('therapist', plans.north);
+    await ready(page);
+    // Monitoring notes: plain paragraphs, where Tab is not taken for indenting a list.
+    const section = page.locator('section#monitoring');
+    const toolbar = section.getByRole('toolbar', { name: 'Formatting' });
+    const tool = (name: string) => toolbar.getByRole('button', { name });
+    const notes = page.getByTestId('rich-monitoring-notes');
+    const hasFocus = (l: Locator) => l.evaluate((el) => el === el.ownerDocument.activeElement);
+
+    await tool('Bold').focus();
+    // Tab leaves the toolbar for the text; Shift+Tab comes back to the same tool.
+    await page.keyboard.press('Tab');
+    expect(await hasFocus(notes)).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await hasFocus(tool('Bold'))).toBe(true);
+
+    for (const [key, name] of [
+      ['ArrowRight', 'Italic'],
+      ['ArrowRight', 'Bulleted list'],
+      ['ArrowRight', 'Bold'],
+      ['ArrowLeft', 'Bulleted list'],
+      ['Home', 'Bold'],
+      ['End', 'Bulleted list'],
+      ['ArrowLeft', 'Italic'],
+    ] as const) {
+      await page.keyboard.press(key);
+      expect(await hasFocus(tool(name)), `${key} to ${name}`).toBe(true);
+    }
+    await page.keyboard.press('Tab');
+    expect(await hasFocus(notes)).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await hasFocus(tool('Italic'))).toBe(true);
   });
 
   it('undoes only the clinician’s own typing, never a colleague’s, and redoes it', async () => {
