@@ -249,23 +249,23 @@ describe('co-editing a plan', () => {
     await focusEditor(page).click();
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
-    expect(await pressed()).toEqual({ bold: 'false', italic: 'false' });
+    await expect.poll(pressed).toEqual({ bold: 'false', italic: 'false' });
 
     // Turned on before typing, with the keyboard or the button.
     await page.keyboard.press('Control+b');
-    expect(await pressed()).toEqual({ bold: 'true', italic: 'false' });
+    await expect.poll(pressed).toEqual({ bold: 'true', italic: 'false' });
     await page.keyboard.type('Daily');
     await page.locator('section#therapy').getByRole('button', { name: 'Italic' }).click();
-    expect(await pressed()).toEqual({ bold: 'true', italic: 'true' });
+    await expect.poll(pressed).toEqual({ bold: 'true', italic: 'true' });
     await page.keyboard.type(' walk');
     // Off again; the caret after plain text shows plain.
     await page.keyboard.press('Control+b');
     await page.keyboard.press('Control+i');
     await page.keyboard.type(' after lunch');
-    expect(await pressed()).toEqual({ bold: 'false', italic: 'false' });
+    await expect.poll(pressed).toEqual({ bold: 'false', italic: 'false' });
     // A selection across bold text shows bold.
     await page.keyboard.press('Shift+Home');
-    expect(await pressed()).toEqual({ bold: 'true', italic: 'true' });
+    await expect.poll(pressed).toEqual({ bold: 'true', italic: 'true' });
     const line = focusEditor(page).locator('li').last();
     expect(await line.textContent()).toBe('Daily walk after lunch');
     expect(await line.locator('strong').allTextContents()).toEqual(['Daily walk']);

@@ -21,11 +21,11 @@ export function catchUpWithCaret(view: EditorView): false {
   const { anchorNode, focusNode } = caret ?? {};
   if (!caret || !anchorNode || !focusNode) return false;
   if (!view.dom.contains(anchorNode) || !view.dom.contains(focusNode)) return false;
-  const anchor = view.posAtDOM(anchorNode, caret.anchorOffset);
-  const head = view.posAtDOM(focusNode, caret.focusOffset);
-  if (anchor === selection.anchor && head === selection.head) return false;
-  view.dispatch(
-    view.state.tr.setSelection(TextSelection.between(doc.resolve(anchor), doc.resolve(head))),
-  );
+  const anchor = doc.resolve(view.posAtDOM(anchorNode, caret.anchorOffset));
+  const head = doc.resolve(view.posAtDOM(focusNode, caret.focusOffset));
+  const seen = TextSelection.between(anchor, head);
+  // The same place written another way (before a paragraph rather than in it) is no
+  // move: setting it again would drop a mark just turned on for the next letters.
+  if (!seen.eq(selection)) view.dispatch(view.state.tr.setSelection(seen));
   return false;
 }
