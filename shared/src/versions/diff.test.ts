@@ -108,6 +108,27 @@ describe('therapy and safety changes', () => {
     ).toEqual(['Therapy modality CBT → DBT', 'Therapy frequency weekly → biweekly']);
   });
 
+  it('marks a therapy added or ended as such, not as a change of modality', () => {
+    const started = diffPlans({}, { therapy: { modality: 'CBT', frequency: 'weekly' } });
+    expect(started).toEqual([
+      {
+        section: 'therapy',
+        kind: 'therapy.added',
+        text: 'Therapy added: CBT, weekly',
+        plain: 'New therapy: CBT, once a week.',
+      },
+    ]);
+    const ended = diffPlans({ therapy: [{ id: 't1', modality: 'CBT' }] }, { therapy: [] });
+    expect(ended).toEqual([
+      {
+        section: 'therapy',
+        kind: 'therapy.removed',
+        text: 'Therapy ended: CBT',
+        plain: 'CBT therapy was taken off your plan.',
+      },
+    ]);
+  });
+
   it('lists safety-plan items added and removed', () => {
     const changes = diffPlans(
       { safety: { warningSigns: ['Not sleeping'], copingStrategies: ['Walk'] } },

@@ -17,6 +17,8 @@ export type ChangeKind =
   | 'goal.retitled'
   | 'goal.status'
   | 'goal.changed'
+  | 'therapy.added'
+  | 'therapy.removed'
   | 'therapy.modality'
   | 'therapy.frequency'
   | 'therapy.changed'
@@ -225,7 +227,7 @@ export function diffTherapy(
       if (t.modality) {
         changes.push({
           section,
-          kind: 'therapy.modality',
+          kind: 'therapy.added',
           text: `Therapy added: ${t.modality}${t.frequency ? `, ${t.frequency}` : ''}`,
           plain: `New therapy: ${t.modality}${t.frequency ? `, ${plainFrequency(t.frequency)}` : ''}.`,
         });
@@ -262,7 +264,7 @@ export function diffTherapy(
     if (current.has(key) || !prev.modality) continue;
     changes.push({
       section,
-      kind: 'therapy.modality',
+      kind: 'therapy.removed',
       text: `Therapy ended: ${prev.modality}`,
       plain: `${capitalize(prev.modality)} therapy was taken off your plan.`,
     });
