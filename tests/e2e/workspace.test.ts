@@ -306,6 +306,18 @@ describe('co-editing a plan', () => {
     expect(await hasFocus(notes)).toBe(true);
     await page.keyboard.press('Shift+Tab');
     expect(await hasFocus(tool('Italic'))).toBe(true);
+
+    // In a list Tab indents; Escape is the way out of the text, to the toolbar.
+    await focusEditor(page).click();
+    await page.keyboard.press('Escape');
+    const therapyBold = page
+      .locator('section#therapy')
+      .getByRole('toolbar', { name: 'Formatting' })
+      .getByRole('button', { name: 'Bold' });
+    expect(await hasFocus(therapyBold)).toBe(true);
+    expect(await focusEditor(page).getAttribute('aria-description')).toBe(
+      'Tab indents a list item. Escape goes to the formatting toolbar.',
+    );
   });
 
   it('undoes only the clinician’s own typing, never a colleague’s, and redoes it', async () => {
