@@ -49,6 +49,11 @@ async function northClinicians(): Promise<{ prescriber: Page; therapist: Page }>
 }
 
 const focusEditor = (page: Page) => page.getByTestId('rich-therapy-focus');
+/** The therapy focus's list lines, without the name labels of other people's carets. */
+const focusLines = (page: Page) =>
+  focusEditor(page)
+    .locator('li')
+    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\u2060.*?\u2060/g, '')));
 const goalTitles = (page: Page) =>
   page
     .getByTestId('goal-title')
@@ -214,12 +219,8 @@ describe('co-editing a plan', () => {
     // before the browser reports where End put the caret.
     const page = await openPlan('therapist', plans.north);
     await ready(page);
-    const items = () =>
-      focusEditor(page)
-        .locator('li')
-        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     const first = focusEditor(page).locator('li').first();
-    const before = await items();
+    const before = await focusLines(page);
 
     // A click in the middle of the first line, then straight to the end.
     await first.click();
@@ -232,7 +233,7 @@ describe('co-editing a plan', () => {
     await page.keyboard.press('Enter');
     await page.keyboard.type('Walks');
 
-    expect(await items()).toEqual([...before, 'Sleep diary', 'Walks']);
+    expect(await focusLines(page)).toEqual([...before, 'Sleep diary', 'Walks']);
     await ready(page);
   });
 
@@ -267,7 +268,7 @@ describe('co-editing a plan', () => {
     await page.keyboard.press('Shift+Home');
     await expect.poll(pressed).toEqual({ bold: 'true', italic: 'true' });
     const line = focusEditor(page).locator('li').last();
-    expect(await line.textContent()).toBe('Daily walk after lunch');
+    expect((await focusLines(page)).at(-1)).toBe('Daily walk after lunch');
     expect(await line.locator('strong').allTextContents()).toEqual(['Daily walk']);
     expect(await line.locator('em').allTextContents()).toEqual([' walk']);
     await ready(page);
@@ -322,40 +323,33 @@ describe('co-editing a plan', () => {
 
   it('undoes only the clinician’s own typing, never a colleague’s, and redoes it', async () => {
     const { prescriber, therapist } = await northClinicians();
-    const lines = (page: Page) =>
-      focusEditor(page)
-        .locator('li')
-        .evaluateAll((els) =>
-          // Each line's text without a remote caret's name label.
-          els.map((e) => (e.textContent ?? '').replace(/\u2060.*\u2060/, '')),
-        );
     const mine = `Lithium level in two weeks ${Date.now()}`;
     const theirs = `Sleep diary each morning ${Date.now()}`;
     await focusEditor(prescriber).click();
     await prescriber.keyboard.press('Control+End');
     await prescriber.keyboard.press('Enter');
     await prescriber.keyboard.type(mine);
-    await expect.poll(() => lines(therapist)).toContain(mine);
+    await expect.poll(() => focusLines(therapist)).toContain(mine);
     await focusEditor(therapist).click();
     await therapist.keyboard.press('Control+End');
     await therapist.keyboard.press('Enter');
     await therapist.keyboard.type(theirs);
-    await expect.poll(() => lines(prescriber)).toContain(theirs);
-    const both = await lines(prescriber);
+    await expect.poll(() => focusLines(prescriber)).toContain(theirs);
+    const both = await focusLines(prescriber);
 
     // The prescriber's undo takes back the prescriber's line only, for everyone.
     await prescriber.keyboard.press('Control+z');
     const without = both.filter((l) => l !== mine);
-    await expect.poll(() => lines(prescriber)).toEqual(without);
-    await expect.poll(() => lines(therapist)).toEqual(without);
+    await expect.poll(() => focusLines(prescriber)).toEqual(without);
+    await expect.poll(() => focusLines(therapist)).toEqual(without);
     // Undoing again finds nothing more of the prescriber's: the therapist's line stays.
     await prescriber.keyboard.press('Control+z');
     await ready(prescriber);
-    expect(await lines(prescriber)).toEqual(without);
+    expect(await focusLines(prescriber)).toEqual(without);
 
     await prescriber.keyboard.press('Control+Shift+z');
-    await expect.poll(() => lines(prescriber)).toEqual(both);
-    await expect.poll(() => lines(therapist)).toEqual(both);
+    await expect.poll(() => focusLines(prescriber)).toEqual(both);
+    await expect.poll(() => focusLines(therapist)).toEqual(both);
     await ready(prescriber);
     await ready(therapist);
   });
