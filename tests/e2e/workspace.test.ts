@@ -274,6 +274,28 @@ describe('co-editing a plan', () => {
     await ready(page);
   });
 
+  it('keeps bold turned on for the next letters while a colleague types in the same field', async () => {
+    const { prescriber, therapist } = await northClinicians();
+    await focusEditor(prescriber).click();
+    await prescriber.keyboard.press('Control+End');
+    await prescriber.keyboard.press('Enter');
+    // The prescriber turns bold on, and the therapist's letters at the end of the
+    // first line arrive before the prescriber types.
+    await prescriber.keyboard.press('Control+b');
+    await focusEditor(therapist).locator('li').first().click();
+    await therapist.keyboard.press('End');
+    const theirs = ` (twice a week)`;
+    await therapist.keyboard.type(theirs, { delay: 10 });
+    await expect.poll(async () => (await focusLines(prescriber))[0]).toContain(theirs);
+    await prescriber.keyboard.type('Lithium level');
+    const lines = await focusLines(prescriber);
+    expect(lines.at(-1)).toBe('Lithium level');
+    const mine = focusEditor(prescriber).locator('li').last();
+    expect(await mine.locator('strong').allTextContents()).toEqual(['Lithium level']);
+    await ready(prescriber);
+    await ready(therapist);
+  });
+
   it('takes one Tab stop per formatting toolbar, and moves in it with the arrow keys', async () => {
     const page = await openPlan('therapist', plans.north);
     await ready(page);
