@@ -237,6 +237,32 @@ describe('co-editing a plan', () => {
     await ready(page);
   });
 
+  it('keeps the caret where End put it while a colleague types in the same field', async () => {
+    const { prescriber, therapist } = await northClinicians();
+    await focusEditor(therapist).locator('li').first().click();
+    await therapist.keyboard.press('End');
+    const before = await focusLines(prescriber);
+    const theirs = ' (twice a week, with a friend, after lunch)'.repeat(4);
+    // The therapist's letters keep arriving while the prescriber goes to the end and adds a line.
+    const typing = therapist.keyboard.type(theirs, { delay: 5 });
+    for (let i = 0; i < 6; i++) {
+      await focusEditor(prescriber).locator('li').nth(1).click();
+      await prescriber.keyboard.press('Control+End');
+      await prescriber.keyboard.press('Enter');
+      await prescriber.keyboard.type(`Check ${i}`);
+    }
+    await typing;
+    await expect
+      .poll(() => focusLines(prescriber))
+      .toEqual([
+        `${before[0]}${theirs}`,
+        ...before.slice(1),
+        ...[0, 1, 2, 3, 4, 5].map((i) => `Check ${i}`),
+      ]);
+    await ready(prescriber);
+    await ready(therapist);
+  });
+
   it('shows whether bold and italic are on where the clinician types', async () => {
     const page = await openPlan('therapist', plans.north);
     await ready(page);

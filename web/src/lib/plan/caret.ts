@@ -2,7 +2,9 @@ import { TextSelection } from 'prosemirror-state';
 import type { EditorView } from 'prosemirror-view';
 
 /**
- * Brings the editor's selection up to the caret the person sees, before a key is handled.
+ * Brings the editor's selection up to the caret the person sees, before a key is handled
+ * and before a change to the document (a colleague's, which the sync plugin applies from
+ * the selection it holds, and would put the caret back where it was) is applied.
  *
  * Keys the editor leaves to the browser (End, Home, Page Down, Ctrl+arrows) move the
  * caret in the page at once, but ProseMirror learns of it only from `selectionchange`,
