@@ -263,6 +263,31 @@ describe('co-editing a plan', () => {
     await ready(therapist);
   });
 
+  it('gives each clinician their own new line when both open one at the same spot', async () => {
+    const { prescriber, therapist } = await northClinicians();
+    const before = await focusLines(prescriber);
+    // The prescriber opens an empty line at the end and pauses.
+    await focusEditor(prescriber).click();
+    await prescriber.keyboard.press('Control+End');
+    await prescriber.keyboard.press('Enter');
+    await expect.poll(() => focusLines(therapist)).toEqual([...before, '']);
+    // The therapist opens one too, at the end of the line above the empty one.
+    await focusEditor(therapist)
+      .locator('li')
+      .nth(before.length - 1)
+      .click();
+    await therapist.keyboard.press('End');
+    await therapist.keyboard.press('Enter');
+    await therapist.keyboard.type('Therapist line');
+    await expect.poll(() => focusLines(prescriber)).toContain('Therapist line');
+    await prescriber.keyboard.type('Prescriber line');
+    const expected = [...before, 'Therapist line', 'Prescriber line'];
+    await expect.poll(() => focusLines(prescriber)).toEqual(expected);
+    await expect.poll(() => focusLines(therapist)).toEqual(expected);
+    await ready(prescriber);
+    await ready(therapist);
+  });
+
   it('shows whether bold and italic are on where the clinician types', async () => {
     const page = await openPlan('therapist', plans.north);
     await ready(page);
