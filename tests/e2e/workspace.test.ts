@@ -563,6 +563,98 @@ describe('patient view', () => {
   });
 });
 
+/**
+ * Elements wider than the screen, or sticking out of their plan section, outside
+ * a part that scrolls sideways on purpose (the medication table). Evaluated in
+ * the page (this file is compiled without the DOM library).
+ */
+const sticksOut = `(() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.querySelectorAll('#main *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    let scroller = false;
+    for (let p = el.parentElement; p && !scroller; p = p.parentElement)
+      scroller = getComputedStyle(p).overflowX !== 'visible';
+    if (scroller) continue;
+    const section = el.closest('section.section');
+    const limit = section && section !== el ? section.getBoundingClientRect().right : width;
+    if (box.right > limit + 0.5) out.push(el.tagName + '.' + el.className + ' ' + (el.textContent || '').slice(0, 30));
+  }
+  return out;
+})()`;
+
+describe('on a phone', () => {
+  it('fits the care team’s workspace and menu to the screen', async () => {
+    const page = await openPlan('coordinator', plans.north, { width: 360, height: 800 });
+    await ready(page);
+    const prescriber = await openPlan('prescriber', plans.north, { width: 360, height: 800 });
+    await ready(prescriber);
+    for (const p of [page, prescriber]) {
+      expect(await p.evaluate<string[]>(sticksOut)).toEqual([]);
+      expect(
+        await p.evaluate<number>(
+          'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+        ),
+      ).toBeLessThanOrEqual(0);
+    }
+
+    // Every word of the menu shows, not cut off at the screen's edge.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const navBox = (await nav.boundingBox())!;
+    const links = nav.getByRole('link');
+    expect(await links.allTextContents()).toEqual(['Plans', 'Conferences', 'Audit trail']);
+    for (const link of await links.all()) {
+      const box = (await link.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(navBox.x + navBox.width);
+    }
+
+    // Scrolled down, the presence bar sits under the header, not behind it.
+    await prescriber.getByTestId('medication-table').scrollIntoViewIfNeeded();
+    const header = (await prescriber.locator('header.app-header').boundingBox())!;
+    const bar = (await prescriber.getByText('Here now').boundingBox())!;
+    expect(bar.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
+    await screenshot(prescriber, 'workspace-phone');
+  });
+
+  it('keeps a colleague’s name inside the field when their caret is at the end of a line', async () => {
+    const therapist = await openPlan('therapist', plans.north);
+    const prescriber = await openPlan('prescriber', plans.north, { width: 360, height: 800 });
+    await ready(therapist);
+    await ready(prescriber);
+    /** Each caret's name in the prescriber's Therapy focus: where it is, and where it would end hanging right. */
+    const names = () =>
+      focusEditor(prescriber).evaluate((editor) => {
+        const edge = editor.getBoundingClientRect().right;
+        type Box = { left: number; right: number; width: number };
+        type El = { parentElement: El; getBoundingClientRect(): Box };
+        return Array.from(editor.querySelectorAll('.remote-cursor-label'), (node) => {
+          const label = node as unknown as El;
+          const caret = label.parentElement.getBoundingClientRect();
+          const box = label.getBoundingClientRect();
+          return { right: box.right, wouldEnd: caret.left + box.width, edge };
+        });
+      });
+    // The therapist writes a word on a new line until, on the phone, their name no longer fits to the caret's right.
+    await focusEditor(therapist).click();
+    await therapist.keyboard.press('Control+End');
+    await therapist.keyboard.press('Enter');
+    let word = '';
+    for (let i = 0; i < 40; i++) {
+      await therapist.keyboard.type('W');
+      word += 'W';
+      await expect.poll(() => focusLines(prescriber)).toContain(word);
+      if ((await names()).some((n) => n.wouldEnd > n.edge)) break;
+    }
+    expect((await names()).some((n) => n.wouldEnd > n.edge)).toBe(true);
+    await expect
+      .poll(async () => (await names()).filter((n) => n.right > n.edge + 0.5))
+      .toEqual([]);
+    await ready(therapist);
+  });
+});
+
 describe('what reaches the patient', () => {
   it('never sends private notes to the patient’s browser, and offers no medication controls', async () => {
     const marker = `clinician-only-${Date.now()}`;
