@@ -736,6 +736,10 @@ describe('losing the connection', () => {
     contexts.push(context);
     await page.goto(`${server.url}/plans/${plans.north}`);
     await ready(page);
+    let sockets = 0;
+    page.on('websocket', (ws) => {
+      if (ws.url().includes('/collab/')) sockets++;
+    });
 
     // The open socket is not closed by going offline; only the browser's offline event tells.
     await context.setOffline(true);
@@ -746,7 +750,10 @@ describe('losing the connection', () => {
     await page.getByTestId('new-goal').fill(goal);
     await page.getByRole('button', { name: 'Add goal' }).click();
     await expect.poll(() => goalTitles(page)).toContain(goal);
+    // No plan document tries to reconnect while the device has no network (the backoff would have by now).
+    await page.waitForTimeout(2_000);
     expect(await page.getByTestId('save-state').getAttribute('data-state')).toBe('offline');
+    expect(sockets).toBe(0);
 
     await context.setOffline(false);
     await expect
@@ -755,6 +762,27 @@ describe('losing the connection', () => {
     const other = await openPlan('prescriber', plans.north);
     await ready(other);
     expect(await goalTitles(other)).toContain(goal);
+  });
+
+  it('shows the offline state at once though the lost network leaves the socket unable to close', async () => {
+    const network = await startNetworkProxy(server.url);
+    const { context, page } = await signedInContext(browser, network.url, 'therapist');
+    contexts.push(context);
+    await page.goto(`${network.url}/plans/${plans.north}`);
+    await ready(page);
+
+    // Nothing gets through any more, and nothing is closed: the socket's closing handshake cannot finish.
+    network.stall();
+    await context.setOffline(true);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 3_000 })
+      .toBe('offline');
+
+    network.restore();
+    await context.setOffline(false);
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('saved');
   });
 
   /**

@@ -6,6 +6,8 @@ export type NetworkProxy = {
   url: string;
   /** Drops every open connection and refuses new ones, like a network outage. */
   cut(): void;
+  /** Holds every open connection's bytes without closing anything, like a network that went away unannounced. */
+  stall(): void;
   /** Lets connections through again. */
   restore(): void;
 };
@@ -51,8 +53,12 @@ export async function startNetworkProxy(targetUrl: string): Promise<NetworkProxy
       for (const s of open) s.destroy();
       open.clear();
     },
+    stall() {
+      for (const s of open) s.pause();
+    },
     restore() {
       down = false;
+      for (const s of open) s.resume();
     },
   };
 }

@@ -59,10 +59,14 @@ export class CollabDoc {
   readonly #onOnline = () => this.reconnect();
   /**
    * A socket whose network went away can look open for half a minute, until
-   * the provider's silence timeout; the device knows sooner. Closing it shows
-   * "Offline" at once, and the provider keeps retrying with its backoff.
+   * the provider's silence timeout; the device knows sooner. Disconnecting
+   * shows "Offline" at once, and nothing is retried until the device says it
+   * is online again (`#onOnline`): a browser reports offline only when it has
+   * no network at all.
    */
-  readonly #onOffline = () => this.provider.ws?.close();
+  readonly #onOffline = () => {
+    if (!this.closed) this.provider.disconnect();
+  };
 
   constructor(
     readonly name: string,
@@ -89,6 +93,11 @@ export class CollabDoc {
       decoder.pos = decoder.arr.length;
       this.refused = 'Your changes to this part of the plan are not saved: you can read it only.';
     };
+    // The provider lets go of a socket at once (offline, a silent server); the socket
+    // itself may report its close only once the network lets the closing handshake end.
+    this.provider.on('connection-close', () => {
+      if (this.provider.ws) this.#saves.disconnected(this.provider.ws);
+    });
     this.provider.on('status', ({ status }) => {
       this.connected = status === 'connected';
       if (this.connected) reconnected(this);
