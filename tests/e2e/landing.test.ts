@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -25,5 +28,27 @@ describe('landing page', () => {
       'One treatment plan',
     );
     await page.close();
+  });
+});
+
+describe('a new build written over the running one', () => {
+  it('answers 404 for a file of the old build, and keeps serving', async () => {
+    // A copy of the build, so that removing a file from it leaves the other tests' build alone.
+    const dir = await mkdtemp(path.join(tmpdir(), 'tandem-web-'));
+    onTestFinished(() => rm(dir, { recursive: true }));
+    await cp(path.resolve(import.meta.dirname, '../../web/build'), dir, { recursive: true });
+    const copy = await startTestServer({ web: true, env: { WEB_BUILD_DIR: dir } });
+    const entry = path.join(dir, 'client/_app/immutable/entry');
+    const script = (await readdir(entry)).find((f) => f.endsWith('.js'))!;
+    const url = `${copy.url}/_app/immutable/entry/${script}`;
+    const get = (encoding: string) => fetch(url, { headers: { 'accept-encoding': encoding } });
+    expect((await get('br')).status).toBe(200);
+
+    for (const f of [script, `${script}.br`, `${script}.gz`]) await rm(path.join(entry, f));
+    for (const encoding of ['br', 'gzip', 'identity'])
+      expect((await get(encoding)).status).toBe(404);
+    const page = await fetch(`${copy.url}/login`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('_app/immutable');
   });
 });
