@@ -618,6 +618,23 @@ describe('on a phone', () => {
     await screenshot(prescriber, 'workspace-phone');
   });
 
+  it('shows every medication field and its details without scrolling sideways, on a phone and a laptop', async () => {
+    for (const viewport of [
+      { width: 360, height: 800 },
+      { width: 1280, height: 800 },
+    ]) {
+      const page = await openPlan('prescriber', plans.north, viewport);
+      await ready(page);
+      const table = page.getByTestId('medication-table');
+      const hidden = await table.evaluate(
+        (t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth,
+      );
+      expect(hidden).toBeLessThanOrEqual(0);
+      await page.getByRole('button', { name: 'Details of Sertraline' }).click();
+      await expect.poll(() => page.getByLabel('What it is for').first().isVisible()).toBe(true);
+    }
+  });
+
   it('keeps a colleague’s name inside the field when their caret is at the end of a line', async () => {
     const therapist = await openPlan('therapist', plans.north);
     const prescriber = await openPlan('prescriber', plans.north, { width: 360, height: 800 });
