@@ -629,6 +629,10 @@ describe('on a phone', () => {
     const bar = (await prescriber.getByText('Here now').boundingBox())!;
     expect(bar.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
     await screenshot(prescriber, 'workspace-phone');
+    // So does the History drawer, with its title and close button.
+    await prescriber.getByRole('button', { name: 'History' }).click();
+    const close = (await prescriber.getByRole('button', { name: /^Close / }).boundingBox())!;
+    expect(close.y).toBeGreaterThanOrEqual(header.y + header.height - 1);
   });
 
   it('shows every medication field and its details without scrolling sideways, on a phone and a laptop', async () => {
