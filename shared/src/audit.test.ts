@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessVisits, type AccessLogEntry } from './audit.ts';
+import { accessLogLabel, accessVisits, type AccessLogEntry } from './audit.ts';
 
 const maya = { name: 'Dr. Maya Okafor', role: 'prescriber' as const };
 const sam = { name: 'Sam Rivera, LCSW', role: 'therapist' as const };
@@ -54,5 +54,18 @@ describe('accessVisits', () => {
       entry(8, 'Opened your plan'),
     ]);
     expect(visits.map((v) => v.outcome)).toEqual(['success', 'denied', 'success']);
+  });
+});
+
+describe('accessLogLabel', () => {
+  it('says a live plan opened by someone who may only read it was opened to read', () => {
+    expect(accessLogLabel('plan.doc.open', { doc: 'care', access: 'read' })).toBe(
+      'Opened your plan to read',
+    );
+    expect(accessLogLabel('plan.doc.open', { doc: 'care', access: 'write' })).toBe(
+      'Opened your plan for editing',
+    );
+    expect(accessLogLabel('plan.doc.open')).toBe('Opened your plan for editing');
+    expect(accessLogLabel('conference.join')).toBe('Discussed your plan in a case conference');
   });
 });

@@ -54,8 +54,14 @@ const ACCESS_LOG_AREAS: [prefix: string, label: string][] = [
   ['medication.', 'Worked on your medications'],
 ];
 
-/** The plain-language line for an action; actions added later fall back to their area. */
-export function accessLogLabel(action: string): string {
+/**
+ * The plain-language line for an action, and its `details` when they change
+ * the words (a plan opened live by someone who may only read it); actions
+ * added later fall back to their area.
+ */
+export function accessLogLabel(action: string, details?: unknown): string {
+  if (action === 'plan.doc.open' && (details as { access?: unknown } | null)?.access === 'read')
+    return 'Opened your plan to read';
   return (
     ACCESS_LOG_LABELS[action] ??
     ACCESS_LOG_AREAS.find(([prefix]) => action.startsWith(prefix))?.[1] ??

@@ -200,7 +200,7 @@ export async function accessLog(
     entries: page.map((r) => ({
       at: r.at.toISOString(),
       action: r.action,
-      label: accessLogLabel(r.action),
+      label: accessLogLabel(r.action, r.details),
       outcome: r.outcome as AuditOutcome,
       actor: r.actorId
         ? { name: names.get(r.actorId) ?? 'Former team member', role: roleOrNull(r.actorRole) }

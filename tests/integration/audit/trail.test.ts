@@ -8,9 +8,11 @@ import type {
   TeamDetail,
   TeamSummary,
 } from '@tandem/shared';
+import { planDocName } from '@tandem/shared';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
 import { connectSocket, joinPlan } from '../../helpers/socket.ts';
+import { rawClient } from '../collab/helpers.ts';
 
 type Stored = {
   action: string;
@@ -290,6 +292,26 @@ describe('GET /api/v1/audit', () => {
 });
 
 describe('GET /api/v1/me/access-log', () => {
+  it('tells a plan opened live to read from one opened to edit', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { north } = await demoPlans(server.url);
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/collab`;
+    for (const who of ['coordinator', 'prescriber'] as const) {
+      const client = rawClient(wsUrl, planDocName(north, 'care'), {
+        token: (await loginAs(server.url, who)).token!,
+      });
+      await client.opened;
+      client.close();
+    }
+    const patient = await loginAs(server.url, 'patient');
+    const log = await patient.get<AccessLogPage>('/me/access-log');
+    const opened = log.body.entries.filter((e) => e.action === 'plan.doc.open');
+    expect(opened.map((e) => [e.actor?.role, e.label])).toEqual([
+      ['prescriber', 'Opened your plan for editing'],
+      ['coordinator', 'Opened your plan to read'],
+    ]);
+  });
+
   it('shows a patient who opened their record and when, by name and role, and nothing else', async () => {
     const server = await startTestServer({ seedDemo: true });
     const { url } = server;
