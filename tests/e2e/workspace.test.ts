@@ -730,12 +730,18 @@ describe('what reaches the patient', () => {
 });
 
 describe('losing the connection', () => {
-  it('shows the offline state, keeps edits made meanwhile and saves them when the network is back', async () => {
+  /** The therapist's page on the North plan, loaded and saved, reaching the server through a proxy that can cut the network. */
+  async function therapistBehindProxy() {
     const network = await startNetworkProxy(server.url);
     const { context, page } = await signedInContext(browser, network.url, 'therapist');
     contexts.push(context);
     await page.goto(`${network.url}/plans/${plans.north}`);
     await ready(page);
+    return { network, context, page };
+  }
+
+  it('shows the offline state, keeps edits made meanwhile and saves them when the network is back', async () => {
+    const { network, page } = await therapistBehindProxy();
 
     network.cut();
     await expect
@@ -799,11 +805,7 @@ describe('losing the connection', () => {
   });
 
   it('shows the offline state at once though the lost network leaves the socket unable to close', async () => {
-    const network = await startNetworkProxy(server.url);
-    const { context, page } = await signedInContext(browser, network.url, 'therapist');
-    contexts.push(context);
-    await page.goto(`${network.url}/plans/${plans.north}`);
-    await ready(page);
+    const { network, context, page } = await therapistBehindProxy();
 
     // Nothing gets through any more, and nothing is closed: the socket's closing handshake cannot finish.
     network.stall();
@@ -825,11 +827,7 @@ describe('losing the connection', () => {
    * the browser's own offline switch did not always stop the reconnect.)
    */
   async function offlineWithAGoal(answer: 'accept' | 'dismiss') {
-    const network = await startNetworkProxy(server.url);
-    const { context, page } = await signedInContext(browser, network.url, 'therapist');
-    contexts.push(context);
-    await page.goto(`${network.url}/plans/${plans.north}`);
-    await ready(page);
+    const { network, page } = await therapistBehindProxy();
     const asked: { type: string; message: string }[] = [];
     page.on('dialog', (dialog) => {
       asked.push({ type: dialog.type(), message: dialog.message() });

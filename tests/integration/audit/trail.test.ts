@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type {
   AccessLogPage,
   AddMemberResponse,
@@ -300,16 +300,19 @@ describe('GET /api/v1/me/access-log', () => {
       const client = rawClient(wsUrl, planDocName(north, 'care'), {
         token: (await loginAs(server.url, who)).token!,
       });
-      await client.opened;
+      // Admitted: the server's first message comes once it has checked access and loaded the document.
+      await vi.waitFor(() => expect(client.received.length).toBeGreaterThan(0), 10_000);
       client.close();
     }
     const patient = await loginAs(server.url, 'patient');
-    const log = await patient.get<AccessLogPage>('/me/access-log');
-    const opened = log.body.entries.filter((e) => e.action === 'plan.doc.open');
-    expect(opened.map((e) => [e.actor?.role, e.label])).toEqual([
-      ['prescriber', 'Opened your plan for editing'],
-      ['coordinator', 'Opened your plan to read'],
-    ]);
+    await vi.waitFor(async () => {
+      const log = await patient.get<AccessLogPage>('/me/access-log');
+      const opened = log.body.entries.filter((e) => e.action === 'plan.doc.open');
+      expect(opened.map((e) => [e.actor?.role, e.label])).toEqual([
+        ['prescriber', 'Opened your plan for editing'],
+        ['coordinator', 'Opened your plan to read'],
+      ]);
+    }, 10_000);
   });
 
   it('shows a patient who opened their record and when, by name and role, and nothing else', async () => {
