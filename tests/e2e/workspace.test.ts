@@ -623,6 +623,22 @@ describe('on a phone', () => {
       expect(box.x + box.width).toBeLessThanOrEqual(navBox.x + navBox.width);
     }
 
+    // The presence bar gives a colleague's name the room; the person's own is a mark only.
+    const people = prescriber.getByTestId('presence-person');
+    expect(await people.first().getAttribute('data-name')).toBe('Dr. Maya Okafor');
+    expect(await people.first().textContent()).toContain('Dr. Maya Okafor (you)');
+    expect((await people.first().locator('.text').boundingBox())!.width).toBe(1);
+    // The words themselves, not the name's box, which is as wide as the line under it.
+    const nameEnd = await people
+      .nth(1)
+      .locator('.name')
+      .evaluate((el) => {
+        const range = el.ownerDocument.createRange();
+        range.selectNodeContents(el);
+        return range.getBoundingClientRect().right;
+      });
+    expect(nameEnd).toBeLessThanOrEqual(360);
+
     // Scrolled down, the presence bar sits under the header, not behind it.
     await prescriber.getByTestId('medication-table').scrollIntoViewIfNeeded();
     const header = (await prescriber.locator('header.app-header').boundingBox())!;
