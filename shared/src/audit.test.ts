@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessLogLabel, accessVisits, type AccessLogEntry } from './audit.ts';
+import { accessLogLabel, accessVisits, auditLabel, type AccessLogEntry } from './audit.ts';
 
 const maya = { name: 'Dr. Maya Okafor', role: 'prescriber' as const };
 const sam = { name: 'Sam Rivera, LCSW', role: 'therapist' as const };
@@ -67,5 +67,19 @@ describe('accessLogLabel', () => {
     );
     expect(accessLogLabel('plan.doc.open')).toBe('Opened your plan for editing');
     expect(accessLogLabel('conference.join')).toBe('Discussed your plan in a case conference');
+  });
+});
+
+describe('auditLabel', () => {
+  it('words an action for the people who review the trail, and leaves unknown ones to their code', () => {
+    expect(auditLabel('auth.login')).toBe('Signed in');
+    expect(auditLabel('plan.doc.open', { doc: 'care', access: 'read' })).toBe(
+      'Opened the plan to read',
+    );
+    expect(auditLabel('plan.doc.open', { doc: 'private', access: 'write' })).toBe(
+      'Opened the plan for editing',
+    );
+    expect(auditLabel('conference.start')).toBe('Started a case conference');
+    expect(auditLabel('something.new')).toBeNull();
   });
 });

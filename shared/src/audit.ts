@@ -54,19 +54,94 @@ const ACCESS_LOG_AREAS: [prefix: string, label: string][] = [
   ['medication.', 'Worked on your medications'],
 ];
 
+/** A plan opened live by someone who may only read it (the record keeps the access level). */
+function openedToRead(action: string, details: unknown): boolean {
+  return action === 'plan.doc.open' && (details as { access?: unknown } | null)?.access === 'read';
+}
+
 /**
  * The plain-language line for an action, and its `details` when they change
  * the words (a plan opened live by someone who may only read it); actions
  * added later fall back to their area.
  */
 export function accessLogLabel(action: string, details?: unknown): string {
-  if (action === 'plan.doc.open' && (details as { access?: unknown } | null)?.access === 'read')
-    return 'Opened your plan to read';
+  if (openedToRead(action, details)) return 'Opened your plan to read';
   return (
     ACCESS_LOG_LABELS[action] ??
     ACCESS_LOG_AREAS.find(([prefix]) => action.startsWith(prefix))?.[1] ??
     'Worked on your record'
   );
+}
+
+/** How the team's audit trail describes an action to the people who review it; the code stays next to it. */
+const AUDIT_LABELS: Record<string, string> = {
+  'auth.login': 'Signed in',
+  'auth.logout': 'Signed out',
+  'auth.session_expired': 'Was signed out after a pause',
+  'auth.password_change': 'Changed their password',
+  'access.denied': 'Was refused access',
+  'plan.list': 'Listed their plans',
+  'plan.read': 'Opened the plan',
+  'plan.join': 'Opened the plan live',
+  'plan.doc.open': 'Opened the plan for editing',
+  'plan.edits': 'Looked at who edited the plan',
+  'plan.history': 'Looked at the plan’s history',
+  'plan.export': 'Exported the plan',
+  'plan.comment': 'Opened a plan comment',
+  'team.read': 'Looked at the team',
+  'team.manage': 'Managed the team',
+  'team.member_add': 'Added a team member',
+  'team.member_role': 'Changed a member’s role',
+  'team.member_remove': 'Removed a team member',
+  'patient.create': 'Created a patient record',
+  'patient.list': 'Listed patients',
+  'audit.read': 'Read the audit trail',
+  'audit.verify': 'Checked the audit chain',
+  'audit.access_log': 'Read who opened their record',
+  'audit.own': 'Read their own record of access',
+  'comment.list': 'Read the comments',
+  'comment.create': 'Commented',
+  'comment.reply': 'Replied to a comment',
+  'comment.edit': 'Edited a comment',
+  'comment.resolve': 'Resolved a comment',
+  'comment.reopen': 'Reopened a comment',
+  'version.create': 'Saved a version',
+  'version.list': 'Listed the versions',
+  'version.read': 'Read a version',
+  'version.rename': 'Renamed a version',
+  'version.diff': 'Compared versions',
+  'version.changes_since_review': 'Looked at the changes since the last review',
+  'version.sign': 'Signed a version',
+  'version.cosign': 'Co-signed a version',
+  'version.acknowledge': 'Confirmed reviewing a version',
+  'proposal.list': 'Looked at medication proposals',
+  'proposal.create': 'Proposed a medication change',
+  'proposal.accept': 'Accepted a medication change',
+  'proposal.decline': 'Declined a medication change',
+  'medication.decide': 'Decided on a medication change',
+  'interaction.acknowledge': 'Acknowledged a medication interaction',
+  'action_item.list': 'Listed action items',
+  'action_item.update': 'Updated an action item',
+  'conference.list': 'Listed case conferences',
+  'conference.read': 'Opened a case conference',
+  'conference.create': 'Scheduled a case conference',
+  'conference.update': 'Changed a case conference',
+  'conference.delete': 'Cancelled a case conference',
+  'conference.start': 'Started a case conference',
+  'conference.end': 'Ended a case conference',
+  'conference.join': 'Joined a case conference',
+  'conference.minutes.open': 'Opened the conference minutes',
+  'conference.minutes.read': 'Read the conference minutes',
+  'conference.minutes.export': 'Exported the conference minutes',
+  'conference.decision.create': 'Recorded a conference decision',
+  'conference.action_item.create': 'Added a conference action item',
+  'conference.attendance.read': 'Looked at who attended a conference',
+};
+
+/** The audit trail's words for an action (and its `details`); null for one that only has its code. */
+export function auditLabel(action: string, details?: unknown): string | null {
+  if (openedToRead(action, details)) return 'Opened the plan to read';
+  return AUDIT_LABELS[action] ?? null;
 }
 
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;

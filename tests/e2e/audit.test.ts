@@ -81,6 +81,9 @@ describe("the coordinator's audit trail", () => {
       .toBe(true);
     const filtered = await rows.allTextContents();
     expect(filtered.every((r) => r.includes('Alex Morgan') && r.includes('plan.read'))).toBe(true);
+    // In words for the people who review it, the code next to them.
+    const opened = rows.filter({ hasText: 'plan.read' }).first();
+    expect(await opened.getByTestId('audit-label').textContent()).toBe('Opened the plan');
     await page.getByRole('button', { name: 'Show older' }).click();
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(55);
     await expect.poll(() => page.getByRole('button', { name: 'Show older' }).count()).toBe(0);
