@@ -578,7 +578,7 @@ describe('patient view', () => {
 
 /**
  * Elements wider than the screen, or sticking out of their plan section, outside
- * a part that scrolls sideways on purpose (the medication table). Evaluated in
+ * a part that scrolls or clips on purpose (the presence bar's list). Evaluated in
  * the page (this file is compiled without the DOM library).
  */
 const sticksOut = `(() => {
