@@ -665,6 +665,15 @@ describe('on a phone', () => {
       expect(hidden).toBeLessThanOrEqual(0);
       await page.getByRole('button', { name: 'Details of Sertraline' }).click();
       await expect.poll(() => page.getByLabel('What it is for').first().isVisible()).toBe(true);
+      // A titration step's fields line up in one column on the phone, in one row on the laptop.
+      const step = page.locator('section#medications ol li').first();
+      const boxes = await Promise.all(
+        (await step.locator('input').all()).map(async (i) => (await i.boundingBox())!),
+      );
+      expect(boxes).toHaveLength(3);
+      const xs = new Set(boxes.map((box) => Math.round(box.x))).size;
+      const ys = new Set(boxes.map((box) => Math.round(box.y))).size;
+      expect(viewport.width < 900 ? [xs, ys] : [ys, xs]).toEqual([1, 3]);
     }
   });
 
