@@ -208,6 +208,24 @@ describe('checkOverlaps', () => {
     expect(() => checkOverlaps(doc, itemsOf('abcdef'))).toThrow(/another place/);
   });
 
+  it('refuses a known item sent again naming something the document lacks', () => {
+    // Client 1 wrote "abc" after client 2's "z"; the document has client 1's clocks 0–3 but not "z".
+    const other = new Y.Doc();
+    other.clientID = 2;
+    other.getText('therapy').insert(0, 'z');
+    const writer = new Y.Doc();
+    writer.clientID = 1;
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(other));
+    writer.getText('therapy').insert(1, 'abc');
+    const onlyClient1 = Y.encodeStateAsUpdate(writer, Y.encodeStateVector(other));
+    const msg = syncMessage((e) => syncProtocol.writeUpdate(e, onlyClient1));
+    const decoded = decodeClientMessage(msg);
+    if (decoded.type !== 'update') throw new Error('not an update');
+    expect(() => checkOverlaps(held(), decoded.items)).toThrow(/references the document lacks/);
+    // New to the document, the same items just wait for "z", as Yjs lets them.
+    expect(() => checkOverlaps(new Y.Doc(), decoded.items)).not.toThrow();
+  });
+
   it('passes an item sent again that goes on in the same place, and new items', () => {
     const author = new Y.Doc();
     author.clientID = 1;

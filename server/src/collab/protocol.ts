@@ -128,17 +128,30 @@ function validItems(update: Uint8Array): Y.Item[] {
 
 /**
  * Refuses an item that starts inside what the document already holds of its
- * client and goes on past it, when it names another place than the last item
- * the document holds of that client. Yjs skips the known part and puts the
- * rest right after that last item, in that item's parent, whatever the item
- * names; how that ends then depends on the order in which replicas receive
- * their updates, so they could disagree. An honest client's overlapping item
- * is the same item, sent again, and passes.
+ * client when it is not the same item sent again. An honest client's copy of
+ * a known item names only what the document holds (the item could not have
+ * been taken in otherwise) and goes on, if at all, in the same place.
+ *
+ * - One that names something the document lacks would wait in Yjs' pending
+ *   set, holding back what follows it, while a copy of the document (a
+ *   compaction, a new client's first sync) drops the known part first and
+ *   takes the rest in: the stored document would differ from the live one.
+ * - One that goes on past the known part, naming another place than the last
+ *   item the document holds of that client: Yjs skips the known part and
+ *   puts the rest right after that last item, in that item's parent,
+ *   whatever the item names; how that ends then depends on the order in
+ *   which replicas receive their updates, so they could disagree.
  */
 export function checkOverlaps(doc: Y.Doc, items: Y.Item[]): void {
   for (const item of items) {
     const known = Y.getState(doc.store, item.id.client);
-    if (item.id.clock >= known || item.id.clock + item.length <= known) continue;
+    if (item.id.clock >= known) continue;
+    const parent = item.parent instanceof Y.ID ? item.parent : null;
+    for (const ref of [item.origin, item.rightOrigin, parent]) {
+      if (ref && ref.clock >= Y.getState(doc.store, ref.client))
+        throw new ProtocolError('update repeats a known item with references the document lacks');
+    }
+    if (item.id.clock + item.length <= known) continue;
     const last = Y.getItem(doc.store, Y.createID(item.id.client, known - 1));
     // Garbage-collected: nothing left to compare with, and nothing left to misplace.
     if (!(last instanceof Y.Item)) continue;
