@@ -54,6 +54,12 @@ const focusLines = (page: Page) =>
   focusEditor(page)
     .locator('li')
     .evaluateAll((els) => els.map((e) => (e.textContent ?? '').replace(/\u2060.*?\u2060/g, '')));
+/** Opens a new last line in the therapy focus: a click in it, then Ctrl+End and Enter. */
+async function newLastLine(page: Page): Promise<void> {
+  await focusEditor(page).click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+}
 const goalTitles = (page: Page) =>
   page
     .getByTestId('goal-title')
@@ -73,9 +79,7 @@ describe('co-editing a plan', () => {
 
     // Text typed by one appears for the other within a second, with the typist's named cursor.
     const phrase = `Grounding exercise ${Date.now()}`;
-    await focusEditor(prescriber).click();
-    await prescriber.keyboard.press('Control+End');
-    await prescriber.keyboard.press('Enter');
+    await newLastLine(prescriber);
     await prescriber.keyboard.type(phrase);
     await expect
       .poll(() => focusEditor(therapist).textContent(), { timeout: 1_000, interval: 50 })
@@ -267,9 +271,7 @@ describe('co-editing a plan', () => {
     const { prescriber, therapist } = await northClinicians();
     const before = await focusLines(prescriber);
     // The prescriber opens an empty line at the end and pauses.
-    await focusEditor(prescriber).click();
-    await prescriber.keyboard.press('Control+End');
-    await prescriber.keyboard.press('Enter');
+    await newLastLine(prescriber);
     await expect.poll(() => focusLines(therapist)).toEqual([...before, '']);
     // The therapist opens one too, at the end of the line above the empty one.
     await focusEditor(therapist)
@@ -298,9 +300,7 @@ describe('co-editing a plan', () => {
         italic: await section.getByRole('button', { name: 'Italic' }).getAttribute('aria-pressed'),
       };
     };
-    await focusEditor(page).click();
-    await page.keyboard.press('Control+End');
-    await page.keyboard.press('Enter');
+    await newLastLine(page);
     await expect.poll(pressed).toEqual({ bold: 'false', italic: 'false' });
 
     // Turned on before typing, with the keyboard or the button.
@@ -327,9 +327,7 @@ describe('co-editing a plan', () => {
 
   it('keeps bold turned on for the next letters while a colleague types in the same field', async () => {
     const { prescriber, therapist } = await northClinicians();
-    await focusEditor(prescriber).click();
-    await prescriber.keyboard.press('Control+End');
-    await prescriber.keyboard.press('Enter');
+    await newLastLine(prescriber);
     // The prescriber turns bold on, and the therapist's letters at the end of the
     // first line arrive before the prescriber types.
     await prescriber.keyboard.press('Control+b');
@@ -398,14 +396,10 @@ describe('co-editing a plan', () => {
     const { prescriber, therapist } = await northClinicians();
     const mine = `Lithium level in two weeks ${Date.now()}`;
     const theirs = `Sleep diary each morning ${Date.now()}`;
-    await focusEditor(prescriber).click();
-    await prescriber.keyboard.press('Control+End');
-    await prescriber.keyboard.press('Enter');
+    await newLastLine(prescriber);
     await prescriber.keyboard.type(mine);
     await expect.poll(() => focusLines(therapist)).toContain(mine);
-    await focusEditor(therapist).click();
-    await therapist.keyboard.press('Control+End');
-    await therapist.keyboard.press('Enter');
+    await newLastLine(therapist);
     await therapist.keyboard.type(theirs);
     await expect.poll(() => focusLines(prescriber)).toContain(theirs);
     const both = await focusLines(prescriber);
@@ -696,9 +690,7 @@ describe('on a phone', () => {
         });
       });
     // The therapist writes a word on a new line until, on the phone, their name no longer fits to the caret's right.
-    await focusEditor(therapist).click();
-    await therapist.keyboard.press('Control+End');
-    await therapist.keyboard.press('Enter');
+    await newLastLine(therapist);
     let word = '';
     for (let i = 0; i < 40; i++) {
       await therapist.keyboard.type('W');
