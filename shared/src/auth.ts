@@ -29,9 +29,14 @@ export const MeResponse = z.object({
 });
 export type MeResponse = z.infer<typeof MeResponse>;
 
+export const PASSWORD_MIN_LENGTH = 10;
+
 /** Changes the caller's password; other sessions of the account end. */
 export const ChangePasswordRequest = z.strictObject({
   currentPassword: z.string().min(1).max(1024),
-  newPassword: z.string().min(10, 'must be at least 10 characters').max(1024),
+  newPassword: z
+    .string()
+    .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+    .max(1024),
 });
 export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;

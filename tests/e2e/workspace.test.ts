@@ -611,7 +611,7 @@ describe('on a phone', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     const navBox = (await nav.boundingBox())!;
     const links = nav.getByRole('link');
-    expect(await links.allTextContents()).toEqual(['Plans', 'Conferences', 'Audit trail']);
+    expect(await links.allTextContents()).toEqual(['Plans', 'Conferences', 'Team', 'Audit trail']);
     for (const link of await links.all()) {
       const box = (await link.boundingBox())!;
       expect(box.x + box.width).toBeLessThanOrEqual(navBox.x + navBox.width);

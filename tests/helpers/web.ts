@@ -34,8 +34,18 @@ export async function signInThroughForm(
   who: DemoUser,
   password = DEMO_PASSWORD,
 ): Promise<void> {
+  await signInWithEmail(page, baseUrl, DEMO[who], password);
+}
+
+/** The login form with any account's email and password. */
+export async function signInWithEmail(
+  page: Page,
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
-  await page.getByLabel('Email').fill(DEMO[who]);
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   // Password hashing is deliberately slow, and slower still on a busy machine: wait longer than poll's default second.

@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { Api, DEMO, loginAs } from '../helpers/api.ts';
+import { seriousViolations } from '../helpers/axe.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext, signInWithEmail } from '../helpers/web.ts';
+
+let browser: Browser;
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openTeam(page: Page) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+  await expect.poll(() => new URL(page.url()).pathname).toBe('/team');
+  await page.getByTestId('members').waitFor();
+}
+
+const memberNames = (page: Page) => page.getByTestId('member').locator('.name').allTextContents();
+
+/** The first password the page shows once, then takes away. */
+async function takeInitialPassword(page: Page): Promise<string> {
+  const password = await page.getByTestId('initial-password-value').textContent();
+  expect(password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+  await page.getByRole('button', { name: 'Done' }).click();
+  expect(await page.getByTestId('initial-password').count()).toBe(0);
+  return password!;
+}
+
+describe("the coordinator's team page", () => {
+  it('adds a clinician with a first password, who signs in with it and sees the team’s plans', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    expect(await memberNames(page)).toEqual([
+      'Dr. Maya Okafor',
+      'Sam Rivera, LCSW',
+      'Jordan Lee (you)',
+    ]);
+
+    await page.getByRole('button', { name: 'Add a clinician' }).click();
+    await page.getByLabel('Email').fill('dana.whitfield@clinic.test');
+    // A new account needs a name: the server's reason shows in the form.
+    await page.getByRole('button', { name: 'Add to the team' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('Give a name to create a new account');
+    await page.getByLabel('Name').fill('Dana Whitfield, PMHNP');
+    await page.getByLabel('Role in the team').selectOption({ label: 'Prescriber' });
+    await page.getByRole('button', { name: 'Add to the team' }).click();
+    await page.getByTestId('initial-password').waitFor();
+    expect(await page.getByTestId('initial-password').textContent()).toContain(
+      'dana.whitfield@clinic.test',
+    );
+    await screenshot(page, 'team-initial-password');
+    const password = await takeInitialPassword(page);
+    await expect.poll(() => memberNames(page)).toContain('Dana Whitfield, PMHNP');
+
+    // Someone already on the team is not added twice.
+    await page.getByRole('button', { name: 'Add a clinician' }).click();
+    await page.getByLabel('Email').fill(DEMO.therapist);
+    await page.getByRole('button', { name: 'Add to the team' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('already on the team');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    const dana = await browser.newContext();
+    const danaPage = await dana.newPage();
+    await signInWithEmail(danaPage, server.url, 'dana.whitfield@clinic.test', password);
+    await expect
+      .poll(() => danaPage.getByTestId('plan-link').allTextContents())
+      .toEqual([expect.stringContaining('Alex Morgan')]);
+    await dana.close();
+    await context.close();
+  });
+
+  it('changes a role, keeps the last coordinator, and removes a member after asking', async () => {
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
+    const added = await coordinator.post<{ member: { id: string } }>(`/teams/${team!.id}/members`, {
+      email: 'lee.park@clinic.test',
+      name: 'Lee Park',
+      role: 'therapist',
+    });
+    expect(added.status).toBe(201);
+
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    const roleOf = (name: string) => page.getByLabel(`Role of ${name}`);
+
+    await roleOf('Lee Park').selectOption({ label: 'Care coordinator' });
+    await expect
+      .poll(async () => {
+        const detail = await coordinator.get<{ members: { name: string; role: string }[] }>(
+          `/teams/${team!.id}`,
+        );
+        return detail.body.members.find((m) => m.name === 'Lee Park')?.role;
+      })
+      .toBe('coordinator');
+    await roleOf('Lee Park').selectOption({ label: 'Therapist' });
+    await expect.poll(() => roleOf('Lee Park').isEnabled()).toBe(true);
+
+    // The only coordinator cannot step down: the refusal shows and the menu goes back.
+    await roleOf('Jordan Lee').selectOption({ label: 'Therapist' });
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('A team needs at least one coordinator');
+    await expect.poll(() => roleOf('Jordan Lee').inputValue()).toBe('coordinator');
+
+    // Removing asks first; "Keep" leaves the member where they are.
+    await page.getByRole('button', { name: 'Remove Lee Park' }).click();
+    expect(await page.getByText('Lee Park will no longer see this team').count()).toBe(1);
+    await page.getByRole('button', { name: 'Keep' }).click();
+    expect(await memberNames(page)).toContain('Lee Park');
+    await page.getByRole('button', { name: 'Remove Lee Park' }).click();
+    await page.getByRole('button', { name: 'Remove Lee Park from the team' }).click();
+    await expect.poll(() => memberNames(page)).not.toContain('Lee Park');
+    const detail = await coordinator.get<{ members: { name: string }[] }>(`/teams/${team!.id}`);
+    expect(detail.body.members.map((m) => m.name)).not.toContain('Lee Park');
+    await context.close();
+  });
+
+  it('adds a patient, who signs in with the first password, lands on their plan and chooses their own', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    await page.getByRole('button', { name: 'Add a patient' }).click();
+    await page.getByLabel('Name').fill('Jamie Ortiz');
+    await page.getByLabel('Email').fill('jamie.ortiz@example.test');
+    await page.getByLabel('Date of birth').fill('1991-04-12');
+    await page.getByRole('button', { name: 'Add the patient' }).click();
+    await page.getByTestId('initial-password').waitFor();
+    const first = await takeInitialPassword(page);
+    const patients = page.getByTestId('patient');
+    await expect
+      .poll(() => patients.allTextContents())
+      .toContainEqual(expect.stringContaining('Jamie Ortiz'));
+    const jamie = patients.filter({ hasText: 'Jamie Ortiz' });
+    expect(await jamie.textContent()).toContain('born April 12, 1991');
+    expect(await page.getByTestId('patients').getByRole('link').count()).toBe(2);
+    const violations = await seriousViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await context.close();
+
+    // The patient, on a phone, lands on their own new plan.
+    const patient = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const patientPage = await patient.newPage();
+    await signInWithEmail(patientPage, server.url, 'jamie.ortiz@example.test', first);
+    await expect.poll(() => new URL(patientPage.url()).pathname).toMatch(/^\/plans\//);
+    await expect
+      .poll(() => patientPage.getByText('You and your care team have not set goals yet').count())
+      .toBe(1);
+
+    // …and replaces the first password with their own.
+    await patientPage.getByTestId('user-menu').click();
+    await patientPage.getByRole('link', { name: 'Change password' }).click();
+    await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
+    await patientPage.getByLabel('Current password').fill(first);
+    await patientPage.getByLabel('New password', { exact: true }).fill('a garden in spring');
+    await patientPage.getByLabel('New password again').fill('a garden in sprang');
+    await patientPage.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => patientPage.getByRole('alert').textContent())
+      .toContain('repetition differ');
+    await patientPage.getByLabel('Current password').fill('not the password');
+    await patientPage.getByLabel('New password again').fill('a garden in spring');
+    await patientPage.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => patientPage.getByRole('alert').textContent())
+      .toContain('current password is not correct');
+    await patientPage.getByLabel('Current password').fill(first);
+    await patientPage.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => patientPage.getByRole('status').textContent())
+      .toContain('Your password is changed');
+    await screenshot(patientPage, 'account-password-changed');
+    const accountViolations = await seriousViolations(patientPage);
+    expect(accountViolations, JSON.stringify(accountViolations, null, 2)).toEqual([]);
+    await patient.close();
+
+    const login = (password: string) =>
+      new Api(server.url).post('/auth/login', { email: 'jamie.ortiz@example.test', password });
+    expect((await login(first)).status).toBe(401);
+    expect((await login('a garden in spring')).status).toBe(200);
+  });
+});
+
+describe('the team page for others', () => {
+  it('shows a therapist the team without the coordinator’s controls', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'therapist');
+    await openTeam(page);
+    expect(await memberNames(page)).toContain('Sam Rivera, LCSW (you)');
+    expect(await page.getByTestId('member').first().textContent()).toContain('Prescriber');
+    expect(await page.locator('main select, main button').count()).toBe(0);
+    await context.close();
+  });
+
+  it('is not the patient’s: no menu entry, and the address says so', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'patient');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link', { name: 'Team' }).count()).toBe(0);
+    await page.goto(`${server.url}/team`);
+    await expect.poll(() => page.getByTestId('page-error').getAttribute('data-status')).toBe('403');
+    expect(await page.getByTestId('members').count()).toBe(0);
+    expect(await page.getByText('Sam Rivera').count()).toBe(0);
+    await context.close();
+  });
+
+  it('fits a phone, with the confirmation of a removal', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator', {
+      viewport: { width: 360, height: 800 },
+    });
+    await openTeam(page);
+    await page.getByRole('button', { name: 'Remove Sam Rivera, LCSW' }).click();
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'team-phone');
+    await page.getByRole('button', { name: 'Keep' }).click();
+    await context.close();
+  });
+});
