@@ -26,6 +26,8 @@ export type LoginResponse = z.infer<typeof LoginResponse>;
 export const MeResponse = z.object({
   user: PublicUser,
   session: z.object({ idleExpiresAt: z.string(), absoluteExpiresAt: z.string() }),
+  /** The account still has the first password a coordinator was shown; the app asks for a new one. */
+  passwordChangeDue: z.boolean(),
 });
 export type MeResponse = z.infer<typeof MeResponse>;
 

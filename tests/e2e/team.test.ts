@@ -35,7 +35,7 @@ async function takeInitialPassword(page: Page): Promise<string> {
 }
 
 describe("the coordinator's team page", () => {
-  it('adds a clinician with a first password, who signs in with it and sees the team’s plans', async () => {
+  it('adds a clinician with a first password, who replaces it and then sees the team’s plans', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'coordinator');
     await openTeam(page);
     expect(await memberNames(page)).toEqual([
@@ -72,6 +72,13 @@ describe("the coordinator's team page", () => {
     const dana = await browser.newContext();
     const danaPage = await dana.newPage();
     await signInWithEmail(danaPage, server.url, 'dana.whitfield@clinic.test', password);
+    // The first password is replaced before anything else.
+    await expect.poll(() => new URL(danaPage.url()).pathname).toBe('/account');
+    await danaPage.getByLabel('Current password').fill(password);
+    await danaPage.getByLabel('New password', { exact: true }).fill('dana’s own passphrase');
+    await danaPage.getByLabel('New password again').fill('dana’s own passphrase');
+    await danaPage.getByRole('button', { name: 'Change password' }).click();
+    await danaPage.getByRole('link', { name: 'Continue' }).click();
     await expect
       .poll(() => danaPage.getByTestId('plan-link').allTextContents())
       .toEqual([expect.stringContaining('Alex Morgan')]);
@@ -125,7 +132,7 @@ describe("the coordinator's team page", () => {
     await context.close();
   });
 
-  it('adds a patient, who signs in with the first password, lands on their plan and chooses their own', async () => {
+  it('adds a patient, who replaces the first password before their new plan opens', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'coordinator');
     await openTeam(page);
     await page.getByRole('button', { name: 'Add a patient' }).click();
@@ -146,19 +153,21 @@ describe("the coordinator's team page", () => {
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
     await context.close();
 
-    // The patient, on a phone, lands on their own new plan.
+    // The patient, on a phone, is asked for a password of their own first: no menu,
+    // and their plan's address leads back to the account page.
     const patient = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const patientPage = await patient.newPage();
     await signInWithEmail(patientPage, server.url, 'jamie.ortiz@example.test', first);
-    await expect.poll(() => new URL(patientPage.url()).pathname).toMatch(/^\/plans\//);
-    await expect
-      .poll(() => patientPage.getByText('You and your care team have not set goals yet').count())
-      .toBe(1);
-
-    // …and replaces the first password with their own.
-    await patientPage.getByTestId('user-menu').click();
-    await patientPage.getByRole('link', { name: 'Change password' }).click();
     await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
+    expect(await patientPage.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Choose your own password',
+    );
+    expect(await patientPage.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await screenshot(patientPage, 'account-first-password');
+    await patientPage.goto(`${server.url}/dashboard`);
+    await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
+    await patientPage.getByTestId('password-change-due').waitFor();
+
     await patientPage.getByLabel('Current password').fill(first);
     await patientPage.getByLabel('New password', { exact: true }).fill('a garden in spring');
     await patientPage.getByLabel('New password again').fill('a garden in sprang');
@@ -180,6 +189,13 @@ describe("the coordinator's team page", () => {
     await screenshot(patientPage, 'account-password-changed');
     const accountViolations = await seriousViolations(patientPage);
     expect(accountViolations, JSON.stringify(accountViolations, null, 2)).toEqual([]);
+    // Then the app opens: their own new, empty plan.
+    await patientPage.getByRole('link', { name: 'Continue' }).click();
+    await expect.poll(() => new URL(patientPage.url()).pathname).toMatch(/^\/plans\//);
+    await expect
+      .poll(() => patientPage.getByText('You and your care team have not set goals yet').count())
+      .toBe(1);
+    expect(await patientPage.getByRole('navigation', { name: 'Main' }).count()).toBe(1);
     await patient.close();
 
     const login = (password: string) =>
@@ -196,6 +212,13 @@ describe('the team page for others', () => {
     expect(await memberNames(page)).toContain('Sam Rivera, LCSW (you)');
     expect(await page.getByTestId('member').first().textContent()).toContain('Prescriber');
     expect(await page.locator('main select, main button').count()).toBe(0);
+
+    // Their own password is theirs to change at any time, from the menu.
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('link', { name: 'Change password' }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/account');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Your account');
+    expect(await page.getByTestId('password-change-due').count()).toBe(0);
     await context.close();
   });
 

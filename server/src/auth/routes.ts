@@ -60,6 +60,7 @@ export function authRoutes(ctx: AppContext): Router {
         idleExpiresAt: req.session!.idleExpiresAt.toISOString(),
         absoluteExpiresAt: req.session!.absoluteExpiresAt.toISOString(),
       },
+      passwordChangeDue: req.session!.passwordChangeDue,
     });
   });
 

@@ -127,7 +127,7 @@ export function createAuthService(ctx: AppContext): AuthService {
       }
       await Users.updateOne(
         { _id: user.id },
-        { $set: { passwordHash: await hashPassword(newPassword) } },
+        { $set: { passwordHash: await hashPassword(newPassword), passwordChangeDue: false } },
       );
       const others = await sessionModel(ctx.conn)
         .find({ userId: user.id, endedAt: null, _id: { $ne: user.sessionId } }, { _id: 1 })

@@ -18,6 +18,7 @@ export type ResolvedSession = {
   user: AuthUser;
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
+  passwordChangeDue: boolean;
 };
 
 // Refreshing lastSeenAt on every request would write on every read; a few seconds of slack is harmless.
@@ -90,6 +91,7 @@ export async function resolveToken(
     },
     idleExpiresAt: new Date(lastSeen + SESSION_IDLE_TIMEOUT_MS),
     absoluteExpiresAt: new Date(absoluteExpiresAt),
+    passwordChangeDue: user.passwordChangeDue === true,
   };
 }
 

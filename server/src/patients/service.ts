@@ -38,6 +38,7 @@ export async function createPatient(
       name: input.name,
       role: 'patient',
       passwordHash: await hashPassword(initialPassword),
+      passwordChangeDue: true,
       status: 'active',
     });
     created.push({ model: Users, id: user._id });

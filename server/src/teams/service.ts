@@ -112,6 +112,7 @@ async function addMember(
         name: input.name,
         role: input.role,
         passwordHash: await hashPassword(initialPassword),
+        passwordChangeDue: true,
         status: 'active',
       });
       userId = created._id;

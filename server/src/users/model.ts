@@ -10,6 +10,8 @@ const UserSchema = new Schema(
     role: { type: String, required: true, enum: ROLES },
     passwordHash: { type: String, default: null },
     status: { type: String, required: true, enum: USER_STATUSES, default: 'active' },
+    /** The password is a first one a coordinator was shown: the person is asked to replace it. */
+    passwordChangeDue: { type: Boolean, default: false },
   },
   { timestamps: true },
 );

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type {
   AddMemberResponse,
   CreatePatientResponse,
+  MeResponse,
   PatientSummary,
   PlanDetail,
   PlanListItem,
@@ -260,6 +261,10 @@ describe('own password', () => {
     });
     const first = await loginAs(url, 'riley@demo.test', created.body.initialPassword);
     const second = await loginAs(url, 'riley@demo.test', created.body.initialPassword);
+    const due = async (api: Api) => (await api.get<MeResponse>('/auth/me')).body.passwordChangeDue;
+    // A first password the coordinator saw is to be replaced; a person's own is not.
+    expect(await due(first)).toBe(true);
+    expect(await due(coordinator)).toBe(false);
     const wrong = await first.post('/auth/password', {
       currentPassword: 'not-it',
       newPassword: 'my own passphrase',
@@ -276,13 +281,37 @@ describe('own password', () => {
       newPassword: 'my own passphrase',
     });
     expect(ok.status).toBe(204);
-    expect((await first.get('/auth/me')).status).toBe(200);
+    expect(await due(first)).toBe(false);
     expect((await second.get('/auth/me')).status).toBe(401);
     const old = await new Api(url).post('/auth/login', {
       email: 'riley@demo.test',
       password: created.body.initialPassword,
     });
     expect(old.status).toBe(401);
-    await loginAs(url, 'riley@demo.test', 'my own passphrase');
+    expect(await due(await loginAs(url, 'riley@demo.test', 'my own passphrase'))).toBe(false);
+  });
+
+  it('asks a clinician whose account the coordinator made for a password of their own', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const added = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: 'noa@clinic.test',
+      name: 'Noa Levi',
+      role: 'therapist',
+    });
+    const noa = await loginAs(url, 'noa@clinic.test', added.body.initialPassword);
+    expect((await noa.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(true);
+    // Joining another team with the same account does not make its password a first one again.
+    await noa.post('/auth/password', {
+      currentPassword: added.body.initialPassword,
+      newPassword: 'noa chooses this',
+    });
+    await coordinator.delete(`/teams/${teamId}/members/${added.body.member.id}`);
+    const again = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: 'noa@clinic.test',
+      role: 'therapist',
+    });
+    expect(again.body.accountCreated).toBe(false);
+    expect((await noa.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(false);
   });
 });

@@ -19,6 +19,8 @@ type SessionState = {
   absoluteExpiresAt: number | null;
   /** True in the last minute before an idle sign-out. */
   expiringSoon: boolean;
+  /** Signed in with a first password a coordinator handed over: the person chooses their own. */
+  passwordChangeDue: boolean;
 };
 
 export const session: SessionState = $state({
@@ -26,6 +28,7 @@ export const session: SessionState = $state({
   idleExpiresAt: null,
   absoluteExpiresAt: null,
   expiringSoon: false,
+  passwordChangeDue: false,
 });
 
 function apply(me: MeResponse): void {
@@ -33,6 +36,7 @@ function apply(me: MeResponse): void {
   session.idleExpiresAt = Date.parse(me.session.idleExpiresAt);
   session.absoluteExpiresAt = Date.parse(me.session.absoluteExpiresAt);
   session.expiringSoon = false;
+  session.passwordChangeDue = me.passwordChangeDue;
 }
 
 /** The signed-in user, or null when there is no session. Other failures throw ApiError. */
@@ -54,6 +58,7 @@ function clear(): void {
   session.idleExpiresAt = null;
   session.absoluteExpiresAt = null;
   session.expiringSoon = false;
+  session.passwordChangeDue = false;
   closeRealtime();
 }
 

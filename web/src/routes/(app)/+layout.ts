@@ -1,11 +1,11 @@
 import { error, redirect } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
 import { ApiError } from '$lib/api.ts';
-import { loadSession } from '$lib/session.svelte.ts';
+import { loadSession, session } from '$lib/session.svelte.ts';
 import type { LayoutLoad } from './$types';
 
 /** Every page under (app) needs a session; without one the person signs in and comes back. */
-export const load: LayoutLoad = async ({ url }) => {
+export const load: LayoutLoad = async ({ url, untrack }) => {
   let user;
   try {
     user = await loadSession();
@@ -22,6 +22,11 @@ export const load: LayoutLoad = async ({ url }) => {
         ? resolve(`/login?next=${encodeURIComponent(url.pathname)}`)
         : resolve('/login'),
     );
+  }
+  // A first password someone else has seen is replaced before anything else. (Not a
+  // dependency on the address: the layout's beforeNavigate keeps the person there.)
+  if (session.passwordChangeDue && untrack(() => url.pathname) !== '/account') {
+    redirect(307, resolve('/account'));
   }
   return { user };
 };
