@@ -25,6 +25,8 @@ export type Ack<T = unknown> = (
 export type ServerToClientEvents = {
   /** The session behind this socket ended (logout or expiry); the socket closes next. */
   'session:ended': (payload: { reason: string }) => void;
+  /** This person's place in a care team changed (role, or removed): what they may see and do is read again. */
+  'access:changed': (event: { teamId: string }) => void;
   /** A comment was posted, edited, resolved or reopened on a plan the socket has joined. */
   'comment:created': (comment: Comment) => void;
   'comment:updated': (comment: Comment) => void;

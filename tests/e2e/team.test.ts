@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { Api, DEMO, loginAs } from '../helpers/api.ts';
+import { Api, DEMO, demoPlans, loginAs } from '../helpers/api.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -202,6 +202,53 @@ describe("the coordinator's team page", () => {
       new Api(server.url).post('/auth/login', { email: 'jamie.ortiz@example.test', password });
     expect((await login(first)).status).toBe(401);
     expect((await login('a garden in spring')).status).toBe(200);
+  });
+});
+
+describe('a change to someone’s place in the team', () => {
+  it('reaches the plan they have open: a new role’s sections open, and a removal closes it', async () => {
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
+    const added = await coordinator.post<{ member: { id: string }; initialPassword: string }>(
+      `/teams/${team!.id}/members`,
+      { email: 'robin.hale@clinic.test', name: 'Robin Hale', role: 'therapist' },
+    );
+    const robinApi = await loginAs(
+      server.url,
+      'robin.hale@clinic.test',
+      added.body.initialPassword,
+    );
+    await robinApi.post('/auth/password', {
+      currentPassword: added.body.initialPassword,
+      newPassword: 'robin’s own passphrase',
+    });
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInWithEmail(page, server.url, 'robin.hale@clinic.test', 'robin’s own passphrase');
+    const { north } = await demoPlans(server.url);
+    await page.goto(`${server.url}/plans/${north}`);
+    const saved = () => page.getByTestId('save-state').getAttribute('data-state');
+    await expect.poll(saved, { timeout: 15_000 }).toBe('saved');
+    const meds = page.locator('section#medications');
+    expect(await meds.getAttribute('data-access')).toBe('read');
+    expect(await page.getByTestId('plan-role').textContent()).toMatch(/editing as therapist/);
+
+    // Made a prescriber while the plan is open: the medications open for them without a reload.
+    const member = `/teams/${team!.id}/members/${added.body.member.id}`;
+    expect((await coordinator.patch(member, { role: 'prescriber' })).status).toBe(200);
+    await expect.poll(() => meds.getAttribute('data-access')).toBe('write');
+    expect(await page.getByTestId('plan-role').textContent()).toMatch(/editing as prescriber/);
+    await expect.poll(saved, { timeout: 15_000 }).toBe('saved');
+    expect(await meds.locator('table input').count()).toBeGreaterThan(0);
+
+    // Removed from the team: the plan says it is no longer theirs to see.
+    expect((await coordinator.delete(member)).status).toBe(204);
+    await expect
+      .poll(() => page.getByTestId('page-error').textContent())
+      .toContain('This plan is not available');
+    expect(await page.getByText('Sertraline').count()).toBe(0);
+    await context.close();
   });
 });
 

@@ -118,8 +118,10 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
   };
   ctx.events.on('session:ended', onEnded);
 
-  // Someone removed from a team leaves the live rooms of its plans, on every instance (the adapter relays).
+  // The person's open pages read their access again; someone removed from a team also
+  // leaves the live rooms of its plans. On every instance: the adapter relays both.
   const onMembership = async (change: { teamId: string; userId: string; kind: string }) => {
+    io.to(userRoom(change.userId)).emit('access:changed', { teamId: change.teamId });
     if (change.kind !== 'removed') return;
     try {
       const plans = await planModel(ctx.conn).find({ teamId: change.teamId }, { _id: 1 }).lean();

@@ -145,6 +145,11 @@ async function addMember(
     resourceId: String(userId),
     details: { role: input.role, accountCreated: !existing },
   });
+  ctx.events.emit('membership:changed', {
+    teamId: scope.teamId,
+    userId: String(userId),
+    kind: 'added',
+  });
   const [member] = await describeMembers(ctx, [{ userId, role: input.role, addedAt }]);
   return {
     member: member!,

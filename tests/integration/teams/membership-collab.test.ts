@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { CloseCode, planDocName, type TeamSummary } from '@tandem/shared';
 import { registerTeardown, startTestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs } from '../../helpers/api.ts';
+import { collect, connectSocket } from '../../helpers/socket.ts';
 
 function openRaw(url: string, docName: string, token: string) {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/collab/${docName}?token=${token}`);
@@ -70,5 +71,30 @@ describe('care-team membership and open editors', () => {
     const removed = await coordinator.delete(`/teams/${team!.id}/members/${therapist.user.id}`);
     expect(removed.status).toBe(204);
     expect(await closeCode(reader)).toBe(CloseCode.Forbidden);
+  });
+
+  it("tells the person's open pages on every instance that their access changed, and no one else", async () => {
+    const one = await startTestServer({ seedDemo: true, redis: true });
+    const two = await startTestServer({ dbName: one.dbName, redis: true });
+    const coordinator = await loginAs(one.url, 'coordinator');
+    const [team] = (await coordinator.get<TeamSummary[]>('/teams')).body;
+    const therapist = await loginAs(two.url, 'therapist');
+    const prescriber = await loginAs(two.url, 'prescriber');
+    const theirs = collect(await connectSocket(two.url, therapist.token!), 'access:changed');
+    const others = collect(await connectSocket(two.url, prescriber.token!), 'access:changed');
+
+    const member = `/teams/${team!.id}/members/${therapist.user.id}`;
+    expect((await coordinator.patch(member, { role: 'prescriber' })).status).toBe(200);
+    await expect.poll(() => theirs.length).toBe(1);
+    expect((await coordinator.delete(member)).status).toBe(204);
+    await expect.poll(() => theirs.length).toBe(2);
+    const added = await coordinator.post(`/teams/${team!.id}/members`, {
+      email: therapist.user.email,
+      role: 'therapist',
+    });
+    expect(added.status).toBe(201);
+    await expect.poll(() => theirs.length).toBe(3);
+    expect(theirs).toEqual([{ teamId: team!.id }, { teamId: team!.id }, { teamId: team!.id }]);
+    expect(others).toEqual([]);
   });
 });
