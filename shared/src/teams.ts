@@ -94,4 +94,8 @@ export const CreatePatientResponse = z.object({
 });
 export type CreatePatientResponse = z.infer<typeof CreatePatientResponse>;
 
+/** A forgotten password replaced by a new first one: shown once to the coordinator, who hands it over. */
+export const PasswordResetResponse = z.object({ initialPassword: z.string() });
+export type PasswordResetResponse = z.infer<typeof PasswordResetResponse>;
+
 export const MemberIdParam = ObjectIdString;

@@ -205,6 +205,56 @@ describe("the coordinator's team page", () => {
   });
 });
 
+describe('a forgotten password', () => {
+  it('is replaced by a first password the coordinator hands over; the old sessions end', async () => {
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
+    const created = await coordinator.post<{ initialPassword: string }>(
+      `/teams/${team!.id}/patients`,
+      { name: 'Morgan Reyes', email: 'morgan.reyes@example.test' },
+    );
+    const morganApi = await loginAs(
+      server.url,
+      'morgan.reyes@example.test',
+      created.body.initialPassword,
+    );
+    await morganApi.post('/auth/password', {
+      currentPassword: created.body.initialPassword,
+      newPassword: 'morgan’s own passphrase',
+    });
+    const patient = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const patientPage = await patient.newPage();
+    await signInWithEmail(
+      patientPage,
+      server.url,
+      'morgan.reyes@example.test',
+      'morgan’s own passphrase',
+    );
+    await expect.poll(() => new URL(patientPage.url()).pathname).toMatch(/^\/plans\//);
+
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    await page.getByRole('button', { name: 'New password Morgan Reyes' }).click();
+    expect(await page.getByText("Morgan Reyes's current password stops working").count()).toBe(1);
+    await page.getByRole('button', { name: 'Set a new password for Morgan Reyes' }).click();
+    await page.getByTestId('initial-password').waitFor();
+    expect(await page.getByTestId('initial-password').textContent()).toContain(
+      'morgan.reyes@example.test',
+    );
+    const first = await takeInitialPassword(page);
+    await context.close();
+
+    // The patient's open page was signed out, and only the new password signs in.
+    await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/login');
+    const login = (password: string) =>
+      new Api(server.url).post('/auth/login', { email: 'morgan.reyes@example.test', password });
+    expect((await login('morgan’s own passphrase')).status).toBe(401);
+    await signInWithEmail(patientPage, server.url, 'morgan.reyes@example.test', first);
+    await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
+    await patient.close();
+  });
+});
+
 describe('a change to someone’s place in the team', () => {
   it('reaches the plan they have open: a new role’s sections open, and a removal closes it', async () => {
     const coordinator = await loginAs(server.url, 'coordinator');

@@ -1,4 +1,10 @@
 import { randomInt } from 'node:crypto';
+import type { Types } from 'mongoose';
+import type { AppContext } from '../context.ts';
+import { userModel } from '../users/model.ts';
+import { sessionModel } from './model.ts';
+import { hashPassword } from './passwords.ts';
+import { endSession } from './sessions.ts';
 
 // No 0/o, 1/l/i: the password is read out or copied by hand once.
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -15,4 +21,24 @@ export function newInitialPassword(): string {
     groups.push(group);
   }
   return groups.join('-');
+}
+
+/**
+ * Replaces a forgotten password with a new first one for the coordinator to
+ * hand over: the old one stops working, every session of the account ends
+ * (its open pages and sockets close), and the person is asked for their own
+ * at the next sign-in. Returns the new password; only its hash is kept.
+ */
+export async function resetToInitialPassword(
+  ctx: AppContext,
+  userId: Types.ObjectId,
+): Promise<string> {
+  const password = newInitialPassword();
+  await userModel(ctx.conn).updateOne(
+    { _id: userId },
+    { $set: { passwordHash: await hashPassword(password), passwordChangeDue: true } },
+  );
+  const open = await sessionModel(ctx.conn).find({ userId, endedAt: null }, { _id: 1 }).lean();
+  for (const s of open) await endSession(ctx, s._id, 'password_reset');
+  return password;
 }

@@ -1,11 +1,16 @@
 import type { Types } from 'mongoose';
-import type { CreatePatientRequest, CreatePatientResponse, PatientSummary } from '@tandem/shared';
+import type {
+  CreatePatientRequest,
+  CreatePatientResponse,
+  PasswordResetResponse,
+  PatientSummary,
+} from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import type { TeamScope } from '../authz/authorize.ts';
 import type { Actor } from '../http/request-meta.ts';
-import { conflict } from '../errors.ts';
+import { conflict, notFound } from '../errors.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { newInitialPassword } from '../auth/initial-password.ts';
+import { newInitialPassword, resetToInitialPassword } from '../auth/initial-password.ts';
 import { userModel } from '../users/model.ts';
 import { planModel } from '../plans/model.ts';
 import { patientModel } from './model.ts';
@@ -140,4 +145,31 @@ export async function listPatients(
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A new first password for a patient of the team who forgot theirs; audited on their record. */
+export async function resetPatientPassword(
+  ctx: AppContext,
+  scope: TeamScope,
+  patientId: string,
+  actor: Actor,
+): Promise<PasswordResetResponse> {
+  const patient = /^[a-f0-9]{24}$/.test(patientId)
+    ? await patientModel(ctx.conn).findOne({ _id: patientId, teamId: scope.teamId }).lean()
+    : null;
+  if (!patient) throw notFound('This patient is not on the team.');
+  const initialPassword = await resetToInitialPassword(ctx, patient.userId);
+  await ctx.audit.record({
+    actorId: actor.user.id,
+    actorRole: scope.role,
+    action: 'patient.password_reset',
+    outcome: 'success',
+    resourceType: 'patient',
+    resourceId: patientId,
+    patientId,
+    teamId: scope.teamId,
+    requestId: actor.meta.requestId ?? null,
+    ip: actor.meta.ip ?? null,
+  });
+  return { initialPassword };
 }

@@ -40,6 +40,13 @@ export function teamRoutes(ctx: AppContext): Router {
     },
   );
 
+  router.post('/teams/:teamId/members/:userId/password', async (req, res) => {
+    const scope = await team(req, 'team.manage');
+    const result = await teams.resetMemberPassword(scope, param(req, 'userId'), actorOf(req));
+    // The response carries a password: keep it out of every cache.
+    res.set('Cache-Control', 'no-store').json(result);
+  });
+
   router.delete('/teams/:teamId/members/:userId', async (req, res) => {
     const scope = await team(req, 'team.manage');
     await teams.removeMember(scope, param(req, 'userId'), actorOf(req));

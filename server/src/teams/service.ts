@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type {
   AddMemberRequest,
   AddMemberResponse,
+  PasswordResetResponse,
   TeamDetail,
   TeamMemberInfo,
   TeamRole,
@@ -14,7 +15,7 @@ import type { TeamScope } from '../authz/authorize.ts';
 import type { Actor } from '../http/request-meta.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { newInitialPassword } from '../auth/initial-password.ts';
+import { newInitialPassword, resetToInitialPassword } from '../auth/initial-password.ts';
 import { userModel } from '../users/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { teamModel, type TeamMember } from './model.ts';
@@ -38,6 +39,8 @@ export function teamService(ctx: AppContext) {
       changeMemberRole(ctx, updateMembers, scope, memberId, role, actor),
     removeMember: (scope: TeamScope, memberId: string, actor: Actor) =>
       removeMember(ctx, updateMembers, scope, memberId, actor),
+    resetMemberPassword: (scope: TeamScope, memberId: string, actor: Actor) =>
+      resetMemberPassword(ctx, scope, memberId, actor),
   };
 }
 
@@ -219,6 +222,47 @@ async function removeMember(
     userId: memberId,
     kind: 'removed',
   });
+}
+
+/**
+ * A new first password for a member who forgot theirs. Not one's own (that
+ * is Change password, which asks for the current one), and only for someone
+ * whose every team the caller coordinates: otherwise one team's coordinator
+ * could sign in as them and read another team's patients.
+ */
+async function resetMemberPassword(
+  ctx: AppContext,
+  scope: TeamScope,
+  memberId: string,
+  actor: Actor,
+): Promise<PasswordResetResponse> {
+  const userId = memberObjectId(memberId);
+  const Teams = teamModel(ctx.conn);
+  const team = await Teams.findById(scope.teamId).lean();
+  if (!team?.members.some((m) => m.userId.equals(userId))) {
+    throw notFound('This person is not on the team.');
+  }
+  if (memberId === actor.user.id) {
+    throw conflict('own_account', 'Change your own password under Change password in your menu.');
+  }
+  const theirTeams = await Teams.find({ 'members.userId': userId }, { members: 1 }).lean();
+  const coordinatesAll = theirTeams.every((t) =>
+    t.members.some((m) => String(m.userId) === actor.user.id && m.role === 'coordinator'),
+  );
+  if (!coordinatesAll) {
+    throw conflict(
+      'other_team',
+      'This person is also on a care team you do not coordinate; a coordinator of all their teams can set a new password.',
+    );
+  }
+  const initialPassword = await resetToInitialPassword(ctx, userId);
+  await ctx.audit.record({
+    ...auditBase(actor, scope),
+    action: 'team.member_password_reset',
+    resourceType: 'user',
+    resourceId: memberId,
+  });
+  return { initialPassword };
 }
 
 function memberObjectId(id: string): Types.ObjectId {

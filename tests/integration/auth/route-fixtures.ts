@@ -34,6 +34,8 @@ export type Fixtures = {
   resetSessions(): void;
   /** A new North member for own (to change or remove), South's prescriber for other. */
   freshMember(t: Target): Promise<string>;
+  /** A new North patient for own (their password to reset), South's for other. */
+  freshPatient(t: Target): Promise<string>;
   /** A comment by the team's prescriber, shared by the cells of a table entry. */
   comment(t: Target): Promise<string>;
   freshComment(t: Target, opts?: { resolved?: boolean }): Promise<string>;
@@ -168,6 +170,18 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
         'member',
       );
       return res.member.id;
+    },
+    async freshPatient(t) {
+      if (t === 'other') return ids.other.patient;
+      const coordinator = await as('coordinator');
+      const res = ok(
+        await coordinator.post<{ patient: { id: string } }>(`/teams/${ids.own.team}/patients`, {
+          name: 'Fixture Patient',
+          email: `${unique('patient')}@demo.test`,
+        }),
+        'patient',
+      );
+      return res.patient.id;
     },
     comment: memo((t) => freshComment(t)),
     freshComment,

@@ -243,9 +243,15 @@ export const ROUTES: RouteEntry[] = [
   route('DELETE', '/teams/:teamId/members/:userId', scoped(only(['coordinator'], 204)), {
     params: (fx, t) => fx.freshMember(t).then((userId) => ({ userId })),
   }),
+  route('POST', '/teams/:teamId/members/:userId/password', scoped(only(['coordinator'], 200)), {
+    params: (fx, t) => fx.freshMember(t).then((userId) => ({ userId })),
+  }),
   route('GET', '/teams/:teamId/patients', scoped(only(CLINICIANS, 200))),
   route('POST', '/teams/:teamId/patients', scoped(only(['coordinator'], 201)), {
     body: (fx) => ({ name: 'Matrix Patient', email: `${fx.unique('patient')}@demo.test` }),
+  }),
+  route('POST', '/teams/:teamId/patients/:patientId/password', scoped(only(['coordinator'], 200)), {
+    params: (fx, t) => fx.freshPatient(t).then((patientId) => ({ patientId })),
   }),
 
   // --- audit trail

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type {
+  AccessLogPage,
   AddMemberResponse,
   CreatePatientResponse,
   MeResponse,
+  PasswordResetResponse,
   PatientSummary,
   PlanDetail,
   PlanListItem,
@@ -313,5 +315,101 @@ describe('own password', () => {
     });
     expect(again.body.accountCreated).toBe(false);
     expect((await noa.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(false);
+  });
+});
+
+describe('a forgotten password', () => {
+  it('is replaced by a new first password: the old one and every session end, and it is audited', async () => {
+    const { url, tandem } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const added = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: 'kai@clinic.test',
+      name: 'Kai Moreno',
+      role: 'therapist',
+    });
+    const kai = await loginAs(url, 'kai@clinic.test', added.body.initialPassword);
+    await kai.post('/auth/password', {
+      currentPassword: added.body.initialPassword,
+      newPassword: 'kai forgot this one',
+    });
+
+    const reset = await coordinator.post<PasswordResetResponse>(
+      `/teams/${teamId}/members/${added.body.member.id}/password`,
+    );
+    expect(reset.status).toBe(200);
+    expect(reset.headers.get('cache-control')).toBe('no-store');
+    expect(reset.body.initialPassword).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+    expect((await kai.get('/auth/me')).status).toBe(401);
+    const login = (password: string) =>
+      new Api(url).post('/auth/login', { email: 'kai@clinic.test', password });
+    expect((await login('kai forgot this one')).status).toBe(401);
+    const again = await loginAs(url, 'kai@clinic.test', reset.body.initialPassword);
+    expect((await again.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(true);
+
+    const record = await tandem.ctx.conn
+      .collection('audits')
+      .findOne({ action: 'team.member_password_reset', resourceId: added.body.member.id });
+    expect(record).toMatchObject({ outcome: 'success', teamId, actorRole: 'coordinator' });
+    // Neither password is in the record.
+    expect(JSON.stringify(record)).not.toContain(reset.body.initialPassword);
+  });
+
+  it('is not reset for oneself, for someone off the team, or for someone on a team the coordinator does not run', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId, idOf } = await northTeam(url);
+    const own = await coordinator.post(`/teams/${teamId}/members/${coordinator.user.id}/password`);
+    expect(own.status).toBe(409);
+    expect(own.body).toMatchObject({ error: { code: 'own_account' } });
+
+    const south = await loginAs(url, 'prescriber2');
+    const offTeam = await coordinator.post(`/teams/${teamId}/members/${south.user.id}/password`);
+    expect(offTeam.status).toBe(404);
+
+    // South's prescriber joins North too: North's coordinator does not run South.
+    await coordinator.post(`/teams/${teamId}/members`, {
+      email: DEMO.prescriber2,
+      role: 'prescriber',
+    });
+    const shared = await coordinator.post(`/teams/${teamId}/members/${south.user.id}/password`);
+    expect(shared.status).toBe(409);
+    expect(shared.body).toMatchObject({ error: { code: 'other_team' } });
+    expect((await south.get('/auth/me')).status).toBe(200);
+    await loginAs(url, 'prescriber2');
+
+    // Someone on North only is fine.
+    const therapist = await coordinator.post<PasswordResetResponse>(
+      `/teams/${teamId}/members/${idOf(DEMO.therapist)}/password`,
+    );
+    expect(therapist.status).toBe(200);
+  });
+
+  it("gives a patient a new first password, which their access log shows, and not another team's patient", async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const patients = await coordinator.get<PatientSummary[]>(`/teams/${teamId}/patients`);
+    const alex = patients.body.find((p) => p.name === 'Alex Morgan')!;
+    const before = await loginAs(url, 'patient');
+
+    const reset = await coordinator.post<PasswordResetResponse>(
+      `/teams/${teamId}/patients/${alex.id}/password`,
+    );
+    expect(reset.status).toBe(200);
+    expect((await before.get('/auth/me')).status).toBe(401);
+    const patient = await loginAs(url, 'patient', reset.body.initialPassword);
+    expect((await patient.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(true);
+    const log = await patient.get<AccessLogPage>('/me/access-log?others=true');
+    expect(log.body.entries[0]).toMatchObject({
+      action: 'patient.password_reset',
+      label: 'Set a new first password for your account',
+      actor: { name: 'Jordan Lee', role: 'coordinator' },
+    });
+
+    const southPatient = await loginAs(url, 'patient2');
+    const [southPlan] = (await southPatient.get<PlanListItem[]>('/plans')).body;
+    const other = await coordinator.post(
+      `/teams/${teamId}/patients/${southPlan!.patient.id}/password`,
+    );
+    expect(other.status).toBe(404);
+    expect((await southPatient.get('/auth/me')).status).toBe(200);
   });
 });
