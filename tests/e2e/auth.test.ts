@@ -77,6 +77,8 @@ describe('signing in', () => {
     expect(pathOf(page)).toBe('/login');
     // The password field is cleared and focused for the next try.
     expect(await page.getByLabel('Password').inputValue()).toBe('');
+    // …and is told where a forgotten password is replaced.
+    expect(await page.getByTestId('forgot-password').textContent()).toContain('care coordinator');
     await screenshot(page, 'login-wrong-password');
     await page.context().close();
   });
