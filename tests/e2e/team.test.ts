@@ -157,6 +157,11 @@ describe("the coordinator's team page", () => {
     // and their plan's address leads back to the account page.
     const patient = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const patientPage = await patient.newPage();
+    // Nothing of the plan is read (and audited as opened) while the page is not shown.
+    const planReads: string[] = [];
+    patientPage.on('request', (r) => {
+      if (/\/api\/v1\/plans\/[a-f0-9]{24}/.test(r.url())) planReads.push(r.url());
+    });
     await signInWithEmail(patientPage, server.url, 'jamie.ortiz@example.test', first);
     await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
     expect(await patientPage.getByRole('heading', { level: 1 }).textContent()).toBe(
@@ -167,6 +172,14 @@ describe("the coordinator's team page", () => {
     await patientPage.goto(`${server.url}/dashboard`);
     await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
     await patientPage.getByTestId('password-change-due').waitFor();
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const { body: jamiePlans } =
+      await coordinator.get<{ id: string; patient: { name: string } }[]>('/plans');
+    const jamiePlan = jamiePlans.find((p) => p.patient.name === 'Jamie Ortiz')!;
+    await patientPage.goto(`${server.url}/plans/${jamiePlan.id}`);
+    await expect.poll(() => new URL(patientPage.url()).pathname).toBe('/account');
+    await patientPage.getByTestId('password-change-due').waitFor();
+    expect(planReads).toEqual([]);
 
     await patientPage.getByLabel('Current password').fill(first);
     await patientPage.getByLabel('New password', { exact: true }).fill('a garden in spring');
@@ -275,6 +288,8 @@ describe('a change to someone’s place in the team', () => {
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
     await signInWithEmail(page, server.url, 'robin.hale@clinic.test', 'robin’s own passphrase');
     const { north } = await demoPlans(server.url);
     await page.goto(`${server.url}/plans/${north}`);
@@ -291,6 +306,8 @@ describe('a change to someone’s place in the team', () => {
     expect(await page.getByTestId('plan-role').textContent()).toMatch(/editing as prescriber/);
     await expect.poll(saved, { timeout: 15_000 }).toBe('saved');
     expect(await meds.locator('table input').count()).toBeGreaterThan(0);
+    // The editors of the old view were taken down cleanly.
+    expect(errors).toEqual([]);
 
     // Removed from the team: the plan says it is no longer theirs to see.
     expect((await coordinator.delete(member)).status).toBe(204);

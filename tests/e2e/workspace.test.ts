@@ -144,7 +144,7 @@ describe('co-editing a plan', () => {
     }
   });
 
-  it('opens the plan without a warning or error in the browser console', async () => {
+  it('opens and leaves the plan without a warning or error in the browser console', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'prescriber');
     contexts.push(context);
     const messages: string[] = [];
@@ -156,6 +156,13 @@ describe('co-editing a plan', () => {
     await ready(page);
     // The rich-text sections render their stored content (one begins with a list).
     await expect.poll(() => page.locator('.ProseMirror ul').count()).toBeGreaterThan(0);
+    expect(messages).toEqual([]);
+    // Leaving takes the editors down; nothing of theirs may run on afterwards.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Plans' })
+      .click();
+    await page.getByTestId('plan-link').first().waitFor();
     expect(messages).toEqual([]);
   });
 

@@ -3,7 +3,9 @@ import type { PlanDetail } from '@tandem/shared';
 import { api, ApiError } from '$lib/api.ts';
 import type { PageLoad } from './$types';
 
-export const load: PageLoad = async ({ params }) => {
+export const load: PageLoad = async ({ params, parent }) => {
+  // After the layout's checks (signed in, own password chosen): reading the plan is audited.
+  await parent();
   try {
     return { plan: await api<PlanDetail>(`/plans/${encodeURIComponent(params.planId)}`) };
   } catch (err) {
