@@ -34,6 +34,29 @@ async function takeInitialPassword(page: Page): Promise<string> {
   return password!;
 }
 
+/**
+ * A clinician or patient the coordinator adds through the API, who has already
+ * replaced the first password with `ownPassword` (so the app opens as usual).
+ */
+async function accountWithOwnPassword(
+  kind: 'members' | 'patients',
+  body: { email: string; name: string; role?: string },
+  ownPassword: string,
+) {
+  const coordinator = await loginAs(server.url, 'coordinator');
+  const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
+  const created = await coordinator.post<{ initialPassword: string; member?: { id: string } }>(
+    `/teams/${team!.id}/${kind}`,
+    body,
+  );
+  const account = await loginAs(server.url, body.email, created.body.initialPassword);
+  await account.post('/auth/password', {
+    currentPassword: created.body.initialPassword,
+    newPassword: ownPassword,
+  });
+  return { coordinator, teamId: team!.id, memberId: created.body.member?.id };
+}
+
 describe("the coordinator's team page", () => {
   it('adds a clinician with a first password, who replaces it and then sees the team’s plans', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'coordinator');
@@ -220,21 +243,11 @@ describe("the coordinator's team page", () => {
 
 describe('a forgotten password', () => {
   it('is replaced by a first password the coordinator hands over; the old sessions end', async () => {
-    const coordinator = await loginAs(server.url, 'coordinator');
-    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
-    const created = await coordinator.post<{ initialPassword: string }>(
-      `/teams/${team!.id}/patients`,
+    await accountWithOwnPassword(
+      'patients',
       { name: 'Morgan Reyes', email: 'morgan.reyes@example.test' },
+      'morgan’s own passphrase',
     );
-    const morganApi = await loginAs(
-      server.url,
-      'morgan.reyes@example.test',
-      created.body.initialPassword,
-    );
-    await morganApi.post('/auth/password', {
-      currentPassword: created.body.initialPassword,
-      newPassword: 'morgan’s own passphrase',
-    });
     const patient = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const patientPage = await patient.newPage();
     await signInWithEmail(
@@ -270,21 +283,11 @@ describe('a forgotten password', () => {
 
 describe('a change to someone’s place in the team', () => {
   it('reaches the plan they have open: a new role’s sections open, and a removal closes it', async () => {
-    const coordinator = await loginAs(server.url, 'coordinator');
-    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
-    const added = await coordinator.post<{ member: { id: string }; initialPassword: string }>(
-      `/teams/${team!.id}/members`,
+    const { coordinator, teamId, memberId } = await accountWithOwnPassword(
+      'members',
       { email: 'robin.hale@clinic.test', name: 'Robin Hale', role: 'therapist' },
+      'robin’s own passphrase',
     );
-    const robinApi = await loginAs(
-      server.url,
-      'robin.hale@clinic.test',
-      added.body.initialPassword,
-    );
-    await robinApi.post('/auth/password', {
-      currentPassword: added.body.initialPassword,
-      newPassword: 'robin’s own passphrase',
-    });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -300,7 +303,7 @@ describe('a change to someone’s place in the team', () => {
     expect(await page.getByTestId('plan-role').textContent()).toMatch(/editing as therapist/);
 
     // Made a prescriber while the plan is open: the medications open for them without a reload.
-    const member = `/teams/${team!.id}/members/${added.body.member.id}`;
+    const member = `/teams/${teamId}/members/${memberId}`;
     expect((await coordinator.patch(member, { role: 'prescriber' })).status).toBe(200);
     await expect.poll(() => meds.getAttribute('data-access')).toBe('write');
     expect(await page.getByTestId('plan-role').textContent()).toMatch(/editing as prescriber/);
