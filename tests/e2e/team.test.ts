@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { Types } from 'mongoose';
 import { Api, DEMO, demoPlans, loginAs } from '../helpers/api.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { launchBrowser } from '../helpers/browser.ts';
@@ -319,6 +320,47 @@ describe('a change to someone’s place in the team', () => {
       .toContain('This plan is not available');
     expect(await page.getByText('Sertraline').count()).toBe(0);
     await context.close();
+  });
+});
+
+describe('a coordinator of two teams', () => {
+  it('picks the team the page shows, and each shows its own people and patients', async () => {
+    // The demo's South Team has no coordinator to add one: North's joins it in the database.
+    const coordinator = await loginAs(server.url, 'coordinator');
+    type Member = { userId: Types.ObjectId; role: string; addedAt: Date };
+    const teams = server.tandem.ctx.conn.collection<{ name: string; members: Member[] }>('teams');
+    await teams.updateOne(
+      { name: 'South Team' },
+      {
+        $push: {
+          members: {
+            userId: new Types.ObjectId(coordinator.user.id),
+            role: 'coordinator',
+            addedAt: new Date(),
+          },
+        },
+      },
+    );
+
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('North Team');
+    await page.getByLabel('Team', { exact: true }).selectOption({ label: 'South Team' });
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('South Team');
+    expect(new URL(page.url()).searchParams.get('team')).not.toBeNull();
+    await expect.poll(() => memberNames(page)).toEqual(['Dr. Priya Nair', 'Jordan Lee (you)']);
+    expect(await page.getByTestId('patient').allTextContents()).toEqual([
+      expect.stringContaining('Casey Brooks'),
+    ]);
+    await context.close();
+    await teams.updateOne(
+      { name: 'South Team' },
+      {
+        $pull: { members: { userId: new Types.ObjectId(coordinator.user.id) } },
+      },
+    );
   });
 });
 
