@@ -324,24 +324,25 @@ describe('a change to someone’s place in the team', () => {
 });
 
 describe('a coordinator of two teams', () => {
-  it('picks the team the page shows, and each shows its own people and patients', async () => {
-    // The demo's South Team has no coordinator to add one: North's joins it in the database.
-    const coordinator = await loginAs(server.url, 'coordinator');
-    type Member = { userId: Types.ObjectId; role: string; addedAt: Date };
-    const teams = server.tandem.ctx.conn.collection<{ name: string; members: Member[] }>('teams');
-    await teams.updateOne(
+  // The demo's South Team has no coordinator to add one: North's joins it in the database.
+  type Member = { userId: Types.ObjectId; role: string; addedAt: Date };
+  const teams = () =>
+    server.tandem.ctx.conn.collection<{ name: string; members: Member[] }>('teams');
+  let coordinator: Awaited<ReturnType<typeof loginAs>>;
+  beforeAll(async () => {
+    coordinator = await loginAs(server.url, 'coordinator');
+    const userId = new Types.ObjectId(coordinator.user.id);
+    await teams().updateOne(
       { name: 'South Team' },
-      {
-        $push: {
-          members: {
-            userId: new Types.ObjectId(coordinator.user.id),
-            role: 'coordinator',
-            addedAt: new Date(),
-          },
-        },
-      },
+      { $push: { members: { userId, role: 'coordinator', addedAt: new Date() } } },
     );
+  });
+  afterAll(async () => {
+    const userId = new Types.ObjectId(coordinator.user.id);
+    await teams().updateOne({ name: 'South Team' }, { $pull: { members: { userId } } });
+  });
 
+  it('picks the team the page shows, and each shows its own people and patients', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'coordinator');
     await openTeam(page);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('North Team');
@@ -355,12 +356,51 @@ describe('a coordinator of two teams', () => {
       expect.stringContaining('Casey Brooks'),
     ]);
     await context.close();
-    await teams.updateOne(
-      { name: 'South Team' },
-      {
-        $pull: { members: { userId: new Types.ObjectId(coordinator.user.id) } },
-      },
+  });
+
+  it('reads an open plan again when its clinician joins another team, keeping what they had open', async () => {
+    // Their role in this plan's team does not change, so the comments they read stay open.
+    const { teamId: north } = await accountWithOwnPassword(
+      'members',
+      { email: 'lee.chan@clinic.test', name: 'Lee Chan', role: 'therapist' },
+      'lee’s own passphrase',
     );
+    const lee = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const leePage = await lee.newPage();
+    const planReads: string[] = [];
+    leePage.on('request', (r) => {
+      if (/\/api\/v1\/plans\/[a-f0-9]{24}$/.test(r.url())) planReads.push(r.url());
+    });
+    await signInWithEmail(leePage, server.url, 'lee.chan@clinic.test', 'lee’s own passphrase');
+    await leePage.getByTestId('plan-link').first().click();
+    await expect
+      .poll(() => leePage.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('saved');
+    await leePage.getByTestId('open-comments').click();
+    const drawer = leePage.getByTestId('lifecycle-drawer');
+    await expect.poll(() => drawer.getAttribute('data-view')).toBe('comments');
+    expect(planReads).toHaveLength(1);
+    const south = (await coordinator.get<{ id: string; name: string }[]>('/teams')).body.find(
+      (t) => t.name === 'South Team',
+    )!;
+    expect(south.id).not.toBe(north);
+    const readAgain = leePage.waitForResponse((r) =>
+      /\/api\/v1\/plans\/[a-f0-9]{24}$/.test(r.url()),
+    );
+    const joined = await coordinator.post(`/teams/${south.id}/members`, {
+      email: 'lee.chan@clinic.test',
+      role: 'therapist',
+    });
+    expect(joined.status).toBe(201);
+    await readAgain;
+    expect(planReads).toHaveLength(2);
+    // Two frames: the page has taken in what it read.
+    await leePage.evaluate(
+      'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))',
+    );
+    expect(await drawer.count()).toBe(1);
+    expect(await drawer.getAttribute('data-view')).toBe('comments');
+    await lee.close();
   });
 });
 
