@@ -17,6 +17,13 @@ export const unauthenticated = (message = 'Sign in to continue.') =>
   new AppError(401, 'unauthenticated', message);
 export const forbidden = (message = 'You do not have access to this.') =>
   new AppError(403, 'forbidden', message);
+/** The account still has a first password a coordinator was shown: the person sets their own first. */
+export const passwordChangeRequired = () =>
+  new AppError(
+    403,
+    'password_change_required',
+    'Choose your own password first: the one you signed in with was given to you.',
+  );
 export const notFound = (message = 'Not found.') => new AppError(404, 'not_found', message);
 export const conflict = (code: string, message: string) => new AppError(409, code, message);
 export const payloadTooLarge = (message = 'The request body is too large.') =>

@@ -29,7 +29,7 @@ import { createTandem, type Tandem } from '@tandem/server';
 import { loadConfig } from '@tandem/server/env.ts';
 import { createLogger } from '@tandem/server/log.ts';
 import { startRedis, startTempDb } from '../helpers/services.ts';
-import { Api, DEMO } from '../helpers/api.ts';
+import { Api, DEMO, loginWithFirstPassword } from '../helpers/api.ts';
 import { percentile, r2, writeResult } from './stats.ts';
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -135,7 +135,7 @@ async function main() {
         'add member',
       );
       const url = urlFor(i);
-      const api = await login(url, email, added.initialPassword);
+      const api = await loginWithFirstPassword(url, email, added.initialPassword);
       followerTokens.push({ token: api.token!, url });
     }
     for (const name of ['Bench Patient One', 'Bench Patient Two']) {

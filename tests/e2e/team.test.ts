@@ -106,6 +106,17 @@ describe("the coordinator's team page", () => {
     await expect
       .poll(() => danaPage.getByTestId('plan-link').allTextContents())
       .toEqual([expect.stringContaining('Alex Morgan')]);
+    // The live connection the server refused to a first password is open now: a role
+    // change reaches the page, which reads its plans again.
+    const coordinatorApi = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinatorApi.get<{ id: string }[]>('/teams')).body;
+    const detail = await coordinatorApi.get<{ members: { id: string; email: string }[] }>(
+      `/teams/${team!.id}`,
+    );
+    const danaId = detail.body.members.find((m) => m.email === 'dana.whitfield@clinic.test')!.id;
+    const readAgain = danaPage.waitForResponse((r) => r.url().endsWith('/api/v1/plans'));
+    await coordinatorApi.patch(`/teams/${team!.id}/members/${danaId}`, { role: 'therapist' });
+    await readAgain;
     await dana.close();
     await context.close();
   });

@@ -83,3 +83,21 @@ export async function demoPlans(baseUrl: string): Promise<{ north: string; south
   const [s] = (await south.get<PlanListItem[]>('/plans')).body;
   return { north: n!.id, south: s!.id };
 }
+
+/**
+ * Signs in an account a coordinator just made and replaces its first password
+ * (`${firstPassword}-own`), as the person must before anything else works.
+ */
+export async function loginWithFirstPassword(
+  baseUrl: string,
+  email: string,
+  firstPassword: string,
+): Promise<UserApi> {
+  const client = await loginAs(baseUrl, email, firstPassword);
+  const changed = await client.post('/auth/password', {
+    currentPassword: firstPassword,
+    newPassword: `${firstPassword}-own`,
+  });
+  if (changed.status !== 204) throw new Error(`password change ${email} failed: ${changed.status}`);
+  return client;
+}

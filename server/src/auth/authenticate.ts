@@ -1,19 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { AppContext } from '../context.ts';
-import { unauthenticated } from '../errors.ts';
+import { passwordChangeRequired, unauthenticated } from '../errors.ts';
 import { resolveToken, type AuthUser, type ResolvedSession } from './sessions.ts';
 import { tokenFromRequest } from './tokens.ts';
 
 /** Resolves the session of an HTTP request or websocket upgrade; null when signed out or expired. */
-export async function authenticateRequest(
-  ctx: AppContext,
-  req: IncomingMessage,
-  opts: { allowQueryToken?: boolean } = {},
-): Promise<AuthUser | null> {
-  return (await sessionOf(ctx, req, opts))?.user ?? null;
-}
-
 export async function sessionOf(
   ctx: AppContext,
   req: IncomingMessage,
@@ -23,26 +15,50 @@ export async function sessionOf(
   return token ? resolveToken(ctx, token) : null;
 }
 
-/** Route step: sets `req.user` or answers 401 (and audits the refusal). */
-export function requireUser(ctx: AppContext): RequestHandler {
+/**
+ * Route step: sets `req.user` or answers 401 (and audits the refusal). A
+ * session of an account that still has a first password a coordinator was
+ * shown gets 403 `password_change_required`, except where `whileFirstPassword`
+ * lets it through (reading the session, changing the password, signing out).
+ */
+export function requireUser(
+  ctx: AppContext,
+  opts: { whileFirstPassword?: boolean } = {},
+): RequestHandler {
   return async (req, _res, next) => {
+    const endpoint = `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200);
     // Routers nest ('/plans' and '/plans/:planId/comments'): resolve the session once per request.
-    if (req.user) return next();
-    const session = await sessionOf(ctx, req);
-    if (!session) {
+    if (!req.user) {
+      const session = await sessionOf(ctx, req);
+      if (!session) {
+        await ctx.audit.record({
+          action: 'access.denied',
+          outcome: 'denied',
+          resourceType: 'endpoint',
+          resourceId: endpoint,
+          requestId: req.id,
+          ip: req.ip ?? null,
+          details: { reason: 'unauthenticated' },
+        });
+        return next(unauthenticated());
+      }
+      req.user = session.user;
+      req.session = session;
+    }
+    if (req.session?.passwordChangeDue && !opts.whileFirstPassword) {
       await ctx.audit.record({
+        actorId: req.user.id,
+        actorRole: req.user.role,
         action: 'access.denied',
         outcome: 'denied',
         resourceType: 'endpoint',
-        resourceId: `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200),
+        resourceId: endpoint,
         requestId: req.id,
         ip: req.ip ?? null,
-        details: { reason: 'unauthenticated' },
+        details: { reason: 'password_change_required' },
       });
-      return next(unauthenticated());
+      return next(passwordChangeRequired());
     }
-    req.user = session.user;
-    req.session = session;
     next();
   };
 }

@@ -32,7 +32,7 @@ export function authRoutes(ctx: AppContext): Router {
     res.json({ user, token });
   });
 
-  router.post('/auth/logout', requireUser(ctx), async (req, res) => {
+  router.post('/auth/logout', requireUser(ctx, { whileFirstPassword: true }), async (req, res) => {
     await auth.logout(userOf(req), { ip: req.ip ?? null, requestId: req.id });
     res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
     res.status(204).end();
@@ -40,7 +40,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.post(
     '/auth/password',
-    requireUser(ctx),
+    requireUser(ctx, { whileFirstPassword: true }),
     validateBody(ChangePasswordRequest),
     async (req, res) => {
       const body = req.body as ChangePasswordRequest;
@@ -52,7 +52,7 @@ export function authRoutes(ctx: AppContext): Router {
     },
   );
 
-  router.get('/auth/me', requireUser(ctx), (req, res) => {
+  router.get('/auth/me', requireUser(ctx, { whileFirstPassword: true }), (req, res) => {
     const { sessionId: _sessionId, ...user } = userOf(req);
     res.json({
       user,

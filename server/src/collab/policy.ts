@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { docAccess, parseConferenceDocName, parsePlanDocName } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
-import { authenticateRequest } from '../auth/authenticate.ts';
+import { sessionOf } from '../auth/authenticate.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { SessionWatch } from '../auth/session-watch.ts';
 import { planScope } from '../authz/authorize.ts';
@@ -20,17 +20,22 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
   return {
     async authenticate(req: IncomingMessage) {
       const ip = req.socket.remoteAddress ?? null;
-      const user = await authenticateRequest(ctx, req, { allowQueryToken: true });
-      if (!user) {
+      const session = await sessionOf(ctx, req, { allowQueryToken: true });
+      // A session whose account still has its first password is not admitted either (4401)
+      // until the person has chosen their own.
+      if (!session || session.passwordChangeDue) {
         await ctx.audit.record({
+          actorId: session?.user.id ?? null,
+          actorRole: session?.user.role ?? null,
           action: 'access.denied',
           outcome: 'denied',
           resourceType: 'collab',
           ip,
-          details: { reason: 'unauthenticated' },
+          details: { reason: session ? 'password_change_required' : 'unauthenticated' },
         });
         return null;
       }
+      const user = session.user;
       const identity: CollabIdentity = {
         userId: user.id,
         name: user.name,

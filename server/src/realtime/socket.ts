@@ -47,16 +47,22 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
     const token =
       typeof fromAuth === 'string' && fromAuth ? fromAuth : tokenFromRequest(socket.request);
     const session = token ? await resolveToken(ctx, token).catch(() => null) : null;
-    if (!session) {
+    if (!session || session.passwordChangeDue) {
+      const code = session ? 'password_change_required' : 'unauthenticated';
       await ctx.audit.record({
+        actorId: session?.user.id ?? null,
+        actorRole: session?.user.role ?? null,
         action: 'access.denied',
         outcome: 'denied',
         resourceType: 'socket',
         ip: socket.handshake.address,
-        details: { reason: 'unauthenticated' },
+        details: { reason: code },
       });
-      const err = new Error('unauthenticated') as Error & { data?: unknown };
-      err.data = { code: 'unauthenticated', message: 'Sign in to continue.' };
+      const err = new Error(code) as Error & { data?: unknown };
+      err.data = {
+        code,
+        message: session ? 'Choose your own password first.' : 'Sign in to continue.',
+      };
       return next(err);
     }
     socket.data.user = session.user;

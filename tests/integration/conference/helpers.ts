@@ -7,7 +7,7 @@ import type {
   ServerToClientEvents,
   TeamSummary,
 } from '@tandem/shared';
-import { loginAs, type Api } from '../../helpers/api.ts';
+import { loginAs, loginWithFirstPassword, type Api } from '../../helpers/api.ts';
 import { connectSocket, type ClientSocket } from '../../helpers/socket.ts';
 
 export type Signed = Api & { user: { id: string; name: string; role: string } };
@@ -44,7 +44,7 @@ export async function addPatient(
     await coordinator.post<CreatePatientResponse>(`/teams/${teamId}/patients`, { name, email }),
     'add patient',
   );
-  const client = (await loginAs(url, email, created.initialPassword)) as Signed;
+  const client = (await loginWithFirstPassword(url, email, created.initialPassword)) as Signed;
   return { planId: created.patient.plan!.id, patientId: created.patient.id, client };
 }
 
@@ -65,7 +65,7 @@ export async function addMember(
     }),
     'add member',
   );
-  return (await loginAs(url, email, res.initialPassword)) as Signed;
+  return (await loginWithFirstPassword(url, email, res.initialPassword)) as Signed;
 }
 
 export async function planOf(api: Api, patientName: string): Promise<string> {

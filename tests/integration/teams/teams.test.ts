@@ -12,9 +12,10 @@ import type {
   TeamSummary,
 } from '@tandem/shared';
 import { startTestServer } from '../../helpers/server.ts';
-import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
+import { Api, DEMO, demoPlans, loginAs, loginWithFirstPassword } from '../../helpers/api.ts';
 import { connectSocket, joinPlan } from '../../helpers/socket.ts';
-import { planRoom } from '@tandem/shared';
+import WebSocket from 'ws';
+import { CloseCode, planDocName, planRoom } from '@tandem/shared';
 
 async function northTeam(url: string) {
   const coordinator = await loginAs(url, 'coordinator');
@@ -78,7 +79,11 @@ describe('team members', () => {
     });
     expect(res.body.initialPassword).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
 
-    const newcomer = await loginAs(url, 'new.therapist@demo.test', res.body.initialPassword);
+    const newcomer = await loginWithFirstPassword(
+      url,
+      'new.therapist@demo.test',
+      res.body.initialPassword!,
+    );
     const plans = await newcomer.get<PlanListItem[]>('/plans');
     expect(plans.body.map((p) => p.patient.name)).toEqual(['Alex Morgan']);
 
@@ -218,7 +223,11 @@ describe('patients', () => {
       plan: { title: 'Bipolar II: stabilisation plan', status: 'active' },
     });
 
-    const jamie = await loginAs(url, 'jamie.chen@demo.test', res.body.initialPassword);
+    const jamie = await loginWithFirstPassword(
+      url,
+      'jamie.chen@demo.test',
+      res.body.initialPassword,
+    );
     const plans = await jamie.get<PlanListItem[]>('/plans');
     expect(plans.body).toEqual([
       {
@@ -318,6 +327,60 @@ describe('own password', () => {
   });
 });
 
+describe('a first password', () => {
+  it('opens nothing but the account itself, on REST, Socket.IO and collab, until it is replaced', async () => {
+    const { url, tandem } = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(url);
+    const { north } = await demoPlans(url);
+    const added = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
+      email: 'sasha@clinic.test',
+      name: 'Sasha Kim',
+      role: 'therapist',
+    });
+    const first = added.body.initialPassword!;
+    const sasha = await loginAs(url, 'sasha@clinic.test', first);
+    const collab = () =>
+      new Promise<number | 'admitted'>((resolve) => {
+        const ws = new WebSocket(
+          `${url.replace('http', 'ws')}/collab/${planDocName(north, 'care')}?token=${sasha.token}`,
+        );
+        ws.once('message', () => {
+          resolve('admitted');
+          ws.terminate();
+        });
+        ws.once('close', (code) => resolve(code));
+      });
+
+    for (const path of ['/plans', `/plans/${north}`, `/teams/${teamId}`, '/notifications']) {
+      const res = await sasha.get(path);
+      expect(res.status, path).toBe(403);
+      expect(res.body).toMatchObject({ error: { code: 'password_change_required' } });
+    }
+    await expect(connectSocket(url, sasha.token!)).rejects.toMatchObject({
+      data: { code: 'password_change_required' },
+    });
+    expect(await collab()).toBe(CloseCode.Unauthenticated);
+    const refusals = await tandem.ctx.conn.collection('audits').countDocuments({
+      actorId: sasha.user.id,
+      action: 'access.denied',
+      'details.reason': 'password_change_required',
+    });
+    expect(refusals).toBe(6);
+
+    // What the person needs to get past it works, and then everything does.
+    expect((await sasha.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(true);
+    const changed = await sasha.post('/auth/password', {
+      currentPassword: first,
+      newPassword: 'sasha chose this one',
+    });
+    expect(changed.status).toBe(204);
+    expect((await sasha.get<PlanListItem[]>('/plans')).status).toBe(200);
+    (await connectSocket(url, sasha.token!)).disconnect();
+    expect(await collab()).toBe('admitted');
+    expect((await sasha.post('/auth/logout')).status).toBe(204);
+  });
+});
+
 describe('a forgotten password', () => {
   it('is replaced by a new first password: the old one and every session end, and it is audited', async () => {
     const { url, tandem } = await startTestServer({ seedDemo: true });
@@ -397,6 +460,10 @@ describe('a forgotten password', () => {
     expect((await before.get('/auth/me')).status).toBe(401);
     const patient = await loginAs(url, 'patient', reset.body.initialPassword);
     expect((await patient.get<MeResponse>('/auth/me')).body.passwordChangeDue).toBe(true);
+    await patient.post('/auth/password', {
+      currentPassword: reset.body.initialPassword,
+      newPassword: 'alex chose this one',
+    });
     const log = await patient.get<AccessLogPage>('/me/access-log?others=true');
     expect(log.body.entries[0]).toMatchObject({
       action: 'patient.password_reset',
