@@ -157,4 +157,22 @@ describe('sections compared as a whole', () => {
       'Monitoring updated',
     ]);
   });
+
+  it('tells the patient of each in a sentence of its own', () => {
+    const before: PlanSnapshot = {};
+    const after: PlanSnapshot = {
+      monitoring: { notes: 'Check TSH' },
+      education: { text: 'Sleep hygiene' },
+      evaluation: { text: 'Seen in clinic' },
+      diagnoses: [{ id: 'd1', condition: 'F33.1' }],
+      phasing: { text: 'Therapy first' },
+    };
+    expect(diffPlans(before, after).map((c) => c.plain)).toEqual([
+      'Your check-ups and tests were updated.',
+      'Education notes were updated.',
+      'The summary of your evaluation was updated.',
+      'Your diagnoses were updated.',
+      'How your medication and therapy fit together was updated.',
+    ]);
+  });
 });

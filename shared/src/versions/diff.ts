@@ -352,21 +352,25 @@ function sorted(value: unknown): unknown {
   return value;
 }
 
-const OTHER_SECTIONS: Record<string, string> = {
-  monitoring: 'Monitoring',
-  education: 'Education notes',
-  evaluation: 'Evaluation summary',
-  diagnoses: 'Diagnoses',
-  phasing: 'Phasing of medication and therapy',
+/** Sections compared as a whole: the clinician's name for each, and the patient's sentence. */
+const OTHER_SECTIONS: Record<string, { label: string; plain: string }> = {
+  monitoring: { label: 'Monitoring', plain: 'Your check-ups and tests were updated.' },
+  education: { label: 'Education notes', plain: 'Education notes were updated.' },
+  evaluation: { label: 'Evaluation summary', plain: 'The summary of your evaluation was updated.' },
+  diagnoses: { label: 'Diagnoses', plain: 'Your diagnoses were updated.' },
+  phasing: {
+    label: 'Phasing of medication and therapy',
+    plain: 'How your medication and therapy fit together was updated.',
+  },
 };
 
 function diffOther(before: PlanSnapshot, after: PlanSnapshot): PlanChange[] {
   return Object.entries(OTHER_SECTIONS)
     .filter(([k]) => !sameContent(before[k], after[k]))
-    .map(([k, label]) => ({
+    .map(([k, { label, plain }]) => ({
       section: k,
       kind: 'section.changed' as const,
       text: `${label} updated`,
-      plain: `${label} in your plan were updated.`.replace('notes in your plan were', 'notes were'),
+      plain,
     }));
 }
