@@ -26,38 +26,29 @@ export function requireUser(
   opts: { whileFirstPassword?: boolean } = {},
 ): RequestHandler {
   return async (req, _res, next) => {
-    const endpoint = `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200);
+    const refuse = async (reason: string, error: Error) => {
+      await ctx.audit.record({
+        actorId: req.user?.id ?? null,
+        actorRole: req.user?.role ?? null,
+        action: 'access.denied',
+        outcome: 'denied',
+        resourceType: 'endpoint',
+        resourceId: `${req.method} ${req.baseUrl}${req.path}`.slice(0, 200),
+        requestId: req.id,
+        ip: req.ip ?? null,
+        details: { reason },
+      });
+      next(error);
+    };
     // Routers nest ('/plans' and '/plans/:planId/comments'): resolve the session once per request.
     if (!req.user) {
       const session = await sessionOf(ctx, req);
-      if (!session) {
-        await ctx.audit.record({
-          action: 'access.denied',
-          outcome: 'denied',
-          resourceType: 'endpoint',
-          resourceId: endpoint,
-          requestId: req.id,
-          ip: req.ip ?? null,
-          details: { reason: 'unauthenticated' },
-        });
-        return next(unauthenticated());
-      }
+      if (!session) return refuse('unauthenticated', unauthenticated());
       req.user = session.user;
       req.session = session;
     }
     if (req.session?.passwordChangeDue && !opts.whileFirstPassword) {
-      await ctx.audit.record({
-        actorId: req.user.id,
-        actorRole: req.user.role,
-        action: 'access.denied',
-        outcome: 'denied',
-        resourceType: 'endpoint',
-        resourceId: endpoint,
-        requestId: req.id,
-        ip: req.ip ?? null,
-        details: { reason: 'password_change_required' },
-      });
-      return next(passwordChangeRequired());
+      return refuse('password_change_required', passwordChangeRequired());
     }
     next();
   };
