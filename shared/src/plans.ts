@@ -1,15 +1,71 @@
 import { z } from 'zod';
-import { ROLES } from './roles.ts';
-import { PLAN_DOC_KINDS, PLAN_SECTIONS } from './permissions.ts';
+import { ROLES, type Role } from './roles.ts';
+import { PLAN_DOC_KINDS, PLAN_SECTIONS, roleMay } from './permissions.ts';
 
 export const ObjectIdString = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
 
-export const PlanListItem = z.object({
+/**
+ * Where a plan stands, as the plan list shows it: its newest version and who
+ * has signed it, and what is open around it. Counts and dates only, never
+ * content.
+ */
+export const PlanStanding = z.object({
+  version: z
+    .object({
+      number: z.number(),
+      label: z.string(),
+      createdAt: z.string(),
+      /** The prescriber's signature; null while the version is a draft. */
+      signedAt: z.string().nullable(),
+      /** The patient's acknowledgement of this version. */
+      acknowledgedAt: z.string().nullable(),
+      /** The viewer has signed, co-signed or acknowledged this version. */
+      signedByYou: z.boolean(),
+    })
+    .nullable(),
+  /** Medication changes waiting for the prescriber; 0 for a patient, who does not see proposals. */
+  openProposals: z.number(),
+  /** Goal comment threads not yet resolved. */
+  openThreads: z.number(),
+  /** Open threads whose newest comment is the patient's: the patient waits for the team. */
+  patientWaiting: z.number(),
+});
+export type PlanStanding = z.infer<typeof PlanStanding>;
+
+/** Which plan: whose, and of which care team. */
+const PlanRef = z.object({
   id: z.string(),
   patient: z.object({ id: z.string(), name: z.string() }),
   team: z.object({ id: z.string(), name: z.string() }),
 });
+
+export const PlanListItem = PlanRef.extend({ standing: PlanStanding });
 export type PlanListItem = z.infer<typeof PlanListItem>;
+
+/** Something the viewer is asked to do on a plan, in the order the list shows them. */
+export type PlanTask =
+  | { kind: 'sign' | 'cosign' | 'acknowledge'; version: number }
+  | { kind: 'decide'; count: number }
+  | { kind: 'reply'; count: number };
+
+/** What a plan asks of someone in this role, read from its standing. */
+export function planTasks(role: Role, standing: PlanStanding): PlanTask[] {
+  const tasks: PlanTask[] = [];
+  const v = standing.version;
+  if (v && !v.signedByYou) {
+    // Co-signing and acknowledging follow the prescriber's signature.
+    if (!v.signedAt && roleMay(role, 'plan.sign')) tasks.push({ kind: 'sign', version: v.number });
+    if (v.signedAt && roleMay(role, 'plan.cosign'))
+      tasks.push({ kind: 'cosign', version: v.number });
+    if (v.signedAt && roleMay(role, 'plan.acknowledge'))
+      tasks.push({ kind: 'acknowledge', version: v.number });
+  }
+  if (standing.openProposals > 0 && roleMay(role, 'medication.decide'))
+    tasks.push({ kind: 'decide', count: standing.openProposals });
+  if (role !== 'patient' && standing.patientWaiting > 0)
+    tasks.push({ kind: 'reply', count: standing.patientWaiting });
+  return tasks;
+}
 
 export const PlanDocInfo = z.object({
   name: z.string(),
@@ -19,7 +75,7 @@ export const PlanDocInfo = z.object({
 });
 export type PlanDocInfo = z.infer<typeof PlanDocInfo>;
 
-export const PlanDetail = PlanListItem.extend({
+export const PlanDetail = PlanRef.extend({
   title: z.string(),
   status: z.enum(['active', 'archived']),
   template: z.string(),

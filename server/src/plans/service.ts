@@ -15,10 +15,12 @@ import { patientModel } from '../patients/model.ts';
 import { teamModel } from '../teams/model.ts';
 import { planModel } from './model.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
+import { planStandings } from './standing.ts';
 
 /**
  * Plans the user may open: their own as a patient, their teams' as a team
- * member. Patient names are patient data, so the listing is audited.
+ * member, each with where it stands. Patient names are patient data, so the
+ * listing is audited.
  */
 export async function listPlans(
   ctx: AppContext,
@@ -56,6 +58,11 @@ export async function listPlans(
   );
   const plans = await Plans.find({ patientId: { $in: patients.map((p) => p._id) } }).lean();
   const patientById = new Map(patients.map((p) => [String(p._id), p]));
+  const standings = await planStandings(
+    ctx,
+    user,
+    plans.map((p) => p._id),
+  );
   return plans
     .map((plan) => {
       const patient = patientById.get(String(plan.patientId))!;
@@ -63,6 +70,7 @@ export async function listPlans(
         id: String(plan._id),
         patient: { id: String(patient._id), name: patient.name },
         team: { id: String(plan.teamId), name: teamNames.get(String(plan.teamId)) ?? '' },
+        standing: standings.get(String(plan._id))!,
       };
     })
     .sort((a, b) => a.patient.name.localeCompare(b.patient.name));

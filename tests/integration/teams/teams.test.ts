@@ -234,6 +234,7 @@ describe('patients', () => {
         id: res.body.patient.plan!.id,
         patient: { id: res.body.patient.id, name: 'Jamie Chen' },
         team: { id: teamId, name: 'North Team' },
+        standing: { version: null, openProposals: 0, openThreads: 0, patientWaiting: 0 },
       },
     ]);
     expect((await jamie.get(`/plans/${res.body.patient.plan!.id}`)).status).toBe(200);

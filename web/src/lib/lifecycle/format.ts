@@ -13,6 +13,12 @@ const dateOnly = new Intl.DateTimeFormat(undefined, {
   year: 'numeric',
 });
 
+const shortDate = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+
 /** "12 Mar 2025, 14:02" in the reader's locale. */
 export function when(iso: string): string {
   return dateTime.format(new Date(iso));
@@ -21,6 +27,11 @@ export function when(iso: string): string {
 /** "12 March 2025": for the patient, who rarely needs the minute. */
 export function day(iso: string): string {
   return dateOnly.format(new Date(iso));
+}
+
+/** "12 Mar 2025": a date in a line that lists several things. */
+export function shortDay(iso: string): string {
+  return shortDate.format(new Date(iso));
 }
 
 /** "just now", "5 min ago", "3 h ago", then the date: for live lists that people skim. */

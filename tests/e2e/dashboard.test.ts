@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { demoPlans, loginAs } from '../helpers/api.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext } from '../helpers/web.ts';
+
+let browser: Browser;
+let server: TestServer;
+let planId: string;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  planId = (await demoPlans(server.url)).north;
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+/** Slow machines: the dashboard and the plan each load over several requests. */
+const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
+
+async function dashboard(
+  who: 'prescriber' | 'therapist' | 'coordinator',
+  viewport = { width: 1280, height: 900 },
+): Promise<Page> {
+  const { context, page } = await signedInContext(browser, server.url, who, { viewport });
+  contexts.push(context);
+  await eventually(() => page.getByTestId('plan-card').count()).toBe(1);
+  return page;
+}
+
+/** Text as read, with the non-breaking spaces that keep "1 goal" together read as spaces. */
+const tasks = async (page: Page) =>
+  (await page.getByTestId('plan-task').allTextContents()).map((t) => t.replace(/\s+/g, ' '));
+const standing = async (page: Page) =>
+  ((await page.getByTestId('plan-standing').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+describe('the dashboard', () => {
+  it('says what each plan asks of the person, and each task opens where it is done', async () => {
+    const [therapist, patient] = await Promise.all([
+      loginAs(server.url, 'therapist'),
+      loginAs(server.url, 'patient'),
+    ]);
+    const quiet = await dashboard('prescriber');
+    expect(await standing(quiet)).toBe('No version saved yet');
+    expect(await tasks(quiet)).toEqual([]);
+    expect(await quiet.getByTestId('plans-waiting').count()).toBe(0);
+    await quiet.context().close();
+
+    await therapist.post(`/plans/${planId}/versions`, { label: 'After intake' });
+    const [sertraline] = (await readPlanSnapshot(server.tandem.ctx, planId)).medications ?? [];
+    await therapist.post(`/plans/${planId}/proposals`, {
+      change: { kind: 'change', medicationId: sertraline!.id, dose: 100 },
+      rationale: 'Partial response at six weeks.',
+    });
+    await patient.post(`/plans/${planId}/comments`, {
+      goalId: 'goal-sleep',
+      body: 'Is it normal to wake at 4?',
+    });
+
+    const page = await dashboard('prescriber');
+    expect(await standing(page)).toBe('Version 1 “After intake”, not signed yet · 1 open comment');
+    expect(await tasks(page)).toEqual([
+      'Sign version 1',
+      'Decide 1 proposed medication change',
+      'Alex waits for an answer on 1 goal',
+    ]);
+    expect(await page.getByTestId('plans-waiting').textContent()).toBe('1 plan needs you');
+    await screenshot(page, 'dashboard-prescriber-tasks');
+
+    await page.getByRole('link', { name: 'Sign version 1' }).click();
+    await eventually(() => page.getByTestId('history-panel').isVisible()).toBe(true);
+    expect(new URL(page.url()).searchParams.get('open')).toBe('history');
+    await page.getByTestId('sign-version').click();
+    await eventually(() => page.getByTestId('version-status').first().textContent()).toBe('Signed');
+
+    await page.goBack();
+    await eventually(() => tasks(page)).toEqual([
+      'Decide 1 proposed medication change',
+      'Alex waits for an answer on 1 goal',
+    ]);
+    expect(await standing(page)).toMatch(
+      /^Version 1 signed .+ · not yet reviewed by Alex · 1 open comment$/,
+    );
+    await page.getByRole('link', { name: 'Alex waits for an answer on 1 goal' }).click();
+    await eventually(() =>
+      page.getByTestId('lifecycle-drawer').getByText('Is it normal to wake at 4?').isVisible(),
+    ).toBe(true);
+
+    // The therapist is asked to co-sign what the prescriber signed; the coordinator to answer Alex.
+    const colleague = await dashboard('therapist');
+    expect(await tasks(colleague)).toEqual([
+      'Co-sign version 1',
+      'Alex waits for an answer on 1 goal',
+    ]);
+    const coordinator = await dashboard('coordinator');
+    expect(await tasks(coordinator)).toEqual(['Alex waits for an answer on 1 goal']);
+  });
+
+  it('fits a phone without cutting a task off', async () => {
+    const page = await dashboard('prescriber', { width: 360, height: 780 });
+    await eventually(() => tasks(page).then((t) => t.length)).toBeGreaterThan(0);
+    const overflow = await page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+    );
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'dashboard-prescriber-phone');
+  });
+});

@@ -1,0 +1,151 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  planTasks,
+  type Comment,
+  type PlanListItem,
+  type PlanStanding,
+  type Proposal,
+  type VersionSummary,
+} from '@tandem/shared';
+import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
+import { startTestServer, type TestServer } from '../../helpers/server.ts';
+import { demoPlans, loginAs, type DemoUser, type UserApi } from '../../helpers/api.ts';
+
+let server: TestServer;
+let plans: { north: string; south: string };
+const as = {} as Record<DemoUser, UserApi>;
+
+beforeAll(async () => {
+  server = await startTestServer({ seedDemo: true });
+  plans = await demoPlans(server.url);
+  for (const who of [
+    'prescriber',
+    'therapist',
+    'coordinator',
+    'patient',
+    'prescriber2',
+    'patient2',
+  ] as const) {
+    as[who] = await loginAs(server.url, who);
+  }
+});
+
+/** The North plan's standing as one person's plan list shows it. */
+async function standing(who: DemoUser): Promise<PlanStanding> {
+  const res = await as[who].get<PlanListItem[]>('/plans');
+  expect(res.status).toBe(200);
+  return res.body.find((p) => p.id === plans.north)!.standing;
+}
+
+const tasksOf = async (who: 'prescriber' | 'therapist' | 'coordinator' | 'patient') =>
+  planTasks(who, await standing(who)).map((t) => t.kind);
+
+describe('the plan list says where each plan stands', () => {
+  it('follows a plan from its first version to the patient’s review', async () => {
+    expect(await standing('prescriber')).toEqual({
+      version: null,
+      openProposals: 0,
+      openThreads: 0,
+      patientWaiting: 0,
+    });
+
+    const url = `/plans/${plans.north}/versions`;
+    const created = await as.therapist.post<VersionSummary>(url, { label: 'After intake' });
+    expect(created.status).toBe(201);
+    expect((await standing('coordinator')).version).toMatchObject({
+      number: 1,
+      label: 'After intake',
+      signedAt: null,
+      acknowledgedAt: null,
+      signedByYou: false,
+    });
+    expect(await tasksOf('prescriber')).toEqual(['sign']);
+    expect(await tasksOf('therapist')).toEqual([]);
+    expect(await tasksOf('patient')).toEqual([]);
+
+    expect((await as.prescriber.post(`${url}/1/sign`)).status).toBe(200);
+    const signed = await standing('therapist');
+    expect(signed.version?.signedAt).toEqual(expect.any(String));
+    expect(signed.version?.signedByYou).toBe(false);
+    expect((await standing('prescriber')).version?.signedByYou).toBe(true);
+    expect(await tasksOf('prescriber')).toEqual([]);
+    expect(await tasksOf('therapist')).toEqual(['cosign']);
+    expect(await tasksOf('patient')).toEqual(['acknowledge']);
+
+    expect((await as.therapist.post(`${url}/1/cosign`)).status).toBe(200);
+    expect((await as.patient.post(`${url}/1/acknowledge`)).status).toBe(200);
+    expect(await tasksOf('therapist')).toEqual([]);
+    expect(await tasksOf('patient')).toEqual([]);
+    expect((await standing('coordinator')).version?.acknowledgedAt).toEqual(expect.any(String));
+
+    // A newer draft is what the list shows; the patient has nothing to review until it is signed.
+    await as.prescriber.post(url, { label: 'Week 6 review' });
+    expect((await standing('patient')).version).toMatchObject({
+      number: 2,
+      signedAt: null,
+      acknowledgedAt: null,
+      signedByYou: false,
+    });
+    expect(await tasksOf('prescriber')).toEqual(['sign']);
+    expect(await tasksOf('patient')).toEqual([]);
+  });
+
+  it('counts open proposals for the care team, never for the patient', async () => {
+    const meds = (await readPlanSnapshot(server.tandem.ctx, plans.north)).medications ?? [];
+    const proposalsUrl = `/plans/${plans.north}/proposals`;
+    const body = (dose: number) => ({
+      change: { kind: 'change', medicationId: meds[0]!.id, dose },
+      rationale: 'Partial response at six weeks.',
+    });
+    const first = await as.therapist.post<Proposal>(proposalsUrl, body(100));
+    await as.therapist.post<Proposal>(proposalsUrl, body(75));
+    expect((await standing('prescriber')).openProposals).toBe(2);
+    expect((await standing('coordinator')).openProposals).toBe(2);
+    expect((await standing('patient')).openProposals).toBe(0);
+    expect(await tasksOf('prescriber')).toContain('decide');
+
+    const declined = await as.prescriber.post(`${proposalsUrl}/${first.body.id}/decline`, {
+      reason: 'Side effects first.',
+    });
+    expect(declined.status).toBe(200);
+    expect((await standing('prescriber')).openProposals).toBe(1);
+  });
+
+  it('counts open goal threads and those where the patient spoke last', async () => {
+    const commentsUrl = `/plans/${plans.north}/comments`;
+    const mine = await as.patient.post<Comment>(commentsUrl, {
+      goalId: 'goal-sleep',
+      body: 'Is it normal to wake at 4?',
+    });
+    await as.therapist.post<Comment>(commentsUrl, {
+      goalId: 'goal-mood',
+      body: 'Noting more energy this week.',
+    });
+    expect(await standing('coordinator')).toMatchObject({ openThreads: 2, patientWaiting: 1 });
+    expect(await tasksOf('therapist')).toContain('reply');
+    expect(await tasksOf('patient')).not.toContain('reply');
+
+    // The team's answer takes the thread off the waiting list; the patient's next word puts it back.
+    const thread = `${commentsUrl}/${mine.body.id}`;
+    await as.therapist.post(`${thread}/replies`, { body: 'Yes, early on. Keep the diary.' });
+    expect(await standing('coordinator')).toMatchObject({ openThreads: 2, patientWaiting: 0 });
+    await as.patient.post(`${thread}/replies`, { body: 'Thank you, I will.' });
+    expect((await standing('therapist')).patientWaiting).toBe(1);
+
+    expect((await as.therapist.post(`${thread}/resolve`)).status).toBe(200);
+    expect(await standing('prescriber')).toMatchObject({ openThreads: 1, patientWaiting: 0 });
+  });
+
+  it('shows each person only the plans they may open, each with its own standing', async () => {
+    const south = (await as.prescriber2.get<PlanListItem[]>('/plans')).body;
+    expect(south.map((p) => p.id)).toEqual([plans.south]);
+    expect(south[0]!.standing).toEqual({
+      version: null,
+      openProposals: 0,
+      openThreads: 0,
+      patientWaiting: 0,
+    });
+    const own = (await as.patient2.get<PlanListItem[]>('/plans')).body;
+    expect(own.map((p) => p.id)).toEqual([plans.south]);
+  });
+});
