@@ -19,6 +19,10 @@
  * the patient, the patient's own access log, and the access log of a patient
  * of another team, whose few records are far down the log.
  *
+ * Plan list: the same with patients added to the North Team, each plan with
+ * versions, signatures, proposals and comment threads; times the prescriber's
+ * plan list, which says where each plan stands, at each --plan-list size.
+ *
  * Audit chain check: fills a database of its own with a chained log, then
  * runs the check, and for comparison one sorted read of the whole log, each
  * on a freshly started database, whose peak memory it reports.
@@ -32,7 +36,7 @@
  * group commit spaces them, on a freshly started database; times each and
  * reports the CPU time per write of the database and of the writer.
  *
- *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000] [--edit-history 10000,50000] [--log-writes 2000] [--log-gap 10]
+ *   npm run bench:store -- [--docs 10,100,1000] [--doc-kb 20] [--loads 20] [--audit 10000,50000] [--teams 100,1000] [--audit-check 50000] [--edit-history 10000,50000] [--log-writes 2000] [--log-gap 10] [--plan-list 100,500]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -56,6 +60,7 @@ import type { AccessLogPage, AuditPage, TeamSummary } from '@tandem/shared';
 import { createTandem } from '@tandem/server';
 import { loadConfig } from '@tandem/server/env.ts';
 import { loginAs } from '../helpers/api.ts';
+import { planList } from './plan-list.ts';
 import { startTempDb } from '../helpers/services.ts';
 import { cpuSeconds, percentile, r2, writeResult } from './stats.ts';
 
@@ -70,6 +75,7 @@ const { values: args } = parseArgs({
     'edit-history': { type: 'string', default: '10000,50000' },
     'log-writes': { type: 'string', default: '2000' },
     'log-gap': { type: 'string', default: '10' },
+    'plan-list': { type: 'string', default: '100,500' },
   },
 });
 const SIZES = args.docs.split(',').map(Number);
@@ -83,6 +89,7 @@ const EDIT_HISTORY_SIZES = args['edit-history'].split(',').map(Number);
 const LOG_WRITES = Number(args['log-writes']);
 const LOG_ROWS = 5;
 const LOG_GAP_MS = Number(args['log-gap']);
+const PLAN_LIST_SIZES = args['plan-list'].split(',').map(Number);
 
 const docName = (i: number) => `plan:${String(i).padStart(6, '0')}`;
 
@@ -278,18 +285,26 @@ async function teams(conn: Connection) {
   return results;
 }
 
-async function auditPage(uri: string) {
+/** Runs `f` against a Tandem instance with the demo teams, on a database of its own. */
+async function withTandem<T>(
+  uri: string,
+  dbName: string,
+  f: (url: string, tandem: Awaited<ReturnType<typeof createTandem>>) => Promise<T>,
+): Promise<T> {
   const config = loadConfig({
     ...{ NODE_ENV: 'test', PORT: '0', MONGODB_URI: uri, LOG_LEVEL: 'silent' },
     ...{ SEED_DEMO: 'true', WEB_BUILD_DIR: '/nonexistent' },
   });
-  const tandem = await createTandem({
-    config,
-    dbName: 'bench_audit_page',
-    log: createLogger(config),
-  });
-  const url = await tandem.listen();
+  const tandem = await createTandem({ config, dbName, log: createLogger(config) });
   try {
+    return await f(await tandem.listen(), tandem);
+  } finally {
+    await tandem.close();
+  }
+}
+
+const auditPage = (uri: string) =>
+  withTandem(uri, 'bench_audit_page', async (url, tandem) => {
     const coordinator = await loginAs(url, 'coordinator');
     const prescriber = await loginAs(url, 'prescriber');
     const patient = await loginAs(url, 'patient');
@@ -340,10 +355,12 @@ async function auditPage(uri: string) {
       );
     }
     return results;
-  } finally {
-    await tandem.close();
-  }
-}
+  });
+
+const planListPage = (uri: string) =>
+  withTandem(uri, 'bench_plan_list', async (url, tandem) =>
+    planList(tandem.ctx, await loginAs(url, 'prescriber'), PLAN_LIST_SIZES, latencies),
+  );
 
 /** Peak resident memory of a process so far, in MiB (Linux). */
 function peakRssMib(pid: number): number {
@@ -470,6 +487,7 @@ async function main() {
       teams: await teams(conn),
       editHistory: await editHistory(conn),
       auditPage: await auditPage(db.uri),
+      planList: await planListPage(db.uri),
       auditCheck: await auditCheck(),
       updateLog: await updateLog(),
     };

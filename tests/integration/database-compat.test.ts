@@ -133,6 +133,13 @@ describe('lookups by field equality', () => {
     { name: 'm-subdocument', tag: 'm', members: { userId: oid } },
     { name: 'm-elsewhere', tag: 'm', members: [{ userId: 'nobody' }], owner: oid },
     { name: 'm-hex-string', tag: 'm', members: [{ userId: oid.toHexString() }] },
+    { name: 'z-null', tag: 'z', at: null },
+    { name: 'z-date', tag: 'z', at: new Date(0) },
+    { name: 'z-missing', tag: 'z' },
+    { name: 'z-array-with-null', tag: 'z', at: [1, null] },
+    { name: 'z-array', tag: 'z', at: [1, 2] },
+    { name: 'z-string-null', tag: 'z', at: 'null' },
+    { name: 'z-object', tag: 'z', at: { a: null } },
   ];
   let coll: ReturnType<Connection['collection']>;
   const names = async (filter: object) =>
@@ -144,6 +151,7 @@ describe('lookups by field equality', () => {
     await coll.createIndex({ group: 1, name: 1 });
     await coll.createIndex({ n: 1 });
     await coll.createIndex({ 'members.userId': 1 });
+    await coll.createIndex({ at: 1 });
     await coll.insertMany(docs.map((d) => ({ ...d })));
   });
 
@@ -224,6 +232,25 @@ describe('lookups by field equality', () => {
     ]);
   });
 
+  it('matches null where the field is null, missing, or an array holding null', async () => {
+    const nulls = ['z-array-with-null', 'z-missing', 'z-null'];
+    expect(await names({ tag: 'z', at: null })).toEqual(nulls);
+    expect(await names({ tag: 'z', at: { $eq: null } })).toEqual(nulls);
+    expect(await names({ tag: 'z', at: { $in: [null, 'null'] } })).toEqual([
+      ...nulls,
+      'z-string-null',
+    ]);
+    expect(await names({ tag: 'z', $or: [{ at: null }, { name: 'z-date' }] })).toEqual([
+      'z-array-with-null',
+      'z-date',
+      'z-missing',
+      'z-null',
+    ]);
+    expect(await coll.countDocuments({ tag: 'z', at: null })).toBe(3);
+    // An _id is never null: nothing matches, and nothing else is disturbed.
+    expect(await names({ _id: null, tag: 'z' })).toEqual([]);
+  });
+
   it('counts, updates and deletes what it finds', async () => {
     expect(await coll.countDocuments({ tag: 'a' })).toBe(2);
     const updated = await coll.updateMany({ tag: 'a' }, { $set: { seen: true } });
@@ -260,6 +287,12 @@ describe('lookups by field equality', () => {
     ).toBe(true);
     const plain = await coll.findOne({ name: 'plain' });
     expect(await plan({ _id: plain!._id })).toMatch(/USING INDEX \S*_id_|IDHACK|IXSCAN|EXPRESS/);
+    // A null is looked up in SQL too, so only matching documents are decoded.
+    const nullLookup = await coll.find({ at: null }).explain();
+    expect(
+      (nullLookup as { filterPushdown?: boolean }).filterPushdown ??
+        JSON.stringify(nullLookup.queryPlanner).includes('IXSCAN'),
+    ).toBe(true);
   });
 });
 

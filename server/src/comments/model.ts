@@ -19,6 +19,8 @@ const CommentSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 CommentSchema.index({ planId: 1, createdAt: 1 });
+// A thread's replies, and the newest of each open thread for the plan list.
+CommentSchema.index({ threadId: 1 });
 
 export type CommentDoc = InferSchemaType<typeof CommentSchema> & { createdAt: Date };
 export type CommentModel = Model<CommentDoc>;

@@ -8,6 +8,21 @@ const PlanSchema = new Schema(
     title: { type: String, required: true, trim: true },
     template: { type: String, required: true, default: 'blank' },
     status: { type: String, required: true, enum: ['active', 'archived'], default: 'active' },
+    /**
+     * The newest version, kept here for the plan list, which would otherwise
+     * read every version's whole content (see versions/head.ts). Null: none
+     * yet; missing: a plan stored before this field, filled in when listed.
+     */
+    latestVersion: {
+      type: {
+        id: { type: Schema.Types.ObjectId, required: true },
+        number: { type: Number, required: true },
+        label: { type: String, required: true },
+        createdAt: { type: Date, required: true },
+      },
+      default: null,
+      _id: false,
+    },
   },
   { timestamps: true },
 );

@@ -58,11 +58,7 @@ export async function listPlans(
   );
   const plans = await Plans.find({ patientId: { $in: patients.map((p) => p._id) } }).lean();
   const patientById = new Map(patients.map((p) => [String(p._id), p]));
-  const standings = await planStandings(
-    ctx,
-    user,
-    plans.map((p) => p._id),
-  );
+  const standings = await planStandings(ctx, user, plans);
   return plans
     .map((plan) => {
       const patient = patientById.get(String(plan.patientId))!;

@@ -4,22 +4,26 @@ import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { commentModel } from '../comments/model.ts';
 import { proposalModel } from '../proposals/model.ts';
-import { signatureModel, versionModel } from '../versions/model.ts';
+import { versionHeads, type VersionHead } from '../versions/head.ts';
+import { signatureModel } from '../versions/model.ts';
+
+type ListedPlan = { _id: Types.ObjectId; latestVersion?: VersionHead | null };
 
 /**
  * Where each of the given plans stands for this viewer (see PlanStanding).
- * Four queries whatever the number of plans, each reading ids, numbers and
- * dates only: the plan list is read on every visit to the dashboard.
+ * The plan list is read on every visit to the dashboard, so each query
+ * selects only what is open or newest, by conditions the embedded database
+ * answers in SQL: the count of queries does not grow with the plans, and the
+ * documents read grow with what is open, not with each plan's history.
  */
 export async function planStandings(
   ctx: AppContext,
   user: AuthUser,
-  planIds: Types.ObjectId[],
+  plans: ListedPlan[],
 ): Promise<Map<string, PlanStanding>> {
-  const [versions, proposals, threads] = await Promise.all([
-    versionModel(ctx.conn)
-      .find({ planId: { $in: planIds } }, { planId: 1, number: 1, label: 1, createdAt: 1 })
-      .lean(),
+  const planIds = plans.map((p) => p._id);
+  const [heads, openProposals, threads] = await Promise.all([
+    versionHeads(ctx, plans),
     roleMay(user.role, 'plan.history')
       ? proposalModel(ctx.conn)
           .find({ planId: { $in: planIds }, status: 'open' }, { planId: 1 })
@@ -27,24 +31,20 @@ export async function planStandings(
       : [],
     openThreads(ctx, planIds),
   ]);
+  const headIds = [...heads.values()].flatMap((h) => (h ? [h.id] : []));
+  const signatures = headIds.length
+    ? await signatureModel(ctx.conn)
+        .find({ versionId: { $in: headIds } }, { planId: 1, userId: 1, kind: 1, at: 1 })
+        .lean()
+    : [];
 
-  const latest = new Map<string, (typeof versions)[number]>();
-  for (const v of versions) {
-    const key = String(v.planId);
-    if ((latest.get(key)?.number ?? 0) < v.number) latest.set(key, v);
-  }
-  const signatures = await signatureModel(ctx.conn)
-    .find(
-      { versionId: { $in: [...latest.values()].map((v) => v._id) } },
-      { planId: 1, userId: 1, kind: 1, at: 1 },
-    )
-    .lean();
-
+  const signedBy = groupBy(signatures, (s) => String(s.planId));
+  const proposals = groupBy(openProposals, (p) => String(p.planId));
   const out = new Map<string, PlanStanding>();
   for (const id of planIds) {
     const key = String(id);
-    const v = latest.get(key);
-    const signed = signatures.filter((s) => String(s.planId) === key);
+    const v = heads.get(key);
+    const signed = signedBy.get(key) ?? [];
     const dateOf = (kind: string) => signed.find((s) => s.kind === kind)?.at.toISOString() ?? null;
     const open = threads.get(key) ?? [];
     out.set(key, {
@@ -58,19 +58,19 @@ export async function planStandings(
             signedByYou: signed.some((s) => s.userId === user.id),
           }
         : null,
-      openProposals: proposals.filter((p) => String(p.planId) === key).length,
+      openProposals: proposals.get(key)?.length ?? 0,
       openThreads: open.length,
-      patientWaiting: open.filter((t) => t.lastRole === 'patient').length,
+      patientWaiting: open.filter((role) => role === 'patient').length,
     });
   }
   return out;
 }
 
-/** Unresolved goal threads per plan, each with the role of its newest comment's author. */
+/** Unresolved goal threads per plan, each as the role of its newest comment's author. */
 async function openThreads(
   ctx: AppContext,
   planIds: Types.ObjectId[],
-): Promise<Map<string, { lastRole: string }[]>> {
+): Promise<Map<string, string[]>> {
   const Comments = commentModel(ctx.conn);
   const roots = await Comments.find(
     { planId: { $in: planIds }, threadId: null, resolvedAt: null },
@@ -90,10 +90,21 @@ async function openThreads(
     if (reply.createdAt >= thread.at)
       Object.assign(thread, { at: reply.createdAt, role: reply.authorRole });
   }
-  const out = new Map<string, { lastRole: string }[]>();
+  const out = new Map<string, string[]>();
   for (const root of roots) {
     const key = String(root.planId);
-    out.set(key, [...(out.get(key) ?? []), { lastRole: newest.get(String(root._id))!.role }]);
+    out.set(key, [...(out.get(key) ?? []), newest.get(String(root._id))!.role]);
+  }
+  return out;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }

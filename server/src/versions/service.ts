@@ -19,6 +19,7 @@ import { readPlanSnapshot } from '../plans/content.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { signatureModel, versionModel, type SignatureDoc, type VersionDoc } from './model.ts';
 import { canonicalJson, sha256 } from './hash.ts';
+import { recordHead, renameHead, type VersionHead } from './head.ts';
 
 type StoredVersion = VersionDoc & { _id: Types.ObjectId };
 
@@ -41,6 +42,13 @@ function summary(v: StoredVersion, signatures: SignatureDoc[]): VersionSummary {
     })),
   };
 }
+
+const headOf = (v: StoredVersion): VersionHead => ({
+  id: v._id,
+  number: v.number,
+  label: v.label,
+  createdAt: v.createdAt,
+});
 
 const SIGN_ACTION = {
   sign: 'plan.sign',
@@ -115,6 +123,7 @@ export function versionService(ctx: AppContext) {
             contentHash,
           });
           const v = created.toObject() as StoredVersion;
+          await recordHead(ctx, planId, headOf(v));
           await audit(user, scope, 'version.create', meta, String(v._id), { number: v.number });
           return announce(planId, summary(v, []));
         } catch (err) {
@@ -130,6 +139,8 @@ export function versionService(ctx: AppContext) {
       const live = await readPlanSnapshot(ctx, planId);
       const changes = rows[0] ? diffPlans(contentOf(rows[0]), live) : [];
       const signatures = await signaturesOf(rows.map((r) => r._id));
+      // Mends the plan's head if a save stopped between storing a version and recording it.
+      if (rows[0]) await recordHead(ctx, planId, headOf(rows[0]));
       await audit(user, scope, 'version.list', meta, planId);
       return {
         versions: rows.map((r) => summary(r, signatures.get(String(r._id)) ?? [])),
@@ -150,6 +161,7 @@ export function versionService(ctx: AppContext) {
       if (await Signatures.exists({ versionId: v._id, key: 'sign' }))
         throw conflict('version_signed', 'A signed version can never change.');
       await Versions.updateOne({ _id: v._id }, { $set: { label } });
+      await renameHead(ctx, planId, v._id, label);
       await audit(user, scope, 'version.rename', meta, String(v._id));
       return announce(planId, await summarize({ ...v, label }));
     },

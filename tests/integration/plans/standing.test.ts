@@ -5,8 +5,11 @@ import {
   type PlanListItem,
   type PlanStanding,
   type Proposal,
+  type VersionHistory,
   type VersionSummary,
 } from '@tandem/shared';
+import { Types } from 'mongoose';
+import { planModel } from '@tandem/server/plans/model.ts';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs, type DemoUser, type UserApi } from '../../helpers/api.ts';
@@ -88,6 +91,47 @@ describe('the plan list says where each plan stands', () => {
     });
     expect(await tasksOf('prescriber')).toEqual(['sign']);
     expect(await tasksOf('patient')).toEqual([]);
+  });
+
+  it('keeps the newest version on the plan: renamed, filled in for older plans, mended', async () => {
+    const url = `/plans/${plans.north}/versions`;
+    expect((await as.prescriber.patch(`${url}/2`, { label: 'Week 6' })).status).toBe(200);
+    expect((await standing('therapist')).version).toMatchObject({ number: 2, label: 'Week 6' });
+
+    // A plan stored before the newest version was kept on it has it read from its versions once.
+    const Plans = planModel(server.tandem.ctx.conn);
+    await Plans.collection.updateOne(
+      { _id: new Types.ObjectId(plans.north) },
+      { $unset: { latestVersion: '' } },
+    );
+    expect((await standing('therapist')).version).toMatchObject({ number: 2, label: 'Week 6' });
+    expect((await Plans.findById(plans.north).lean())?.latestVersion).toMatchObject({
+      number: 2,
+      label: 'Week 6',
+    });
+
+    // A save that stopped before recording its version is mended when the history is read.
+    const [first] = (await as.prescriber.get<VersionHistory>(url)).body.versions.slice(-1);
+    await Plans.collection.updateOne(
+      { _id: new Types.ObjectId(plans.north) },
+      { $set: { 'latestVersion.number': 1, 'latestVersion.label': first!.label } },
+    );
+    expect((await standing('therapist')).version?.number).toBe(1);
+    await as.therapist.get(url);
+    expect((await standing('therapist')).version).toMatchObject({ number: 2, label: 'Week 6' });
+  });
+
+  it('shows the highest of versions saved at the same moment', async () => {
+    const url = `/plans/${plans.north}/versions`;
+    const saved = await Promise.all(
+      [1, 2, 3, 4].map((i) => as.prescriber.post<VersionSummary>(url, { label: `Same ${i}` })),
+    );
+    expect(saved.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const highest = saved.reduce((a, b) => (a.body.number > b.body.number ? a : b)).body;
+    expect((await standing('coordinator')).version).toMatchObject({
+      number: highest.number,
+      label: highest.label,
+    });
   });
 
   it('counts open proposals for the care team, never for the patient', async () => {
