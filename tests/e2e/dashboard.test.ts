@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { CreatePatientResponse, TeamSummary } from '@tandem/shared';
 import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
@@ -27,10 +28,11 @@ const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 1
 async function dashboard(
   who: 'prescriber' | 'therapist' | 'coordinator',
   viewport = { width: 1280, height: 900 },
+  plans = 1,
 ): Promise<Page> {
   const { context, page } = await signedInContext(browser, server.url, who, { viewport });
   contexts.push(context);
-  await eventually(() => page.getByTestId('plan-card').count()).toBe(1);
+  await eventually(() => page.getByTestId('plan-card').count()).toBe(plans);
   return page;
 }
 
@@ -102,8 +104,46 @@ describe('the dashboard', () => {
     expect(await tasks(coordinator)).toEqual(['Alex waits for an answer on 1 goal']);
   });
 
+  it('finds a patient by name, narrows to the plans that need the reader, and keeps both on return', async () => {
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<TeamSummary[]>('/teams')).body.filter(
+      (t) => t.name === 'North Team',
+    );
+    const add = (name: string, email: string) =>
+      coordinator.post<CreatePatientResponse>(`/teams/${team!.id}/patients`, { name, email });
+    const jamie = await add('Jamie Chen', 'jamie.chen@dash.test');
+    await add('Robin Ellis', 'robin.ellis@dash.test');
+    const therapist = await loginAs(server.url, 'therapist');
+    await therapist.post(`/plans/${jamie.body.patient.plan!.id}/versions`, { label: 'Intake' });
+
+    const page = await dashboard('prescriber', undefined, 3);
+    const names = () => page.getByTestId('plan-link').allTextContents();
+    expect(await names()).toEqual(['Alex Morgan', 'Jamie Chen', 'Robin Ellis']);
+
+    await page.getByLabel('Find a patient').fill('chen');
+    await eventually(names).toEqual(['Jamie Chen']);
+    await page.getByLabel('Find a patient').fill('');
+    await page.getByLabel('Only plans that need you').check();
+    // Alex's plan still waits for a decision and an answer (the test before); Robin's has nothing yet.
+    await eventually(names).toEqual(['Alex Morgan', 'Jamie Chen']);
+    await page.getByLabel('Find a patient').fill('robin');
+    expect(await page.getByTestId('no-match').textContent()).toContain(
+      'No patient whose plan needs you matches “robin”.',
+    );
+    await page.getByLabel('Find a patient').fill('jam');
+    await eventually(names).toEqual(['Jamie Chen']);
+    await screenshot(page, 'dashboard-filtered');
+
+    await page.getByRole('link', { name: 'Sign version 1' }).click();
+    await eventually(() => page.getByTestId('history-panel').isVisible()).toBe(true);
+    await page.goBack();
+    await eventually(names).toEqual(['Jamie Chen']);
+    expect(await page.getByLabel('Find a patient').inputValue()).toBe('jam');
+    expect(await page.getByLabel('Only plans that need you').isChecked()).toBe(true);
+  });
+
   it('fits a phone without cutting a task off', async () => {
-    const page = await dashboard('prescriber', { width: 360, height: 780 });
+    const page = await dashboard('prescriber', { width: 360, height: 780 }, 3);
     await eventually(() => tasks(page).then((t) => t.length)).toBeGreaterThan(0);
     const overflow = await page.evaluate<number>(
       'document.documentElement.scrollWidth - document.documentElement.clientWidth',
