@@ -36,6 +36,8 @@ export type ServerToClientEvents = {
   'proposal:updated': (proposal: Proposal) => void;
   /** A prescriber kept a flagged medication combination on purpose; to the care team only. */
   'interaction:acknowledged': (event: { planId: string; interaction: PlanInteraction }) => void;
+  /** Where a plan the person may open stands changed (versions, proposals, comment threads): plan lists read it again. */
+  'plan:standing': (event: { planId: string }) => void;
   /** A version of a joined plan was saved, renamed, signed, co-signed or acknowledged. */
   'version:updated': (event: { planId: string; version: VersionSummary }) => void;
   /** A joined conference changed (status, presenter, timers, hands, participants), as this audience may see it. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { CreatePatientResponse, TeamSummary } from '@tandem/shared';
+import type { CreatePatientResponse, PlanListItem, TeamSummary } from '@tandem/shared';
 import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
@@ -140,6 +140,20 @@ describe('the dashboard', () => {
     await eventually(names).toEqual(['Jamie Chen']);
     expect(await page.getByLabel('Find a patient').inputValue()).toBe('jam');
     expect(await page.getByLabel('Only plans that need you').isChecked()).toBe(true);
+  });
+
+  it('follows the team’s work while it is open', async () => {
+    const page = await dashboard('prescriber', undefined, 3);
+    const robin = page.getByTestId('plan-card').filter({ hasText: 'Robin Ellis' });
+    expect(await robin.getByTestId('plan-task').count()).toBe(0);
+    const therapist = await loginAs(server.url, 'therapist');
+    const plans = (await therapist.get<PlanListItem[]>('/plans')).body;
+    const robinPlan = plans.find((p) => p.patient.name === 'Robin Ellis')!;
+    await therapist.post(`/plans/${robinPlan.id}/versions`, { label: 'First draft' });
+    await eventually(() => robin.getByTestId('plan-task').allTextContents()).toEqual([
+      'Sign version 1',
+    ]);
+    expect(await page.getByTestId('plans-waiting').textContent()).toBe('3 plans need you');
   });
 
   it('fits a phone without cutting a task off', async () => {

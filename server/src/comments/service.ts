@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
-import { teamModel } from '../teams/model.ts';
+import { announceStanding, careCircle } from '../plans/circle.ts';
 import { notify } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { commentModel, type CommentDoc } from './model.ts';
@@ -28,14 +28,6 @@ function toDto(c: StoredComment): Comment {
 }
 
 /** Everyone on the plan's care team, and the patient: who may be mentioned and notified. */
-async function careCircle(ctx: AppContext, scope: PlanScope): Promise<Map<string, Role>> {
-  const team = await teamModel(ctx.conn).findById(scope.teamId).lean();
-  const circle = new Map<string, Role>();
-  for (const m of team?.members ?? []) circle.set(String(m.userId), m.role as Role);
-  circle.set(scope.patientUserId, 'patient');
-  return circle;
-}
-
 const auditComment = (
   ctx: AppContext,
   user: AuthUser,
@@ -152,6 +144,7 @@ export function commentService(ctx: AppContext) {
       await auditComment(ctx, user, scope, 'comment.create', String(c._id), meta);
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);
+      await announceStanding(ctx, scope);
       // A patient's comment is news for the whole care team.
       const team = [...circle].filter(([, role]) => role !== 'patient').map(([id]) => id);
       await deliver(scope, user, c, {
@@ -187,6 +180,7 @@ export function commentService(ctx: AppContext) {
       await auditComment(ctx, user, scope, 'comment.reply', String(c._id), meta);
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);
+      await announceStanding(ctx, scope);
       const participants = await Comments.distinct('authorId', {
         planId,
         $or: [{ _id: root._id }, { threadId: root._id }],
@@ -258,6 +252,7 @@ export function commentService(ctx: AppContext) {
       );
       const dto = toDto(updated!);
       ctx.realtime.toPlan(planId, 'comment:updated', dto);
+      await announceStanding(ctx, scope);
       return dto;
     },
   };

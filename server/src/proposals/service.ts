@@ -11,6 +11,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
+import { announceStanding } from '../plans/circle.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
 import { applyChange, previewChange, summarize } from './apply.ts';
@@ -124,6 +125,7 @@ export function proposalService(ctx: AppContext) {
       await audit(user, scope, 'proposal.create', String(p._id), meta, { kind: input.change.kind });
       const dto = toDto(p);
       ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
+      await announceStanding(ctx, scope, 'care team');
       return dto;
     },
 
@@ -179,6 +181,7 @@ export function proposalService(ctx: AppContext) {
         reason: reason || null,
       });
       ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
+      await announceStanding(ctx, scope, 'care team');
       return { proposal: dto, warnings: checkInteractions(after) };
     },
 
@@ -213,6 +216,7 @@ export function proposalService(ctx: AppContext) {
         reason,
       });
       ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
+      await announceStanding(ctx, scope, 'care team');
       return dto;
     },
 

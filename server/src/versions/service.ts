@@ -20,6 +20,7 @@ import { auditPlanEvent } from '../audit/plan-events.ts';
 import { signatureModel, versionModel, type SignatureDoc, type VersionDoc } from './model.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { recordHead, renameHead, type VersionHead } from './head.ts';
+import { announceStanding } from '../plans/circle.ts';
 
 type StoredVersion = VersionDoc & { _id: Types.ObjectId };
 
@@ -99,9 +100,10 @@ export function versionService(ctx: AppContext) {
 
   const contentOf = (v: StoredVersion) => JSON.parse(v.content) as PlanSnapshot;
 
-  /** Tells the plan's open pages (history, the patient's review) at once. */
-  const announce = (planId: string, version: VersionSummary): VersionSummary => {
-    ctx.realtime.toPlan(planId, 'version:updated', { planId, version });
+  /** Tells the plan's open pages (history, the patient's review) at once, and everyone's plan lists. */
+  const announce = async (scope: PlanScope, version: VersionSummary): Promise<VersionSummary> => {
+    ctx.realtime.toPlan(scope.planId, 'version:updated', { planId: scope.planId, version });
+    await announceStanding(ctx, scope);
     return version;
   };
 
@@ -125,7 +127,7 @@ export function versionService(ctx: AppContext) {
           const v = created.toObject() as StoredVersion;
           await recordHead(ctx, planId, headOf(v));
           await audit(user, scope, 'version.create', meta, String(v._id), { number: v.number });
-          return announce(planId, summary(v, []));
+          return announce(scope, summary(v, []));
         } catch (err) {
           if ((err as { code?: number }).code !== 11000) throw err;
         }
@@ -163,7 +165,7 @@ export function versionService(ctx: AppContext) {
       await Versions.updateOne({ _id: v._id }, { $set: { label } });
       await renameHead(ctx, planId, v._id, label);
       await audit(user, scope, 'version.rename', meta, String(v._id));
-      return announce(planId, await summarize({ ...v, label }));
+      return announce(scope, await summarize({ ...v, label }));
     },
 
     /** Records a signature; each kind once per person, co-signing and acknowledging need the prescriber's signature first. */
@@ -208,7 +210,7 @@ export function versionService(ctx: AppContext) {
         number,
         contentHash: v.contentHash,
       });
-      return announce(planId, summary(v, [...existing, signature]));
+      return announce(scope, summary(v, [...existing, signature]));
     },
 
     async verify(user: AuthUser, planId: string, number: number, meta: RequestMeta) {

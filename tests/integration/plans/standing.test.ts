@@ -13,6 +13,7 @@ import { planModel } from '@tandem/server/plans/model.ts';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs, type DemoUser, type UserApi } from '../../helpers/api.ts';
+import { collect, connectSocket } from '../../helpers/socket.ts';
 
 let server: TestServer;
 let plans: { north: string; south: string };
@@ -191,5 +192,38 @@ describe('the plan list says where each plan stands', () => {
     });
     const own = (await as.patient2.get<PlanListItem[]>('/plans')).body;
     expect(own.map((p) => p.id)).toEqual([plans.south]);
+  });
+});
+
+describe('a change to where a plan stands', () => {
+  it('reaches the open plan lists of everyone who may open the plan, proposals the care team only', async () => {
+    const listeners = {} as Record<DemoUser, ReturnType<typeof collect<'plan:standing'>>>;
+    for (const who of Object.keys(as) as DemoUser[]) {
+      listeners[who] = collect(await connectSocket(server.url, as[who].token!), 'plan:standing');
+    }
+    const heard = (who: DemoUser) => listeners[who].filter((e) => e.planId === plans.north).length;
+    const north: DemoUser[] = ['prescriber', 'therapist', 'coordinator', 'patient'];
+
+    await as.patient.post(`/plans/${plans.north}/comments`, {
+      goalId: 'goal-mood',
+      body: 'Feeling a little brighter.',
+    });
+    for (const who of north) await expect.poll(() => heard(who), { timeout: 5_000 }).toBe(1);
+
+    await as.therapist.post(`/plans/${plans.north}/versions`, { label: 'Announced' });
+    for (const who of north) await expect.poll(() => heard(who), { timeout: 5_000 }).toBe(2);
+
+    const [sertraline] = (await readPlanSnapshot(server.tandem.ctx, plans.north)).medications!;
+    await as.therapist.post(`/plans/${plans.north}/proposals`, {
+      change: { kind: 'stop', medicationId: sertraline!.id },
+      rationale: 'Announced to the team.',
+    });
+    for (const who of ['prescriber', 'therapist', 'coordinator'] as const)
+      await expect.poll(() => heard(who), { timeout: 5_000 }).toBe(3);
+
+    // Another team's people hear nothing of this plan; the patient nothing of the proposal.
+    expect(heard('patient')).toBe(2);
+    expect(listeners.prescriber2).toEqual([]);
+    expect(listeners.patient2).toEqual([]);
   });
 });

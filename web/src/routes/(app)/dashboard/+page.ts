@@ -6,7 +6,9 @@ import type { PageLoad } from './$types';
 
 export type TeamGroup = { team: PlanListItem['team']; plans: PlanListItem[] };
 
-export const load: PageLoad = async ({ parent }) => {
+export const load: PageLoad = async ({ parent, depends }) => {
+  // Read again when a listed plan's standing changes (see +page.svelte).
+  depends('app:plans');
   const { user } = await parent();
   const plans = await api<PlanListItem[]>('/plans');
   // A patient has one plan, their own: the dashboard would be a detour.
