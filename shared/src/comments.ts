@@ -47,15 +47,30 @@ export const CommentThread = z.object({
 });
 export type CommentThread = z.infer<typeof CommentThread>;
 
-export const NOTIFICATION_TYPES = ['mention', 'patient_comment', 'reply'] as const;
+export const NOTIFICATION_TYPES = [
+  'mention',
+  'patient_comment',
+  'reply',
+  /** The prescriber signed a version: the therapist co-signs it, the patient reviews it. */
+  'version_signed',
+  /** A medication change waits for the prescriber's decision. */
+  'proposal_opened',
+  /** The prescriber decided a change the recipient proposed. */
+  'proposal_accepted',
+  'proposal_declined',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 export const Notification = z.object({
   id: z.string(),
   type: z.enum(NOTIFICATION_TYPES),
   planId: z.string(),
   patientName: z.string(),
-  commentId: z.string(),
-  goalId: z.string(),
+  /** The comment and its goal, for the comment types; null for the others. */
+  commentId: z.string().nullable(),
+  goalId: z.string().nullable(),
+  /** The version signed, for `version_signed`. */
+  version: z.number().nullable(),
   actor: z.object({ id: z.string(), name: z.string() }),
   createdAt: z.string(),
   readAt: z.string().nullable(),

@@ -232,6 +232,12 @@ describe('versions and sign-off', () => {
 
     // The patient reads what changed in plain words and confirms the review.
     const patient = await openPlan('patient', PHONE);
+    // The signature reached the patient's notifications.
+    await patient.getByTestId('notifications-toggle').click();
+    await eventually(() => patient.getByTestId('notification').first().textContent()).toContain(
+      'Dr. Maya Okafor signed version 2 of your plan: see what changed',
+    );
+    await patient.keyboard.press('Escape');
     const review = patient.getByTestId('patient-review');
     await eventually(() => review.getByTestId('plain-changes').textContent()).toContain(
       'New medicine: Sertraline, 100 mg, once a day.',
@@ -258,7 +264,12 @@ describe('versions and sign-off', () => {
 
     // The therapist co-signs; the button is theirs only.
     const therapist = await openPlan('therapist');
-    await openDrawer(therapist, 'history');
+    // The notification asking for the co-signature opens the plan's history.
+    await therapist.getByTestId('notifications-toggle').click();
+    const ask = therapist.getByTestId('notification').filter({ hasText: 'signed version 2' });
+    await eventually(() => ask.textContent()).toContain('it needs your co-signature');
+    await ask.click();
+    await eventually(() => therapist.getByTestId('history-panel').isVisible()).toBe(true);
     const tv2 = therapist.locator('[data-testid=version][data-number="2"]');
     expect(await tv2.getByTestId('sign-version').count()).toBe(0);
     await tv2.getByTestId('cosign-version').click();

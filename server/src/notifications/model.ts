@@ -7,8 +7,10 @@ const NotificationSchema = new Schema(
     type: { type: String, required: true, enum: NOTIFICATION_TYPES },
     planId: { type: Schema.Types.ObjectId, required: true },
     patientName: { type: String, required: true },
-    commentId: { type: Schema.Types.ObjectId, required: true },
-    goalId: { type: String, required: true },
+    // Comment notifications name the comment and its goal; version_signed the version.
+    commentId: { type: Schema.Types.ObjectId, default: null },
+    goalId: { type: String, default: null },
+    version: { type: Number, default: null },
     actorId: { type: String, required: true },
     actorName: { type: String, required: true },
     readAt: { type: Date, default: null },

@@ -1,7 +1,15 @@
-import type { Types } from 'mongoose';
-import type { Notification, NotificationList } from '@tandem/shared';
+import { Types } from 'mongoose';
+import {
+  roleMay,
+  type Action,
+  type Notification,
+  type NotificationList,
+  type NotificationType,
+} from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
+import type { PlanScope } from '../authz/authorize.ts';
+import { careCircle } from '../plans/circle.ts';
 import { notificationModel, type NotificationDoc } from './model.ts';
 
 export type NewNotification = Omit<NotificationDoc, 'readAt' | 'createdAt' | 'userId'>;
@@ -12,8 +20,9 @@ function toDto(n: NotificationDoc & { _id: Types.ObjectId }): Notification {
     type: n.type as Notification['type'],
     planId: String(n.planId),
     patientName: n.patientName,
-    commentId: String(n.commentId),
-    goalId: n.goalId,
+    commentId: n.commentId ? String(n.commentId) : null,
+    goalId: n.goalId ?? null,
+    version: n.version ?? null,
     actor: { id: n.actorId, name: n.actorName },
     createdAt: n.createdAt.toISOString(),
     readAt: n.readAt ? n.readAt.toISOString() : null,
@@ -34,6 +43,38 @@ export async function notify(
   for (const d of docs) {
     ctx.realtime.toUser(String(d.userId), 'notification:new', toDto(d.toObject()));
   }
+}
+
+/**
+ * News about a plan's version or proposals, for the people of its care
+ * circle whose role may act on it (`action`), or for named people; never for
+ * the one who caused it.
+ */
+export async function notifyAboutPlan(
+  ctx: AppContext,
+  scope: PlanScope,
+  actor: { id: string; name: string },
+  to: { mayAct: Action } | { userIds: string[] },
+  n: { type: NotificationType; version?: number },
+): Promise<void> {
+  const recipients =
+    'mayAct' in to
+      ? [...(await careCircle(ctx, scope))]
+          .filter(([, role]) => roleMay(role, to.mayAct))
+          .map(([id]) => id)
+      : to.userIds;
+  await notify(
+    ctx,
+    recipients.filter((id) => id !== actor.id),
+    {
+      type: n.type,
+      planId: new Types.ObjectId(scope.planId),
+      patientName: scope.patientName,
+      actorId: actor.id,
+      actorName: actor.name,
+      version: n.version ?? null,
+    },
+  );
 }
 
 export async function listNotifications(

@@ -12,6 +12,7 @@ import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/author
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { announceStanding } from '../plans/circle.ts';
+import { notifyAboutPlan } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
 import { applyChange, previewChange, summarize } from './apply.ts';
@@ -74,6 +75,31 @@ export function proposalService(ctx: AppContext) {
       meta,
     );
 
+  const NEWS = {
+    open: 'proposal_opened',
+    accepted: 'proposal_accepted',
+    declined: 'proposal_declined',
+  } as const;
+
+  /**
+   * Tells the care team's open pages and plan lists, and notifies the one the
+   * news is for: the prescribers of an open proposal, the proposer of a decision.
+   */
+  async function publish(scope: PlanScope, user: AuthUser, dto: Proposal): Promise<Proposal> {
+    ctx.realtime.toPlanTeam(scope.planId, 'proposal:updated', dto);
+    await announceStanding(ctx, scope, 'care team');
+    // An open proposal is news from its author, which may be a case conference.
+    const actor = { id: user.id, name: dto.status === 'open' ? dto.proposedBy.name : user.name };
+    await notifyAboutPlan(
+      ctx,
+      scope,
+      actor,
+      dto.status === 'open' ? { mayAct: 'medication.decide' } : { userIds: [dto.proposedBy.id] },
+      { type: NEWS[dto.status] },
+    );
+    return dto;
+  }
+
   async function findOpen(planId: string, id: string): Promise<StoredProposal> {
     if (!Types.ObjectId.isValid(id)) throw notFound('No such proposal.');
     const p = await Proposals.findOne({ _id: id, planId }).lean<StoredProposal>();
@@ -123,10 +149,7 @@ export function proposalService(ctx: AppContext) {
       });
       const p = created.toObject() as StoredProposal;
       await audit(user, scope, 'proposal.create', String(p._id), meta, { kind: input.change.kind });
-      const dto = toDto(p);
-      ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
-      await announceStanding(ctx, scope, 'care team');
-      return dto;
+      return publish(scope, user, toDto(p));
     },
 
     async list(user: AuthUser, planId: string, meta: RequestMeta): Promise<Proposal[]> {
@@ -180,9 +203,7 @@ export function proposalService(ctx: AppContext) {
         decidedAt: now,
         reason: reason || null,
       });
-      ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
-      await announceStanding(ctx, scope, 'care team');
-      return { proposal: dto, warnings: checkInteractions(after) };
+      return { proposal: await publish(scope, user, dto), warnings: checkInteractions(after) };
     },
 
     async decline(
@@ -215,9 +236,7 @@ export function proposalService(ctx: AppContext) {
         decidedAt: now,
         reason,
       });
-      ctx.realtime.toPlanTeam(planId, 'proposal:updated', dto);
-      await announceStanding(ctx, scope, 'care team');
-      return dto;
+      return publish(scope, user, dto);
     },
 
     /** The interaction warnings a change would raise, before anyone accepts it. */

@@ -21,6 +21,7 @@ import { signatureModel, versionModel, type SignatureDoc, type VersionDoc } from
 import { canonicalJson, sha256 } from './hash.ts';
 import { recordHead, renameHead, type VersionHead } from './head.ts';
 import { announceStanding } from '../plans/circle.ts';
+import { notifyAboutPlan } from '../notifications/service.ts';
 
 type StoredVersion = VersionDoc & { _id: Types.ObjectId };
 
@@ -210,6 +211,17 @@ export function versionService(ctx: AppContext) {
         number,
         contentHash: v.contentHash,
       });
+      // Signed, the version waits for the therapist's co-signature and the patient's review.
+      if (kind === 'sign') {
+        for (const mayAct of ['plan.cosign', 'plan.acknowledge'] as const)
+          await notifyAboutPlan(
+            ctx,
+            scope,
+            user,
+            { mayAct },
+            { type: 'version_signed', version: number },
+          );
+      }
       return announce(scope, summary(v, [...existing, signature]));
     },
 

@@ -72,5 +72,21 @@ export function describe(n: Notification, forPatient: boolean): string {
         : `${who} commented on a goal in their plan`;
     case 'reply':
       return `${who} replied in a conversation on ${plan}`;
+    case 'version_signed':
+      return forPatient
+        ? `${who} signed version ${n.version} of your plan: see what changed`
+        : `${who} signed version ${n.version} of ${plan}: it needs your co-signature`;
+    case 'proposal_opened':
+      return `${who} proposed a medication change on ${plan}`;
+    case 'proposal_accepted':
+      return `${who} accepted the medication change you proposed on ${plan}`;
+    case 'proposal_declined':
+      return `${who} declined the medication change you proposed on ${plan}`;
   }
+}
+
+/** Where a notification leads: the goal's comments, the plan's history, or the patient's plan. */
+export function notificationPath(n: Notification, forPatient: boolean): `/plans/${string}` {
+  if (n.goalId) return `/plans/${n.planId}?goal=${encodeURIComponent(n.goalId)}`;
+  return forPatient ? `/plans/${n.planId}` : `/plans/${n.planId}?open=history`;
 }
