@@ -237,6 +237,10 @@ describe('versions and sign-off', () => {
     await eventually(() => patient.getByTestId('notification').first().textContent()).toContain(
       'Dr. Maya Okafor signed version 2 of your plan: see what changed',
     );
+    // On the phone the whole panel is on the screen.
+    const box = (await patient.getByTestId('notifications-panel').boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
     await patient.keyboard.press('Escape');
     const review = patient.getByTestId('patient-review');
     await eventually(() => review.getByTestId('plain-changes').textContent()).toContain(
