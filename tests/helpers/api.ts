@@ -75,6 +75,13 @@ export async function loginAs(
   return Object.assign(new Api(baseUrl, res.body.token), { user: res.body.user });
 }
 
+/** Every demo user signed in, by name. */
+export async function loginAll(baseUrl: string): Promise<Record<DemoUser, UserApi>> {
+  const users = {} as Record<DemoUser, UserApi>;
+  for (const who of Object.keys(DEMO) as DemoUser[]) users[who] = await loginAs(baseUrl, who);
+  return users;
+}
+
 /** The demo plans by patient name: North Team's Alex Morgan and South Team's Casey Brooks. */
 export async function demoPlans(baseUrl: string): Promise<{ north: string; south: string }> {
   const north = await loginAs(baseUrl, 'patient');

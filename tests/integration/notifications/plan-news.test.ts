@@ -2,26 +2,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Notification, NotificationList, Proposal, VersionSummary } from '@tandem/shared';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { demoPlans, loginAs, type DemoUser, type UserApi } from '../../helpers/api.ts';
+import { demoPlans, loginAll, type DemoUser, type UserApi } from '../../helpers/api.ts';
 import { collect, connectSocket } from '../../helpers/socket.ts';
 
 let server: TestServer;
 let planId: string;
-const as = {} as Record<DemoUser, UserApi>;
+let as: Record<DemoUser, UserApi>;
 
 beforeAll(async () => {
   server = await startTestServer({ seedDemo: true });
   planId = (await demoPlans(server.url)).north;
-  for (const who of [
-    'prescriber',
-    'therapist',
-    'coordinator',
-    'patient',
-    'prescriber2',
-    'patient2',
-  ] as const) {
-    as[who] = await loginAs(server.url, who);
-  }
+  as = await loginAll(server.url);
 });
 
 /** Each person's notifications of one type, newest first. */

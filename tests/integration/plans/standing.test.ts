@@ -12,26 +12,17 @@ import { Types } from 'mongoose';
 import { planModel } from '@tandem/server/plans/model.ts';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
-import { demoPlans, loginAs, type DemoUser, type UserApi } from '../../helpers/api.ts';
+import { demoPlans, loginAll, type DemoUser, type UserApi } from '../../helpers/api.ts';
 import { collect, connectSocket } from '../../helpers/socket.ts';
 
 let server: TestServer;
 let plans: { north: string; south: string };
-const as = {} as Record<DemoUser, UserApi>;
+let as: Record<DemoUser, UserApi>;
 
 beforeAll(async () => {
   server = await startTestServer({ seedDemo: true });
   plans = await demoPlans(server.url);
-  for (const who of [
-    'prescriber',
-    'therapist',
-    'coordinator',
-    'patient',
-    'prescriber2',
-    'patient2',
-  ] as const) {
-    as[who] = await loginAs(server.url, who);
-  }
+  as = await loginAll(server.url);
 });
 
 /** The North plan's standing as one person's plan list shows it. */
