@@ -181,17 +181,20 @@ export function commentService(ctx: AppContext) {
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);
       await announceStanding(ctx, scope);
-      const participants = await Comments.distinct('authorId', {
-        planId,
-        $or: [{ _id: root._id }, { threadId: root._id }],
-      });
+      // Those who wrote in the thread and are still in the plan's care circle: someone who
+      // left the team hears nothing more of the patient.
+      const participants = (
+        await Comments.distinct('authorId', {
+          planId,
+          $or: [{ _id: root._id }, { threadId: root._id }],
+        })
+      )
+        .map(String)
+        .filter((id) => circle.has(id));
       const team = [...circle].filter(([, role]) => role !== 'patient').map(([id]) => id);
       await deliver(scope, user, c, {
         mentioned,
-        others:
-          scope.role === 'patient'
-            ? [...new Set([...team, ...participants.map(String)])]
-            : participants.map(String),
+        others: scope.role === 'patient' ? [...new Set([...team, ...participants])] : participants,
         othersType: scope.role === 'patient' ? 'patient_comment' : 'reply',
       });
       return dto;

@@ -47,8 +47,9 @@ export async function notify(
 
 /**
  * News about a plan's version or proposals, for the people of its care
- * circle whose role may act on it (`action`), or for named people; never for
- * the one who caused it.
+ * circle whose role may act on it (`mayAct`), or for named people while they
+ * are in the circle (someone who left the team hears nothing more of the
+ * patient); never for the one who caused it.
  */
 export async function notifyAboutPlan(
   ctx: AppContext,
@@ -57,12 +58,9 @@ export async function notifyAboutPlan(
   to: { mayAct: Action } | { userIds: string[] },
   n: { type: NotificationType; version?: number },
 ): Promise<void> {
-  const recipients =
-    'mayAct' in to
-      ? [...(await careCircle(ctx, scope))]
-          .filter(([, role]) => roleMay(role, to.mayAct))
-          .map(([id]) => id)
-      : to.userIds;
+  const recipients = [...(await careCircle(ctx, scope))]
+    .filter(([id, role]) => ('mayAct' in to ? roleMay(role, to.mayAct) : to.userIds.includes(id)))
+    .map(([id]) => id);
   await notify(
     ctx,
     recipients.filter((id) => id !== actor.id),

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Notification, NotificationList, Proposal, VersionSummary } from '@tandem/shared';
+import { Types } from 'mongoose';
+import type {
+  Comment,
+  Notification,
+  NotificationList,
+  Proposal,
+  TeamSummary,
+  VersionSummary,
+} from '@tandem/shared';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAll, type DemoUser, type UserApi } from '../../helpers/api.ts';
@@ -73,5 +81,39 @@ describe('news about a plan', () => {
     });
     expect(await news('patient', 'proposal_declined')).toEqual([]);
     expect(await news('prescriber', 'proposal_declined')).toEqual([]);
+  });
+
+  it('stops once the person has left the care team', async () => {
+    const [med] = (await readPlanSnapshot(server.tandem.ctx, planId)).medications!;
+    const proposed = await as.therapist.post<Proposal>(`/plans/${planId}/proposals`, {
+      change: { kind: 'stop', medicationId: med!.id },
+      rationale: 'Asked by the patient.',
+    });
+    const thread = await as.therapist.post<Comment>(`/plans/${planId}/comments`, {
+      goalId: 'goal-sleep',
+      body: 'How did the wind-down routine go?',
+    });
+    const stored = () =>
+      server.tandem.ctx.conn
+        .collection('notifications')
+        .countDocuments({ userId: new Types.ObjectId(as.therapist.user.id) });
+    const before = await stored();
+
+    const [team] = (await as.coordinator.get<TeamSummary[]>('/teams')).body;
+    const removed = await as.coordinator.delete(
+      `/teams/${team!.id}/members/${as.therapist.user.id}`,
+    );
+    expect(removed.status).toBe(204);
+    // The patient answers the thread the therapist started; the prescriber accepts the proposal.
+    await as.patient.post(`/plans/${planId}/comments/${thread.body.id}/replies`, {
+      body: 'Better, thank you.',
+    });
+    expect(
+      (await as.prescriber.post(`/plans/${planId}/proposals/${proposed.body.id}/accept`)).status,
+    ).toBe(200);
+    // Heard by those still on the team…
+    expect((await news('prescriber', 'patient_comment')).length).toBeGreaterThan(0);
+    // …and by nobody who left: the former member's list is as it was.
+    expect(await stored()).toBe(before);
   });
 });
