@@ -10,6 +10,7 @@ import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { PlanScope } from '../authz/authorize.ts';
 import { careCircle } from '../plans/circle.ts';
+import { planModel } from '../plans/model.ts';
 import { notificationModel, type NotificationDoc } from './model.ts';
 
 export type NewNotification = Omit<NotificationDoc, 'readAt' | 'createdAt' | 'userId'>;
@@ -73,6 +74,19 @@ export async function notifyAboutPlan(
       version: n.version ?? null,
     },
   );
+}
+
+/** Someone who left a team keeps no news of its patients: their notifications about its plans go. */
+export async function forgetTeamNews(
+  ctx: AppContext,
+  teamId: string,
+  userId: string,
+): Promise<void> {
+  const plans = await planModel(ctx.conn).find({ teamId }, { _id: 1 }).lean();
+  await notificationModel(ctx.conn).deleteMany({
+    userId,
+    planId: { $in: plans.map((p) => p._id) },
+  });
 }
 
 export async function listNotifications(

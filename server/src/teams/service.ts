@@ -18,6 +18,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { newInitialPassword, resetToInitialPassword } from '../auth/initial-password.ts';
 import { userModel } from '../users/model.ts';
 import { patientModel } from '../patients/model.ts';
+import { forgetTeamNews } from '../notifications/service.ts';
 import { teamModel, type TeamMember } from './model.ts';
 
 type MemberWriter = (
@@ -210,6 +211,7 @@ async function removeMember(
     if (role === 'coordinator') keepACoordinator(members, userId);
     return members.filter((m) => !m.userId.equals(userId));
   });
+  await forgetTeamNews(ctx, scope.teamId, memberId);
   await ctx.audit.record({
     ...auditBase(actor, scope),
     action: 'team.member_remove',
