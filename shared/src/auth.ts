@@ -31,6 +31,9 @@ export const MeResponse = z.object({
 });
 export type MeResponse = z.infer<typeof MeResponse>;
 
+/** `GET /auth/session`: the session if there is one; no session is an answer, not a refusal. */
+export type SessionResponse = MeResponse | { user: null };
+
 export const PASSWORD_MIN_LENGTH = 10;
 
 /** Changes the caller's password; other sessions of the account end. */

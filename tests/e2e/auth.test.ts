@@ -65,6 +65,19 @@ describe('signing in', () => {
     });
   }
 
+  it('signs in with no error or warning in the browser console', async () => {
+    const page = await freshPage();
+    const messages: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') messages.push(m.text());
+    });
+    page.on('pageerror', (e) => messages.push(e.message));
+    await signInThroughForm(page, server.url, 'therapist');
+    await expect.poll(() => page.getByTestId('plan-card').count()).toBe(1);
+    expect(messages).toEqual([]);
+    await page.context().close();
+  });
+
   it('says so when the password is wrong, and keeps the person on the login page', async () => {
     const page = await freshPage();
     await page.goto(`${server.url}/login`);

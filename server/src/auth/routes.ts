@@ -4,11 +4,26 @@ import {
   LoginRequest,
   SESSION_ABSOLUTE_TIMEOUT_MS,
   SESSION_COOKIE,
+  type MeResponse,
+  type SessionResponse,
 } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { validateBody } from '../http/validate.ts';
-import { requireUser, userOf } from './authenticate.ts';
+import { requireUser, sessionOf, userOf } from './authenticate.ts';
+import type { ResolvedSession } from './sessions.ts';
 import { createAuthService } from './service.ts';
+
+function describeSession(session: ResolvedSession): MeResponse {
+  const { sessionId: _sessionId, ...user } = session.user;
+  return {
+    user,
+    session: {
+      idleExpiresAt: session.idleExpiresAt.toISOString(),
+      absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
+    },
+    passwordChangeDue: session.passwordChangeDue,
+  };
+}
 
 export function authRoutes(ctx: AppContext): Router {
   const auth = createAuthService(ctx);
@@ -53,15 +68,14 @@ export function authRoutes(ctx: AppContext): Router {
   );
 
   router.get('/auth/me', requireUser(ctx, { whileFirstPassword: true }), (req, res) => {
-    const { sessionId: _sessionId, ...user } = userOf(req);
-    res.json({
-      user,
-      session: {
-        idleExpiresAt: req.session!.idleExpiresAt.toISOString(),
-        absoluteExpiresAt: req.session!.absoluteExpiresAt.toISOString(),
-      },
-      passwordChangeDue: req.session!.passwordChangeDue,
-    });
+    res.json(describeSession(req.session!));
+  });
+
+  // Asked before the app knows whether anyone is signed in (the login page, the first
+  // load): a visitor without a session is neither refused nor audited as refused.
+  router.get('/auth/session', async (req, res) => {
+    const session = await sessionOf(ctx, req);
+    res.json(session ? describeSession(session) : ({ user: null } satisfies SessionResponse));
   });
 
   return router;

@@ -4,6 +4,7 @@ import {
   type MeResponse,
   type PlanDetail,
   type PlanListItem,
+  type SessionResponse,
 } from '@tandem/shared';
 import { startTestServer } from '../../helpers/server.ts';
 import { Api, DEMO, DEMO_PASSWORD, loginAs } from '../../helpers/api.ts';
@@ -43,6 +44,31 @@ describe('sign-in', () => {
     });
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ error: { code: 'invalid_credentials' } });
+  });
+
+  it('answers /auth/session with the session, or with no user and no audited refusal', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const denials = () =>
+      server.tandem.ctx.conn.collection('audits').countDocuments({ outcome: 'denied' });
+    const before = await denials();
+    const anonymous = await new Api(server.url).get<SessionResponse>('/auth/session');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ user: null });
+    const expired = await new Api(server.url, 'not-a-session').get<SessionResponse>(
+      '/auth/session',
+    );
+    expect(expired.body).toEqual({ user: null });
+    expect(await denials()).toBe(before);
+
+    const api = await loginAs(server.url, 'coordinator');
+    const signedIn = await api.get<SessionResponse>('/auth/session');
+    expect(signedIn.body).toEqual((await api.get<MeResponse>('/auth/me')).body);
+    expect(signedIn.body).toMatchObject({
+      user: { email: DEMO.coordinator },
+      passwordChangeDue: false,
+    });
+    await api.post('/auth/logout');
+    expect((await api.get<SessionResponse>('/auth/session')).body).toEqual({ user: null });
   });
 
   it('ends the session on logout', async () => {

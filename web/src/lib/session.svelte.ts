@@ -1,7 +1,7 @@
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
-import type { MeResponse, PublicUser } from '@tandem/shared';
-import { api, ApiError, setSessionLostHandler } from './api.ts';
+import type { MeResponse, PublicUser, SessionResponse } from '@tandem/shared';
+import { api, setSessionLostHandler } from './api.ts';
 import { closeRealtime, realtime } from './realtime.ts';
 
 /** Why the login page was opened; it explains each to the person signing in. */
@@ -39,18 +39,18 @@ function apply(me: MeResponse): void {
   session.passwordChangeDue = me.passwordChangeDue;
 }
 
-/** The signed-in user, or null when there is no session. Other failures throw ApiError. */
+/**
+ * The signed-in user, or null when there is no session. Asks /auth/session,
+ * which answers a signed-out visitor without a refusal. Failures throw ApiError.
+ */
 export async function loadSession(): Promise<PublicUser | null> {
-  try {
-    apply(await api<MeResponse>('/auth/me'));
-    return session.user;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) {
-      clear();
-      return null;
-    }
-    throw err;
+  const current = await api<SessionResponse>('/auth/session');
+  if (current.user === null) {
+    clear();
+    return null;
   }
+  apply(current);
+  return session.user;
 }
 
 function clear(): void {
