@@ -109,6 +109,27 @@ describe("the coordinator's audit trail", () => {
     await context.close();
   });
 
+  it('shows every part of a record on a phone, without scrolling sideways', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator', {
+      viewport: { width: 360, height: 780 },
+    });
+    await page.goto(`${server.url}/audit`);
+    const first = page.getByTestId('audit-record').first();
+    await expect.poll(() => page.getByTestId('audit-record').count()).toBeGreaterThan(0);
+    const sideways = await page
+      .getByTestId('audit-records')
+      .evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);
+    expect(sideways).toBeLessThanOrEqual(0);
+    // Each value sits inside the screen, after its name.
+    for (const cell of await first.locator('td').all()) {
+      const box = (await cell.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+    }
+    expect(await first.locator('td[data-label="Outcome"]').textContent()).toContain('success');
+    await screenshot(page, 'audit-trail-phone');
+    await context.close();
+  });
+
   it('is not offered to a prescriber, and refuses them', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'prescriber');
     expect(await page.getByRole('link', { name: 'Audit trail' }).count()).toBe(0);
