@@ -73,6 +73,11 @@ describe('the dashboard', () => {
       'Alex waits for an answer on 1 goal',
     ]);
     expect(await page.getByTestId('plans-waiting').textContent()).toBe('1 plan needs you');
+    // The link to the plan is described by where the plan stands, for a screen reader.
+    const describedBy = await page.getByTestId('plan-link').getAttribute('aria-describedby');
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toBe(
+      await page.getByTestId('plan-standing').textContent(),
+    );
     await screenshot(page, 'dashboard-prescriber-tasks');
 
     await page.getByRole('link', { name: 'Sign version 1' }).click();
