@@ -117,5 +117,10 @@ async function addPlan(
         authorRole,
       })),
     );
+    // Who wrote last, as replying through the API records it.
+    await Comments.updateOne(
+      { _id: root._id },
+      { $set: { lastAuthorRole: 'patient', lastCommentAt: new Date() } },
+    );
   }
 }

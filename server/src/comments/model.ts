@@ -15,11 +15,18 @@ const CommentSchema = new Schema(
     editedAt: { type: Date, default: null },
     resolvedAt: { type: Date, default: null },
     resolvedBy: { type: String, default: null },
+    /**
+     * On a thread's first comment: the role of whoever wrote last in the thread, and
+     * when, so the plan list sees who waits for whom without reading the replies.
+     * Null on replies, and on threads stored before it was kept (their replies are read).
+     */
+    lastAuthorRole: { type: String, enum: ROLES, default: null },
+    lastCommentAt: { type: Date, default: null },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 CommentSchema.index({ planId: 1, createdAt: 1 });
-// A thread's replies, and the newest of each open thread for the plan list.
+// A thread's replies.
 CommentSchema.index({ threadId: 1 });
 
 export type CommentDoc = InferSchemaType<typeof CommentSchema> & { createdAt: Date };

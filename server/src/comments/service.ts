@@ -139,6 +139,7 @@ export function commentService(ctx: AppContext) {
         authorRole: scope.role,
         body: input.body,
         mentions: mentioned,
+        lastAuthorRole: scope.role,
       });
       const c = created.toObject() as StoredComment;
       await auditComment(ctx, user, scope, 'comment.create', String(c._id), meta);
@@ -177,6 +178,14 @@ export function commentService(ctx: AppContext) {
         mentions: mentioned,
       });
       const c = created.toObject() as StoredComment;
+      // The thread's first comment keeps who wrote last; of two replies at once, the later.
+      await Comments.updateOne(
+        {
+          _id: root._id,
+          $or: [{ lastCommentAt: null }, { lastCommentAt: { $lte: c.createdAt } }],
+        },
+        { $set: { lastAuthorRole: scope.role, lastCommentAt: c.createdAt } },
+      );
       await auditComment(ctx, user, scope, 'comment.reply', String(c._id), meta);
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);

@@ -74,16 +74,18 @@ async function openThreads(
   const Comments = commentModel(ctx.conn);
   const roots = await Comments.find(
     { planId: { $in: planIds }, threadId: null, resolvedAt: null },
-    { planId: 1, authorRole: 1, createdAt: 1 },
+    { planId: 1, authorRole: 1, createdAt: 1, lastAuthorRole: 1 },
   ).lean();
-  const replies = roots.length
+  // Threads stored before their first comment kept who wrote last: read their replies.
+  const older = roots.filter((r) => !r.lastAuthorRole);
+  const replies = older.length
     ? await Comments.find(
-        { threadId: { $in: roots.map((r) => r._id) } },
+        { threadId: { $in: older.map((r) => r._id) } },
         { threadId: 1, authorRole: 1, createdAt: 1 },
       ).lean()
     : [];
   const newest = new Map(
-    roots.map((r) => [String(r._id), { at: r.createdAt, role: r.authorRole }]),
+    roots.map((r) => [String(r._id), { at: r.createdAt, role: r.lastAuthorRole ?? r.authorRole }]),
   );
   for (const reply of replies) {
     const thread = newest.get(String(reply.threadId))!;

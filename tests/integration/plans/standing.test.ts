@@ -168,6 +168,18 @@ describe('the plan list says where each plan stands', () => {
     await as.patient.post(`${thread}/replies`, { body: 'Thank you, I will.' });
     expect((await standing('therapist')).patientWaiting).toBe(1);
 
+    await as.therapist.post(`${thread}/replies`, { body: 'Good. Keep going.' });
+    expect(await standing('coordinator')).toMatchObject({ openThreads: 2, patientWaiting: 0 });
+
+    // Threads stored before their first comment kept who wrote last are read from their
+    // replies: the patient started this one, the therapist wrote last.
+    await server.tandem.ctx.conn
+      .collection('comments')
+      .updateMany({ threadId: null }, { $unset: { lastAuthorRole: '', lastCommentAt: '' } });
+    expect((await standing('coordinator')).patientWaiting).toBe(0);
+    await as.patient.post(`${thread}/replies`, { body: 'Will do.' });
+    expect((await standing('coordinator')).patientWaiting).toBe(1);
+
     expect((await as.therapist.post(`${thread}/resolve`)).status).toBe(200);
     expect(await standing('prescriber')).toMatchObject({ openThreads: 1, patientWaiting: 0 });
   });
