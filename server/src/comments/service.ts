@@ -27,7 +27,6 @@ function toDto(c: StoredComment): Comment {
   };
 }
 
-/** Everyone on the plan's care team, and the patient: who may be mentioned and notified. */
 const auditComment = (
   ctx: AppContext,
   user: AuthUser,
