@@ -33,13 +33,22 @@ export const PlanStanding = z.object({
 export type PlanStanding = z.infer<typeof PlanStanding>;
 
 /** Which plan: whose, and of which care team. */
-const PlanRef = z.object({
+export const PlanRef = z.object({
   id: z.string(),
   patient: z.object({ id: z.string(), name: z.string() }),
   team: z.object({ id: z.string(), name: z.string() }),
 });
+export type PlanRef = z.infer<typeof PlanRef>;
 
 export const PlanListItem = PlanRef.extend({ standing: PlanStanding });
+
+/**
+ * `GET /plans`: `?standing=false` lists the plans without where they stand,
+ * for pages that only pick a plan (the landing page, scheduling a conference).
+ */
+export const PlanListQuery = z.strictObject({
+  standing: z.enum(['true', 'false']).default('true'),
+});
 export type PlanListItem = z.infer<typeof PlanListItem>;
 
 /** Something the viewer is asked to do on a plan, in the order the list shows them. */

@@ -48,19 +48,21 @@ export async function notify(
 
 /**
  * News about a plan's version or proposals, for the people of its care
- * circle whose role may act on it (`mayAct`), or for named people while they
- * are in the circle (someone who left the team hears nothing more of the
- * patient); never for the one who caused it.
+ * circle whose role may take one of the `mayAct` actions, or for named
+ * people while they are in the circle (someone who left the team hears
+ * nothing more of the patient); never for the one who caused it.
  */
 export async function notifyAboutPlan(
   ctx: AppContext,
   scope: PlanScope,
   actor: { id: string; name: string },
-  to: { mayAct: Action } | { userIds: string[] },
+  to: { mayAct: readonly Action[] } | { userIds: string[] },
   n: { type: NotificationType; version?: number },
 ): Promise<void> {
   const recipients = [...(await careCircle(ctx, scope))]
-    .filter(([id, role]) => ('mayAct' in to ? roleMay(role, to.mayAct) : to.userIds.includes(id)))
+    .filter(([id, role]) =>
+      'mayAct' in to ? to.mayAct.some((a) => roleMay(role, a)) : to.userIds.includes(id),
+    )
     .map(([id]) => id);
   await notify(
     ctx,

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { PlanEditsQuery } from '@tandem/shared';
+import { PlanEditsQuery, PlanListQuery } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { requireUser, userOf } from '../auth/authenticate.ts';
 import { param, parseQuery } from '../http/validate.ts';
@@ -11,7 +11,15 @@ export function planRoutes(ctx: AppContext): Router {
   router.use('/plans', requireUser(ctx));
 
   router.get('/plans', async (req, res) => {
-    res.json(await listPlans(ctx, userOf(req), { requestId: req.id, ip: req.ip ?? null }));
+    const { standing } = parseQuery(PlanListQuery, req.query);
+    res.json(
+      await listPlans(
+        ctx,
+        userOf(req),
+        { requestId: req.id, ip: req.ip ?? null },
+        { standing: standing === 'true' },
+      ),
+    );
   });
 
   router.get('/plans/:planId', async (req, res) => {

@@ -6,6 +6,7 @@ import {
   type PlanDetail,
   type PlanDocInfo,
   type PlanListItem,
+  type PlanRef,
 } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
@@ -26,7 +27,8 @@ export async function listPlans(
   ctx: AppContext,
   user: AuthUser,
   meta: RequestMeta = {},
-): Promise<PlanListItem[]> {
+  opts: { standing: boolean } = { standing: true },
+): Promise<(PlanRef & Partial<Pick<PlanListItem, 'standing'>>)[]> {
   const Patients = patientModel(ctx.conn);
   const Plans = planModel(ctx.conn);
   const Teams = teamModel(ctx.conn);
@@ -58,7 +60,7 @@ export async function listPlans(
   );
   const plans = await Plans.find({ patientId: { $in: patients.map((p) => p._id) } }).lean();
   const patientById = new Map(patients.map((p) => [String(p._id), p]));
-  const standings = await planStandings(ctx, user, plans);
+  const standings = opts.standing ? await planStandings(ctx, user, plans) : null;
   return plans
     .map((plan) => {
       const patient = patientById.get(String(plan.patientId))!;
@@ -66,7 +68,7 @@ export async function listPlans(
         id: String(plan._id),
         patient: { id: String(patient._id), name: patient.name },
         team: { id: String(plan.teamId), name: teamNames.get(String(plan.teamId)) ?? '' },
-        standing: standings.get(String(plan._id))!,
+        ...(standings && { standing: standings.get(String(plan._id))! }),
       };
     })
     .sort((a, b) => a.patient.name.localeCompare(b.patient.name));

@@ -94,7 +94,7 @@ export function proposalService(ctx: AppContext) {
       ctx,
       scope,
       actor,
-      dto.status === 'open' ? { mayAct: 'medication.decide' } : { userIds: [dto.proposedBy.id] },
+      dto.status === 'open' ? { mayAct: ['medication.decide'] } : { userIds: [dto.proposedBy.id] },
       { type: NEWS[dto.status] },
     );
     return dto;

@@ -213,14 +213,13 @@ export function versionService(ctx: AppContext) {
       });
       // Signed, the version waits for the therapist's co-signature and the patient's review.
       if (kind === 'sign') {
-        for (const mayAct of ['plan.cosign', 'plan.acknowledge'] as const)
-          await notifyAboutPlan(
-            ctx,
-            scope,
-            user,
-            { mayAct },
-            { type: 'version_signed', version: number },
-          );
+        await notifyAboutPlan(
+          ctx,
+          scope,
+          user,
+          { mayAct: ['plan.cosign', 'plan.acknowledge'] },
+          { type: 'version_signed', version: number },
+        );
       }
       return announce(scope, summary(v, [...existing, signature]));
     },

@@ -184,6 +184,15 @@ describe('the plan list says where each plan stands', () => {
     expect(await standing('prescriber')).toMatchObject({ openThreads: 1, patientWaiting: 0 });
   });
 
+  it('is left out for pages that only pick a plan, and the choice is checked', async () => {
+    const plain = await as.coordinator.get<PlanListItem[]>('/plans?standing=false');
+    expect(plain.status).toBe(200);
+    expect(plain.body.map((p) => p.id)).toContain(plans.north);
+    expect(plain.body.every((p) => !('standing' in p))).toBe(true);
+    expect((await as.coordinator.get('/plans?standing=maybe')).status).toBe(400);
+    expect((await as.coordinator.get('/plans?sort=name')).status).toBe(400);
+  });
+
   it('shows each person only the plans they may open, each with its own standing', async () => {
     const south = (await as.prescriber2.get<PlanListItem[]>('/plans')).body;
     expect(south.map((p) => p.id)).toEqual([plans.south]);

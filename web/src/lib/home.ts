@@ -1,5 +1,5 @@
 import { resolve } from '$app/paths';
-import type { PlanListItem, PublicUser } from '@tandem/shared';
+import type { PlanRef, PublicUser } from '@tandem/shared';
 import { api } from './api.ts';
 import { session } from './session.svelte.ts';
 
@@ -16,7 +16,7 @@ export async function landingPath(user: PublicUser, next: string | null): Promis
   const wanted = next ? PLAN_PATH.exec(next) : null;
   if (wanted) return resolve('/(app)/plans/[planId]', { planId: wanted[1]! });
   if (user.role === 'patient') {
-    const plans = await api<PlanListItem[]>('/plans');
+    const plans = await api<PlanRef[]>('/plans?standing=false');
     if (plans.length === 1) return resolve('/(app)/plans/[planId]', { planId: plans[0]!.id });
   }
   return resolve('/dashboard');

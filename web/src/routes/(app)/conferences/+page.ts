@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import type { ConferenceSummary, PlanListItem, TeamSummary } from '@tandem/shared';
+import type { ConferenceSummary, PlanRef, TeamSummary } from '@tandem/shared';
 import { api, ApiError } from '$lib/api.ts';
 import type { PageLoad } from './$types';
 
@@ -10,7 +10,7 @@ export const load: PageLoad = async ({ parent }) => {
       api<ConferenceSummary[]>('/conferences?when=upcoming'),
       api<ConferenceSummary[]>('/conferences?when=past'),
       user.role === 'coordinator' ? api<TeamSummary[]>('/teams') : Promise.resolve([]),
-      user.role === 'coordinator' ? api<PlanListItem[]>('/plans') : Promise.resolve([]),
+      user.role === 'coordinator' ? api<PlanRef[]>('/plans?standing=false') : Promise.resolve([]),
     ]);
     return {
       upcoming,
