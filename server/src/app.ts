@@ -33,6 +33,7 @@ import { notificationRoutes } from './notifications/routes.ts';
 import { versionRoutes } from './versions/routes.ts';
 import { fhirRoutes } from './fhir/routes.ts';
 import { proposalRoutes } from './proposals/routes.ts';
+import { checkInRoutes } from './checkins/routes.ts';
 import { interactionRoutes } from './interactions/routes.ts';
 import { conferenceEngine } from './conference/engine.ts';
 import { conferenceRoutes } from './conference/routes.ts';
@@ -109,6 +110,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   api.use(versionRoutes(ctx));
   api.use(fhirRoutes(ctx));
   api.use(proposalRoutes(ctx));
+  api.use(checkInRoutes(ctx));
   api.use(interactionRoutes(ctx));
   api.use(conferenceRoutes(ctx, conferences));
   api.use(apiNotFound);

@@ -46,6 +46,9 @@ export const ACCESS_LOG_LABELS: Record<string, string> = {
   'proposal.create': 'Proposed a medication change',
   'proposal.accept': 'Accepted a medication change',
   'proposal.decline': 'Declined a medication change',
+  'checkin.list': 'Read your check-ins',
+  'checkin.submit': 'Completed a check-in',
+  'checkin.follow_up': 'Followed up on your check-in',
 };
 
 const ACCESS_LOG_AREAS: [prefix: string, label: string][] = [
@@ -53,6 +56,7 @@ const ACCESS_LOG_AREAS: [prefix: string, label: string][] = [
   ['version.', 'Looked at the versions of your plan'],
   ['proposal.', 'Looked at medication proposals for your plan'],
   ['interaction.', 'Reviewed medication interactions in your plan'],
+  ['checkin.', 'Worked on your check-ins'],
   ['conference.', 'Discussed your plan in a case conference'],
   ['medication.', 'Worked on your medications'],
 ];
@@ -125,6 +129,9 @@ const AUDIT_LABELS: Record<string, string> = {
   'proposal.decline': 'Declined a medication change',
   'medication.decide': 'Decided on a medication change',
   'interaction.acknowledge': 'Acknowledged a medication interaction',
+  'checkin.list': 'Read the check-ins',
+  'checkin.submit': 'Completed a check-in',
+  'checkin.follow_up': 'Followed up a check-in’s safety answer',
   'action_item.list': 'Listed action items',
   'action_item.update': 'Updated an action item',
   'conference.list': 'Listed case conferences',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from './roles.ts';
 import { ObjectIdString } from './plans.ts';
+import { INSTRUMENTS } from './checkins/questionnaires.ts';
 
 export const COMMENT_MAX_LENGTH = 4000;
 const Body = z.string().trim().min(1, 'must not be empty').max(COMMENT_MAX_LENGTH);
@@ -58,6 +59,10 @@ export const NOTIFICATION_TYPES = [
   /** The prescriber decided a change the recipient proposed. */
   'proposal_accepted',
   'proposal_declined',
+  /** The patient completed a check-in: to the clinicians who follow check-ins up. */
+  'check_in_submitted',
+  /** The check-in reported thoughts of self-harm: a clinician follows up. */
+  'check_in_safety',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
@@ -71,6 +76,10 @@ export const Notification = z.object({
   goalId: z.string().nullable(),
   /** The version signed, for `version_signed`. */
   version: z.number().nullable(),
+  /** The check-in, for the check-in types. */
+  checkInId: z.string().nullable(),
+  /** The check-in's form, for the check-in types: "completed a mood check-in". */
+  instrument: z.enum(INSTRUMENTS).nullable(),
   actor: z.object({ id: z.string(), name: z.string() }),
   createdAt: z.string(),
   readAt: z.string().nullable(),

@@ -1,5 +1,6 @@
 import type { Comment, Notification } from './comments.ts';
 import type { Proposal } from './proposals.ts';
+import type { CheckIn } from './checkins/api.ts';
 import type { VersionSummary } from './versions/api.ts';
 import type { PlanInteraction } from './interactions/api.ts';
 import type {
@@ -34,6 +35,11 @@ export type ServerToClientEvents = {
   'notification:new': (notification: Notification) => void;
   /** A medication proposal was made, accepted or declined on a joined plan; to its care team only. */
   'proposal:updated': (proposal: Proposal) => void;
+  /**
+   * A check-in was completed, or its safety answer followed up, on a joined plan.
+   * The care team receives the follow-up note; the patient receives it without.
+   */
+  'checkin:updated': (checkIn: CheckIn) => void;
   /** A prescriber kept a flagged medication combination on purpose; to the care team only. */
   'interaction:acknowledged': (event: { planId: string; interaction: PlanInteraction }) => void;
   /** Where a plan the person may open stands changed (versions, proposals, comment threads): plan lists read it again. */

@@ -15,3 +15,4 @@ export * from './plan/index.ts';
 export * from './collab.ts';
 export * from './proposals.ts';
 export * from './conference.ts';
+export * from './checkins/index.ts';

@@ -75,6 +75,10 @@ export const ACTIONS = {
   /** Accept or decline a proposed medication change. */
   'medication.decide': ['prescriber'],
   'plan.history': ['prescriber', 'therapist', 'coordinator'],
+  /** Complete a check-in questionnaire (PHQ-9, GAD-7) on one's own plan. */
+  'checkin.submit': ['patient'],
+  /** Record the follow-up of a check-in that reported thoughts of self-harm. */
+  'checkin.follow_up': ['prescriber', 'therapist'],
   'team.read': ['prescriber', 'therapist', 'coordinator'],
   'team.manage': ['coordinator'],
   'conference.manage': ['coordinator'],

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { planTasks, type PlanStanding } from './plans.ts';
 
-const quiet: PlanStanding = { version: null, openProposals: 0, openThreads: 0, patientWaiting: 0 };
+const quiet: PlanStanding = {
+  version: null,
+  openProposals: 0,
+  openThreads: 0,
+  patientWaiting: 0,
+  checkIns: { latest: [], followUpNeeded: 0, due: false },
+};
 const version = (signed: boolean, byYou = false): PlanStanding['version'] => ({
   number: 3,
   label: 'After intake',
@@ -50,5 +56,20 @@ describe('planTasks', () => {
     expect(planTasks('therapist', busy)).toEqual([{ kind: 'reply', count: 1 }]);
     expect(planTasks('coordinator', busy)).toEqual([{ kind: 'reply', count: 1 }]);
     expect(planTasks('patient', busy)).toEqual([]);
+  });
+
+  it('puts a safety follow-up first for clinicians, and asks the patient for a due check-in', () => {
+    const checkIns = { latest: [], followUpNeeded: 1, due: true };
+    const flagged = { ...quiet, version: version(true), checkIns };
+    expect(planTasks('prescriber', flagged)).toEqual([{ kind: 'follow_up', count: 1 }]);
+    expect(planTasks('therapist', flagged)).toEqual([
+      { kind: 'follow_up', count: 1 },
+      { kind: 'cosign', version: 3 },
+    ]);
+    expect(planTasks('coordinator', flagged)).toEqual([]);
+    expect(planTasks('patient', flagged)).toEqual([
+      { kind: 'acknowledge', version: 3 },
+      { kind: 'check_in' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from './roles.ts';
 import { PLAN_DOC_KINDS, PLAN_SECTIONS, roleMay } from './permissions.ts';
+import { CheckInStanding } from './checkins/api.ts';
 
 export const ObjectIdString = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
 
@@ -29,6 +30,7 @@ export const PlanStanding = z.object({
   openThreads: z.number(),
   /** Open threads whose newest comment is the patient's: the patient waits for the team. */
   patientWaiting: z.number(),
+  checkIns: CheckInStanding,
 });
 export type PlanStanding = z.infer<typeof PlanStanding>;
 
@@ -53,6 +55,8 @@ export type PlanListItem = z.infer<typeof PlanListItem>;
 
 /** Something the viewer is asked to do on a plan, in the order the list shows them. */
 export type PlanTask =
+  | { kind: 'follow_up'; count: number }
+  | { kind: 'check_in' }
   | { kind: 'sign' | 'cosign' | 'acknowledge'; version: number }
   | { kind: 'decide'; count: number }
   | { kind: 'reply'; count: number };
@@ -60,6 +64,10 @@ export type PlanTask =
 /** What a plan asks of someone in this role, read from its standing. */
 export function planTasks(role: Role, standing: PlanStanding): PlanTask[] {
   const tasks: PlanTask[] = [];
+  // A reported thought of self-harm comes before everything else.
+  const { followUpNeeded, due } = standing.checkIns;
+  if (followUpNeeded > 0 && roleMay(role, 'checkin.follow_up'))
+    tasks.push({ kind: 'follow_up', count: followUpNeeded });
   const v = standing.version;
   if (v && !v.signedByYou) {
     // Co-signing and acknowledging follow the prescriber's signature.
@@ -73,6 +81,7 @@ export function planTasks(role: Role, standing: PlanStanding): PlanTask[] {
     tasks.push({ kind: 'decide', count: standing.openProposals });
   if (role !== 'patient' && standing.patientWaiting > 0)
     tasks.push({ kind: 'reply', count: standing.patientWaiting });
+  if (due && roleMay(role, 'checkin.submit')) tasks.push({ kind: 'check_in' });
   return tasks;
 }
 

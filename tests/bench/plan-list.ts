@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import type { AppContext } from '@tandem/server/context.ts';
 import { recordHead } from '@tandem/server/versions/head.ts';
-import type { PlanListItem } from '@tandem/shared';
+import { INSTRUMENTS, QUESTIONNAIRES, scoreCheckIn, type PlanListItem } from '@tandem/shared';
+import { checkInModel } from '@tandem/server/checkins/model.ts';
+import { recordLatest } from '@tandem/server/checkins/latest.ts';
 import { commentModel } from '@tandem/server/comments/model.ts';
 import { patientModel } from '@tandem/server/patients/model.ts';
 import { planModel } from '@tandem/server/plans/model.ts';
@@ -14,7 +16,8 @@ import type { UserApi } from '../helpers/api.ts';
  * The plan list as a care team grows: adds patients to the prescriber's
  * North Team, each plan with a life behind it (4 versions, the newest two
  * signed, 6 signatures; 3 proposals, one open; 6 goal threads of 3 comments,
- * 2 open), and at each size times the prescriber's `GET /plans`, which reads
+ * 2 open; a year of fortnightly PHQ-9 and GAD-7 check-ins, one safety answer
+ * followed up and, on every fifth plan, one waiting), and at each size times the prescriber's `GET /plans`, which reads
  * each plan's standing.
  */
 export async function planList(
@@ -98,6 +101,7 @@ async function addPlan(
       source: { type: 'person', conferenceId: null },
     })),
   );
+  await addCheckIns(ctx, planId, i);
   const Comments = commentModel(conn);
   for (let t = 0; t < 6; t++) {
     const author = { authorId: new Types.ObjectId(), authorName: 'Bench', body: 'Bench' };
@@ -122,5 +126,40 @@ async function addPlan(
       { _id: root._id },
       { $set: { lastAuthorRole: 'patient', lastCommentAt: new Date() } },
     );
+  }
+}
+
+/** 26 fortnightly check-ins of each kind, as submitting them through the API stores them. */
+async function addCheckIns(ctx: AppContext, planId: Types.ObjectId, i: number) {
+  const now = Date.now();
+  const docs = INSTRUMENTS.flatMap((instrument) =>
+    Array.from({ length: 26 }, (_, n) => {
+      const answers = QUESTIONNAIRES[instrument].items.map((_, k) => (k + n) % 3);
+      // The oldest PHQ-9 (followed up) and, on every fifth plan, the newest report self-harm.
+      const flagged = instrument === 'phq9' && (n === 0 || (n === 25 && i % 5 === 0));
+      if (instrument === 'phq9') answers[8] = flagged ? 1 : 0;
+      const scored = scoreCheckIn(instrument, answers);
+      const submittedAt = new Date(now - (26 - n) * 14 * 86_400_000);
+      return {
+        planId,
+        instrument,
+        seq: n + 1,
+        answers,
+        difficulty: 1,
+        ...scored,
+        followUpState: !flagged ? 'not_needed' : n === 0 ? 'done' : 'needed',
+        submittedBy: { id: 'bench', name: 'Bench Patient' },
+        submittedAt,
+        followUp:
+          flagged && n === 0
+            ? { by: { id: 'bench', name: 'Bench' }, at: submittedAt, note: 'Bench' }
+            : null,
+      };
+    }),
+  );
+  const stored = await checkInModel(ctx.conn).insertMany(docs);
+  for (const instrument of INSTRUMENTS) {
+    const newest = stored.filter((c) => c.instrument === instrument).at(-1)!;
+    await recordLatest(ctx, planId, newest.toObject());
   }
 }

@@ -10,6 +10,7 @@ import { notificationModel } from '../notifications/model.ts';
 import { signatureModel, versionModel } from '../versions/model.ts';
 import { decisionModel, proposalModel } from '../proposals/model.ts';
 import { interactionAckModel } from '../interactions/model.ts';
+import { checkInModel, followUpClaimModel } from '../checkins/model.ts';
 import {
   actionItemModel,
   attendanceModel,
@@ -37,6 +38,8 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     proposalModel(conn),
     decisionModel(conn),
     interactionAckModel(conn),
+    checkInModel(conn),
+    followUpClaimModel(conn),
     conferenceModel(conn),
     stateModel(conn),
     attendanceModel(conn),

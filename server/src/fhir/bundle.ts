@@ -4,7 +4,13 @@ import type {
   PlanSnapshot,
   TherapySnapshot,
 } from '@tandem/shared';
-import { doseText } from '@tandem/shared';
+import {
+  doseText,
+  QUESTIONNAIRES,
+  SEVERITY_LABELS,
+  type Instrument,
+  type Severity,
+} from '@tandem/shared';
 
 /** What an export needs; clinician-only notes are not part of it and cannot leak. */
 export type FhirExportInput = {
@@ -24,6 +30,14 @@ export type FhirExportInput = {
     kind: 'sign' | 'cosign' | 'acknowledge';
     at: Date;
     contentHash: string;
+  }[];
+  /** The patient's check-ins: scores only, never the answers or a follow-up note. */
+  checkIns: {
+    id: string;
+    instrument: Instrument;
+    score: number;
+    severity: Severity;
+    submittedAt: Date;
   }[];
 };
 
@@ -91,8 +105,8 @@ function therapies(t: PlanSnapshot['therapy']): TherapySnapshot[] {
 
 /**
  * The plan as a FHIR R4 `collection` Bundle: Patient, Practitioners, CareTeam,
- * CarePlan (medication and therapy activities), Goals, MedicationRequests and a
- * Provenance per signature.
+ * CarePlan (medication and therapy activities), Goals, MedicationRequests, a
+ * Provenance per signature and an Observation per check-in.
  */
 export function buildFhirBundle(input: FhirExportInput): Resource {
   const { patient, team, plan, content } = input;
@@ -235,6 +249,36 @@ export function buildFhirBundle(input: FhirExportInput): Resource {
     ],
   }));
 
+  // Each check-in is the questionnaire's total score, reported by the patient.
+  const observations: Resource[] = input.checkIns.map((c) => {
+    const q = QUESTIONNAIRES[c.instrument];
+    return {
+      resourceType: 'Observation',
+      id: fhirId(`checkin-${c.id}`),
+      status: 'final',
+      category: [
+        {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+              code: 'survey',
+              display: 'Survey',
+            },
+          ],
+        },
+      ],
+      code: {
+        coding: [{ system: 'http://loinc.org', code: q.loinc.code, display: q.loinc.display }],
+        text: q.name,
+      },
+      subject: ref(patientRes),
+      effectiveDateTime: c.submittedAt.toISOString(),
+      performer: [ref(patientRes)],
+      valueInteger: c.score,
+      interpretation: [{ text: SEVERITY_LABELS[c.severity] }],
+    };
+  });
+
   const resources = [
     patientRes,
     ...practitioners.values(),
@@ -243,6 +287,7 @@ export function buildFhirBundle(input: FhirExportInput): Resource {
     ...goals,
     ...medications,
     ...provenances,
+    ...observations,
   ];
   return {
     resourceType: 'Bundle',

@@ -7,6 +7,7 @@ import { teamModel } from '../teams/model.ts';
 import { userModel } from '../users/model.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { signatureModel, versionModel } from '../versions/model.ts';
+import { checkInModel } from '../checkins/model.ts';
 import { buildFhirBundle, type FhirExportInput } from './bundle.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 
@@ -19,13 +20,17 @@ export async function exportPlanFhir(
   meta: RequestMeta,
 ): Promise<ReturnType<typeof buildFhirBundle>> {
   const scope = await authorizePlan(ctx, user, { action: 'plan.export' }, planId, meta);
-  const [plan, patient, team, content, versions, signatures] = await Promise.all([
+  const [plan, patient, team, content, versions, signatures, checkIns] = await Promise.all([
     planModel(ctx.conn).findById(planId).lean(),
     patientModel(ctx.conn).findById(scope.patientId).lean(),
     teamModel(ctx.conn).findById(scope.teamId).lean(),
     readPlanSnapshot(ctx, planId),
     versionModel(ctx.conn).find({ planId }, { label: 1 }).lean(),
     signatureModel(ctx.conn).find({ planId }).sort({ at: 1 }).lean(),
+    checkInModel(ctx.conn)
+      .find({ planId }, { instrument: 1, score: 1, severity: 1, submittedAt: 1 })
+      .sort({ submittedAt: 1 })
+      .lean(),
   ]);
   const labels = new Map(versions.map((v) => [String(v._id), v.label]));
   const memberIds = (team?.members ?? []).map((m) => m.userId);
@@ -68,6 +73,13 @@ export async function exportPlanFhir(
       kind: s.kind as 'sign' | 'cosign' | 'acknowledge',
       at: s.at,
       contentHash: s.contentHash,
+    })),
+    checkIns: checkIns.map((c) => ({
+      id: String(c._id),
+      instrument: c.instrument,
+      score: c.score,
+      severity: c.severity,
+      submittedAt: c.submittedAt,
     })),
   };
   const bundle = buildFhirBundle(input);

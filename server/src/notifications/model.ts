@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { NOTIFICATION_TYPES } from '@tandem/shared';
+import { INSTRUMENTS, NOTIFICATION_TYPES } from '@tandem/shared';
 
 const NotificationSchema = new Schema(
   {
@@ -11,6 +11,9 @@ const NotificationSchema = new Schema(
     commentId: { type: Schema.Types.ObjectId, default: null },
     goalId: { type: String, default: null },
     version: { type: Number, default: null },
+    // Check-in notifications name the check-in and its form; null on others, and missing on older ones.
+    checkInId: { type: Schema.Types.ObjectId, default: null },
+    instrument: { type: String, enum: [...INSTRUMENTS, null], default: null },
     actorId: { type: String, required: true },
     actorName: { type: String, required: true },
     readAt: { type: Date, default: null },

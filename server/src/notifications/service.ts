@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import {
   roleMay,
   type Action,
+  type Instrument,
   type Notification,
   type NotificationList,
   type NotificationType,
@@ -24,6 +25,8 @@ function toDto(n: NotificationDoc & { _id: Types.ObjectId }): Notification {
     commentId: n.commentId ? String(n.commentId) : null,
     goalId: n.goalId ?? null,
     version: n.version ?? null,
+    checkInId: n.checkInId ? String(n.checkInId) : null,
+    instrument: (n.instrument as Instrument | null | undefined) ?? null,
     actor: { id: n.actorId, name: n.actorName },
     createdAt: n.createdAt.toISOString(),
     readAt: n.readAt ? n.readAt.toISOString() : null,
@@ -47,7 +50,7 @@ export async function notify(
 }
 
 /**
- * News about a plan's version or proposals, for the people of its care
+ * News about a plan's version, proposals or check-ins, for the people of its care
  * circle whose role may take one of the `mayAct` actions, or for named
  * people while they are in the circle (someone who left the team hears
  * nothing more of the patient); never for the one who caused it.
@@ -57,7 +60,7 @@ export async function notifyAboutPlan(
   scope: PlanScope,
   actor: { id: string; name: string },
   to: { mayAct: readonly Action[] } | { userIds: string[] },
-  n: { type: NotificationType; version?: number },
+  n: { type: NotificationType; version?: number; checkIn?: { id: string; instrument: Instrument } },
 ): Promise<void> {
   const recipients = [...(await careCircle(ctx, scope))]
     .filter(([id, role]) =>
@@ -74,6 +77,8 @@ export async function notifyAboutPlan(
       actorId: actor.id,
       actorName: actor.name,
       version: n.version ?? null,
+      checkInId: n.checkIn ? new Types.ObjectId(n.checkIn.id) : null,
+      instrument: n.checkIn?.instrument ?? null,
     },
   );
 }

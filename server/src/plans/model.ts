@@ -1,4 +1,16 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { INSTRUMENTS, SEVERITIES } from '@tandem/shared';
+
+/** The newest check-in of one kind, as the plan keeps it (see checkins/latest.ts). */
+const checkInHead = () => ({
+  type: {
+    score: { type: Number, required: true },
+    severity: { type: String, required: true, enum: SEVERITIES },
+    submittedAt: { type: Date, required: true },
+  },
+  default: null,
+  _id: false,
+});
 
 /** Plan metadata; the content lives in the plan's Yjs documents (see collab/). */
 const PlanSchema = new Schema(
@@ -23,6 +35,15 @@ const PlanSchema = new Schema(
       default: null,
       _id: false,
     },
+    /**
+     * The newest check-in of each kind, kept for the plan list like
+     * `latestVersion`. Null: none yet; missing: a plan stored before it was
+     * kept, filled in from its check-ins when listed.
+     */
+    latestCheckIns: Object.fromEntries(INSTRUMENTS.map((i) => [i, checkInHead()])) as Record<
+      (typeof INSTRUMENTS)[number],
+      ReturnType<typeof checkInHead>
+    >,
   },
   { timestamps: true },
 );

@@ -6,8 +6,14 @@ import { commentModel } from '../comments/model.ts';
 import { proposalModel } from '../proposals/model.ts';
 import { versionHeads, type VersionHead } from '../versions/head.ts';
 import { signatureModel } from '../versions/model.ts';
+import { checkInStandings } from '../checkins/standing.ts';
+import type { CheckInHeads } from '../checkins/latest.ts';
 
-type ListedPlan = { _id: Types.ObjectId; latestVersion?: VersionHead | null };
+type ListedPlan = {
+  _id: Types.ObjectId;
+  latestVersion?: VersionHead | null;
+  latestCheckIns?: CheckInHeads | null;
+};
 
 /**
  * Where each of the given plans stands for this viewer (see PlanStanding).
@@ -22,7 +28,7 @@ export async function planStandings(
   plans: ListedPlan[],
 ): Promise<Map<string, PlanStanding>> {
   const planIds = plans.map((p) => p._id);
-  const [heads, openProposals, threads] = await Promise.all([
+  const [heads, openProposals, threads, checkIns] = await Promise.all([
     versionHeads(ctx, plans),
     roleMay(user.role, 'plan.history')
       ? proposalModel(ctx.conn)
@@ -30,6 +36,7 @@ export async function planStandings(
           .lean()
       : [],
     openThreads(ctx, planIds),
+    checkInStandings(ctx, user, plans),
   ]);
   const headIds = [...heads.values()].flatMap((h) => (h ? [h.id] : []));
   const signatures = headIds.length
@@ -61,6 +68,7 @@ export async function planStandings(
       openProposals: proposals.get(key)?.length ?? 0,
       openThreads: open.length,
       patientWaiting: open.filter((role) => role === 'patient').length,
+      checkIns: checkIns.get(key)!,
     });
   }
   return out;

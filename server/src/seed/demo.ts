@@ -7,6 +7,7 @@ import { teamModel } from '../teams/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { planModel } from '../plans/model.ts';
 import { initPlanContent } from '../plans/content.ts';
+import { seedCheckIns } from './checkins.ts';
 
 export const DEMO_PASSWORD = 'tandem-demo';
 
@@ -19,6 +20,8 @@ type DemoTeam = {
     dateOfBirth: string;
     planTitle: string;
     template: PlanTemplateId;
+    /** A history of fortnightly check-ins, followed up by the team's prescriber. */
+    checkIns?: boolean;
   }[];
 };
 
@@ -38,6 +41,7 @@ export const DEMO_TEAMS: DemoTeam[] = [
         dateOfBirth: '1991-04-12',
         planTitle: 'Depression and anxiety: combined care plan',
         template: 'depression-anxiety',
+        checkIns: true,
       },
     ],
   },
@@ -105,6 +109,15 @@ export async function seedDemo(ctx: AppContext): Promise<SeededPlan[]> {
           ...(prescriber ? { prescriber: prescriber.name } : {}),
           ...(therapist ? { therapist: therapist.name } : {}),
         });
+        if (p.checkIns) {
+          const by = members.find((m) => m.role === 'prescriber')!;
+          await seedCheckIns(
+            ctx,
+            String(plan._id),
+            { id: String(userId), name: p.name },
+            { id: String(by.userId), name: prescriber!.name },
+          );
+        }
         seeded.push({ planId: String(plan._id), patientEmail: p.email, teamName: t.name });
       }
     }

@@ -11,6 +11,7 @@ import type {
 import type { TestServer } from '../../helpers/server.ts';
 import { loginAs, type Api, type DemoUser } from '../../helpers/api.ts';
 import { editStoredPlanDoc } from '../../helpers/plan-content.ts';
+import { appendCheckIn } from '@tandem/server/checkins/store.ts';
 
 /** Own team: the North Team (the caller's). Other team: the South Team. */
 export type Target = 'own' | 'other';
@@ -46,8 +47,13 @@ export type Fixtures = {
   freshProposal(t: Target): Promise<string>;
   /** The key of a new, unacknowledged interaction warning on the plan, one per call. */
   freshInteraction(t: Target): Promise<string>;
+  /** A PHQ-9 check-in reporting thoughts of self-harm, not yet followed up, one per call. */
+  freshFlaggedCheckIn(t: Target): Promise<string>;
   unique(prefix: string): string;
 };
+
+/** A complete GAD-7 check-in. */
+export const checkInBody = () => ({ instrument: 'gad7', answers: [1, 1, 1, 1, 1, 1, 1] });
 
 /** A proposal body that names no existing medication, so it fits any plan. */
 export const proposalBody = () => ({
@@ -135,6 +141,20 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     if (!fresh) throw new Error('fixture interaction: no warning for the new medication');
     return fresh.key;
   };
+  let checkIns = 0;
+  const freshFlaggedCheckIn = async (t: Target) => {
+    const patient = await as(PATIENT[t]);
+    // Stored as of long ago, a few days apart: a check-in of the day stays the patient's to make.
+    const c = await appendCheckIn(server.tandem.ctx, {
+      planId: ids[t].plan,
+      instrument: 'phq9',
+      answers: [1, 1, 1, 1, 1, 1, 1, 1, 1],
+      difficulty: null,
+      submittedBy: { id: patient.user.id, name: 'Fixture Patient' },
+      submittedAt: new Date(Date.now() - (100 + 2 * ++checkIns) * 86_400_000),
+    });
+    return String(c._id);
+  };
   const memo = <T>(make: (t: Target) => Promise<T>) => {
     const cache = new Map<Target, Promise<T>>();
     return (t: Target) => {
@@ -189,6 +209,7 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     freshVersion,
     freshProposal,
     freshInteraction,
+    freshFlaggedCheckIn,
     unique,
   };
 }

@@ -1,6 +1,6 @@
 import type { Role } from '@tandem/shared';
 import { DEMO, DEMO_PASSWORD } from '../../helpers/api.ts';
-import { proposalBody, type Fixtures, type Target } from './route-fixtures.ts';
+import { checkInBody, proposalBody, type Fixtures, type Target } from './route-fixtures.ts';
 import { actionItemBody, conferenceParams as conf } from '../conference/matrix.ts';
 
 /**
@@ -158,6 +158,19 @@ export const ROUTES: RouteEntry[] = [
     params: (fx, t) => fx.freshProposal(t).then((proposalId) => ({ proposalId })),
     body: () => ({ reason: 'Not now' }),
   }),
+
+  // --- check-ins (PHQ-9, GAD-7): the patient completes them, prescribers and therapists follow up
+  route('GET', '/plans/:planId/check-ins', scoped(all(200))),
+  route('POST', '/plans/:planId/check-ins', scoped(only(['patient'], 201)), { body: checkInBody }),
+  route(
+    'POST',
+    '/plans/:planId/check-ins/:checkInId/follow-up',
+    scoped(only(['prescriber', 'therapist'], 200)),
+    {
+      params: (fx, t) => fx.freshFlaggedCheckIn(t).then((checkInId) => ({ checkInId })),
+      body: () => ({ note: 'Matrix follow-up: called the patient.' }),
+    },
+  ),
 
   // --- drug-interaction warnings
   route('GET', '/plans/:planId/interactions', scoped(only(CLINICIANS, 200))),

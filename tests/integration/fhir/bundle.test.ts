@@ -74,6 +74,15 @@ const sampleExport: FhirExportInput = {
       contentHash: 'ab'.repeat(32),
     },
   ],
+  checkIns: [
+    {
+      id: '64b000000000000000000006',
+      instrument: 'phq9',
+      score: 13,
+      severity: 'moderate',
+      submittedAt: new Date('2026-11-22T08:00:00Z'),
+    },
+  ],
 };
 
 describe('buildFhirBundle', () => {
@@ -102,6 +111,13 @@ describe('buildFhirBundle', () => {
       target: [{ detailString: '7 h on 5 nights a week', dueDate: '2027-01-15' }],
     });
     expect(types.filter((t) => t === 'Provenance')).toHaveLength(2);
+    const observation = bundle.entry.find((e) => e.resource.resourceType === 'Observation');
+    expect(observation?.resource).toMatchObject({
+      id: 'checkin-64b000000000000000000006',
+      status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] },
+      valueInteger: 13,
+    });
   });
 
   it('rejects a broken resource, so the validation is real', () => {

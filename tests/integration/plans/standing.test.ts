@@ -32,6 +32,16 @@ async function standing(who: DemoUser): Promise<PlanStanding> {
   return res.body.find((p) => p.id === plans.north)!.standing;
 }
 
+/** The demo patient's check-ins: the newest of each kind 12 days ago, none waiting, none due. */
+const SEEDED_CHECK_INS = {
+  latest: [
+    { instrument: 'phq9', score: 9, severity: 'mild', submittedAt: expect.any(String) },
+    { instrument: 'gad7', score: 8, severity: 'mild', submittedAt: expect.any(String) },
+  ],
+  followUpNeeded: 0,
+  due: false,
+};
+
 const tasksOf = async (who: 'prescriber' | 'therapist' | 'coordinator' | 'patient') =>
   planTasks(who, await standing(who)).map((t) => t.kind);
 
@@ -42,6 +52,7 @@ describe('the plan list says where each plan stands', () => {
       openProposals: 0,
       openThreads: 0,
       patientWaiting: 0,
+      checkIns: SEEDED_CHECK_INS,
     });
 
     const url = `/plans/${plans.north}/versions`;
@@ -196,11 +207,13 @@ describe('the plan list says where each plan stands', () => {
   it('shows each person only the plans they may open, each with its own standing', async () => {
     const south = (await as.prescriber2.get<PlanListItem[]>('/plans')).body;
     expect(south.map((p) => p.id)).toEqual([plans.south]);
+    // The South patient has completed no check-in yet: one is due.
     expect(south[0]!.standing).toEqual({
       version: null,
       openProposals: 0,
       openThreads: 0,
       patientWaiting: 0,
+      checkIns: { latest: [], followUpNeeded: 0, due: true },
     });
     const own = (await as.patient2.get<PlanListItem[]>('/plans')).body;
     expect(own.map((p) => p.id)).toEqual([plans.south]);

@@ -234,7 +234,14 @@ describe('patients', () => {
         id: res.body.patient.plan!.id,
         patient: { id: res.body.patient.id, name: 'Jamie Chen' },
         team: { id: teamId, name: 'North Team' },
-        standing: { version: null, openProposals: 0, openThreads: 0, patientWaiting: 0 },
+        standing: {
+          version: null,
+          openProposals: 0,
+          openThreads: 0,
+          patientWaiting: 0,
+          // A new patient is asked for a first check-in.
+          checkIns: { latest: [], followUpNeeded: 0, due: true },
+        },
       },
     ]);
     expect((await jamie.get(`/plans/${res.body.patient.plan!.id}`)).status).toBe(200);
