@@ -49,7 +49,8 @@ describe('the dashboard', () => {
       loginAs(server.url, 'patient'),
     ]);
     const quiet = await dashboard('prescriber');
-    expect(await standing(quiet)).toBe('No version saved yet');
+    // Alex's newest check-in scores close the line (the demo's history, its safety answer followed up).
+    expect(await standing(quiet)).toBe('No version saved yet · PHQ-9 9 · GAD-7 8');
     expect(await tasks(quiet)).toEqual([]);
     expect(await quiet.getByTestId('plans-waiting').count()).toBe(0);
     await quiet.context().close();
@@ -66,7 +67,9 @@ describe('the dashboard', () => {
     });
 
     const page = await dashboard('prescriber');
-    expect(await standing(page)).toBe('Version 1 “After intake”, not signed yet · 1 open comment');
+    expect(await standing(page)).toBe(
+      'Version 1 “After intake”, not signed yet · 1 open comment · PHQ-9 9 · GAD-7 8',
+    );
     expect(await tasks(page)).toEqual([
       'Sign version 1',
       'Decide 1 proposed medication change',
@@ -93,7 +96,7 @@ describe('the dashboard', () => {
       'Alex waits for an answer on 1 goal',
     ]);
     expect(await standing(page)).toMatch(
-      /^Version 1 signed .+ · not yet reviewed by Alex · 1 open comment$/,
+      /^Version 1 signed .+ · not yet reviewed by Alex · 1 open comment · PHQ-9 9 · GAD-7 8$/,
     );
     await page.getByRole('link', { name: 'Alex waits for an answer on 1 goal' }).click();
     await eventually(() =>

@@ -1,4 +1,5 @@
 import type { Notification } from '@tandem/shared';
+import { aTitle, titleInSentence } from '$lib/checkins/format.ts';
 import { realtime } from '$lib/realtime.ts';
 import { notificationsApi } from './api.ts';
 
@@ -82,11 +83,18 @@ export function describe(n: Notification, forPatient: boolean): string {
       return `${who} accepted the medication change you proposed on ${plan}`;
     case 'proposal_declined':
       return `${who} declined the medication change you proposed on ${plan}`;
+    case 'check_in_submitted':
+      return `${who} completed ${n.instrument ? aTitle(n.instrument) : 'a check-in'}`;
+    case 'check_in_safety':
+      // Only the mood check-in (PHQ-9) asks about self-harm.
+      return `${who}’s ${titleInSentence(n.instrument ?? 'phq9')} reported thoughts of self-harm: follow up`;
   }
 }
 
-/** Where a notification leads: the goal's comments, the plan's history, or the patient's plan. */
+/** Where a notification leads: the goal's comments, the check-ins, the plan's history, or the patient's plan. */
 export function notificationPath(n: Notification, forPatient: boolean): `/plans/${string}` {
   if (n.goalId) return `/plans/${n.planId}?goal=${encodeURIComponent(n.goalId)}`;
+  if (n.type === 'check_in_submitted' || n.type === 'check_in_safety')
+    return `/plans/${n.planId}?open=checkins`;
   return forPatient ? `/plans/${n.planId}` : `/plans/${n.planId}?open=history`;
 }

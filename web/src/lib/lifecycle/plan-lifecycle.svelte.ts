@@ -1,6 +1,7 @@
 import {
   readList,
   roleMay,
+  type CheckIn,
   type Comment,
   type CommentThread,
   type GoalEntry,
@@ -10,6 +11,8 @@ import {
 } from '@tandem/shared';
 import { read, type Versioned } from '$lib/plan/live.ts';
 import { realtime, type TandemSocket } from '$lib/realtime.ts';
+import { CheckInLog } from '$lib/checkins/check-in-log.svelte.ts';
+import { checkInNews } from '$lib/checkins/format.ts';
 import { commentsApi, proposalsApi, teamApi } from './api.ts';
 import { errorText } from './format.ts';
 
@@ -37,6 +40,10 @@ export class PlanLifecycle {
   drawer = $state<DrawerView | null>(null);
   /** The goal whose comments were asked for (from a notification or a goal's button). */
   focusGoal = $state<string | null>(null);
+  /** A part of the plan a link asked for (`?open=checkins`): it scrolls itself into view once shown. */
+  focusSection = $state<string | null>(null);
+  /** The patient's check-ins (PHQ-9, GAD-7), live. */
+  readonly checkIns: CheckInLog;
   /** Bumped when something recorded elsewhere (a proposal decision) belongs in the history. */
   historyTick = $state(0);
   /**
@@ -57,6 +64,7 @@ export class PlanLifecycle {
     private readonly sources: LiveSources,
   ) {
     this.#socket = realtime();
+    this.checkIns = new CheckInLog(plan.id);
     const onCreated = (c: Comment) => {
       if (c.planId !== plan.id) return;
       this.#upsert(c);
@@ -77,6 +85,18 @@ export class PlanLifecycle {
             : `Medication proposal ${p.status}: ${p.summary}.`;
       }
     };
+    const onCheckIn = (c: CheckIn) => {
+      if (c.planId !== plan.id) return;
+      const known = this.checkIns.items.some((x) => x.id === c.id);
+      this.checkIns.upsert(c);
+      const news = checkInNews(c, {
+        known,
+        me: me.id,
+        patient: plan.patient.name,
+        role: plan.role,
+      });
+      if (news) this.announcement = news;
+    };
     const onVersion = (e: { planId: string }) => {
       if (e.planId === plan.id) this.versionTick++;
     };
@@ -92,6 +112,7 @@ export class PlanLifecycle {
     this.#socket.on('comment:created', onCreated);
     this.#socket.on('comment:updated', onUpdated);
     this.#socket.on('proposal:updated', onProposal);
+    this.#socket.on('checkin:updated', onCheckIn);
     this.#socket.on('version:updated', onVersion);
     this.#socket.on('interaction:acknowledged', onInteraction);
     this.#socket.on('connect', onConnect);
@@ -99,6 +120,7 @@ export class PlanLifecycle {
       this.#socket.off('comment:created', onCreated);
       this.#socket.off('comment:updated', onUpdated);
       this.#socket.off('proposal:updated', onProposal);
+      this.#socket.off('checkin:updated', onCheckIn);
       this.#socket.off('version:updated', onVersion);
       this.#socket.off('interaction:acknowledged', onInteraction);
       this.#socket.off('connect', onConnect);
@@ -174,6 +196,7 @@ export class PlanLifecycle {
   }
 
   async #load(): Promise<void> {
+    void this.checkIns.load();
     try {
       const [threads, proposals] = await Promise.all([
         commentsApi.list(this.plan.id),

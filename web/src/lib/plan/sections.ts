@@ -5,6 +5,7 @@ export const SECTION_TITLES: Record<string, string> = {
   medications: 'Medications',
   therapy: 'Therapy',
   monitoring: 'Monitoring',
+  checkins: 'Check-ins',
   safety: 'Safety plan',
   education: 'Education',
   privateNotes: 'Private notes',

@@ -1,0 +1,363 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { ANSWER_OPTIONS, DIFFICULTY_OPTIONS, QUESTIONNAIRES } from '@tandem/shared';
+import { demoPlans, loginAs } from '../helpers/api.ts';
+import { seriousViolations } from '../helpers/axe.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { screenshot, signedInContext } from '../helpers/web.ts';
+
+let browser: Browser;
+let server: TestServer;
+let plans: { north: string; south: string };
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ web: true, seedDemo: true });
+  plans = await demoPlans(server.url);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+const PHONE = { width: 390, height: 844 };
+const SMALL_PHONE = { width: 360, height: 780 };
+const DESK = { width: 1400, height: 900 };
+
+/** Live updates cross several browsers and the server on a shared, often busy machine. */
+const eventually = <T>(fn: () => T | Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout });
+
+/** Text as read: the non-breaking spaces that keep "50 %" together read as spaces. */
+const text = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+
+const sidewaysScroll = (page: Page) =>
+  page.evaluate<number>(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  );
+
+async function signIn(
+  who: Parameters<typeof signedInContext>[2],
+  viewport: { width: number; height: number },
+): Promise<Page> {
+  const { context, page } = await signedInContext(browser, server.url, who, { viewport });
+  contexts.push(context);
+  return page;
+}
+
+/** A plan open and loaded: the patient's view with its check-ins, or the care team's workspace. */
+async function openPlan(
+  who: Parameters<typeof signedInContext>[2],
+  planId: string,
+  viewport = DESK,
+): Promise<Page> {
+  const page = await signIn(who, viewport);
+  await page.goto(`${server.url}/plans/${planId}`);
+  if (who === 'patient' || who === 'patient2') {
+    await eventually(() => page.getByTestId('checkin-summary').count(), 30_000).toBe(2);
+  } else {
+    await eventually(() => page.getByTestId('save-state').getAttribute('data-state'), 30_000).toBe(
+      'saved',
+    );
+    await eventually(() => page.getByTestId('checkin-instrument').count()).toBe(2);
+  }
+  return page;
+}
+
+async function dashboard(who: 'prescriber' | 'prescriber2'): Promise<Page> {
+  const page = await signIn(who, { width: 1280, height: 900 });
+  await eventually(() => page.getByTestId('plan-card').count()).toBe(1);
+  return page;
+}
+const tasks = async (page: Page) =>
+  (await page.getByTestId('plan-task').allTextContents()).map((t) => t.replace(/\s+/g, ' '));
+
+/** Picks an answer to each question of the open form, by the words on its buttons. */
+async function answer(page: Page, answers: number[]): Promise<void> {
+  const items = page.getByTestId('checkin-item');
+  for (const [i, a] of answers.entries()) {
+    await items.nth(i).getByRole('radio', { name: ANSWER_OPTIONS[a]!, exact: true }).check();
+  }
+}
+
+const card = (page: Page, instrument: 'phq9' | 'gad7') =>
+  page.getByTestId('patient-checkins').locator(`[data-instrument=${instrument}]`);
+const panel = (page: Page, instrument: 'phq9' | 'gad7') =>
+  page.locator(`section#checkins [data-testid=checkin-instrument][data-instrument=${instrument}]`);
+
+describe('a mood check-in with thoughts of self-harm', () => {
+  it('warns the patient at once, reaches the care team live, and their follow-up reaches the patient', async () => {
+    const prescriber = await dashboard('prescriber');
+    expect(await tasks(prescriber)).toEqual([]);
+    expect(await text(prescriber.getByTestId('plan-standing'))).toBe(
+      'No version saved yet · PHQ-9 9 · GAD-7 8',
+    );
+
+    // The therapist has the plan open: the seeded history, its safety answer followed up.
+    const therapist = await openPlan('therapist', plans.north);
+    const phq9 = panel(therapist, 'phq9');
+    expect(await text(phq9.getByTestId('checkin-latest'))).toBe('9/27 Mild');
+    expect(await text(phq9.getByTestId('checkin-progress'))).toMatch(
+      /^18 → 9, down 50 %: response since /,
+    );
+    expect(await text(panel(therapist, 'gad7').getByTestId('checkin-progress'))).toMatch(
+      /^15 → 8, down 47 % since /,
+    );
+    expect(await phq9.getByTestId('checkin-row').count()).toBe(5);
+    expect(await phq9.getByTestId('checkin-chart-svg').getAttribute('aria-label')).toMatch(
+      /^PHQ-9 scores over time, out of 27: .+ 18 \(moderately severe\), .+ 9 \(mild\)\.$/,
+    );
+    expect(await text(phq9.getByTestId('safety-follow-up'))).toContain(
+      'Followed up by Dr. Maya Okafor',
+    );
+    expect(await therapist.getByTestId('safety-alert').count()).toBe(0);
+    const coordinator = await openPlan('coordinator', plans.north);
+
+    // The patient, on a phone, starts a mood check-in from their plan.
+    const patient = await openPlan('patient', plans.north, PHONE);
+    expect(await text(card(patient, 'phq9').getByTestId('checkin-score'))).toMatch(
+      /^Your mood check-in on .+: 9 of 27 — mild$/,
+    );
+    await card(patient, 'phq9').getByRole('link', { name: 'Start a mood check-in' }).click();
+    await eventually(() => patient.getByTestId('checkin-form').count()).toBe(1);
+    expect(await patient.getByRole('heading', { level: 1 }).textContent()).toBe('Mood check-in');
+    expect(await patient.getByText(QUESTIONNAIRES.phq9.stem).isVisible()).toBe(true);
+
+    const send = patient.getByTestId('submit-checkin');
+    await answer(patient, [2, 2, 1, 2, 1, 1, 1, 0]);
+    expect(await text(patient.getByTestId('checkin-count'))).toBe(
+      '8 of 9 answered — answer all 9 to send',
+    );
+    expect(await send.isDisabled()).toBe(true);
+    expect(await patient.getByTestId('crisis-box').count()).toBe(0);
+
+    // An answer above "Not at all" to item 9 brings up the crisis box before anything is sent.
+    const item9 = patient.getByRole('group', { name: /better off dead or of hurting yourself/ });
+    await item9.getByRole('radio', { name: 'Several days' }).check();
+    const crisis = patient.getByTestId('crisis-box');
+    await eventually(() => crisis.isVisible()).toBe(true);
+    expect(await text(crisis)).toContain(
+      'If you might act on these thoughts, call 911 or go to the nearest emergency room now. You can call or text 988, the Suicide & Crisis Lifeline, at any time.',
+    );
+    expect(await crisis.getByRole('link', { name: '988' }).getAttribute('href')).toBe('tel:988');
+    expect(await text(patient.getByTestId('checkin-count'))).toBe('9 of 9 answered');
+    await crisis.scrollIntoViewIfNeeded();
+    await patient.screenshot(shotPath('checkin-phone-crisis'));
+
+    await send.click();
+    const result = patient.getByTestId('checkin-result');
+    await eventually(() => result.count()).toBe(1);
+    expect(await text(result.getByTestId('result-score'))).toBe('11 of 27 — moderate');
+    expect(await text(result.getByTestId('result-change'))).toMatch(
+      /^2 higher than your last one on .+ \(9 of 27\)\. Lower is better\.$/,
+    );
+    expect(await text(result.getByTestId('crisis-box'))).toContain(
+      'Your care team has been told and will contact you.',
+    );
+    await screenshot(patient, 'checkin-phone-result');
+
+    // The therapist sees it arrive, without reloading, at the top of the check-ins.
+    const alert = therapist.getByTestId('safety-alert');
+    await eventually(() => alert.count()).toBe(1);
+    expect(await text(alert)).toContain('Alex Morgan answered “Several days” to item 9');
+    expect(await therapist.getByTestId('safety-banner').isVisible()).toBe(true);
+    expect(await text(phq9.getByTestId('checkin-latest'))).toBe('11/27 Moderate');
+    expect(await phq9.getByTestId('checkin-row').count()).toBe(6);
+    expect(await therapist.getByTestId('live-announcement').textContent()).toContain(
+      'Alex Morgan’s mood check-in reported thoughts of self-harm: follow up.',
+    );
+    await alert.scrollIntoViewIfNeeded();
+    await therapist.screenshot(shotPath('checkin-therapist-alert'));
+
+    // The coordinator sees the same alert, with nothing to record.
+    const coordinatorAlert = coordinator.getByTestId('safety-alert');
+    await eventually(() => coordinatorAlert.count()).toBe(1);
+    expect(await text(coordinatorAlert)).toContain(
+      'Waiting for a prescriber or therapist to follow up',
+    );
+    expect(await coordinator.getByTestId('record-follow-up').count()).toBe(0);
+    expect(await coordinator.locator('section#checkins').getAttribute('data-access')).toBe('read');
+
+    // The prescriber's dashboard asks them to follow up, and shows the new score.
+    await eventually(() => tasks(prescriber)).toEqual(['Follow up Alex’s check-in']);
+    expect(await text(prescriber.getByTestId('plan-standing'))).toBe(
+      'No version saved yet · PHQ-9 11 · GAD-7 8',
+    );
+
+    // Back on their plan, the patient reads that the team knows, and when the next can be done.
+    await patient.getByTestId('back-to-plan').click();
+    await eventually(() => card(patient, 'phq9').getByTestId('checkin-told').count()).toBe(1);
+    expect(await text(card(patient, 'phq9').getByTestId('checkin-next'))).toMatch(
+      /^You can do your next mood check-in tomorrow at /,
+    );
+    expect(await card(patient, 'phq9').getByTestId('start-checkin').count()).toBe(0);
+
+    // The therapist records the follow-up; the alert gives way to the record of it.
+    const note = 'Called Alex: passive thoughts, no plan or intent; safety plan reviewed.';
+    await alert.getByTestId('record-follow-up').click();
+    const field = alert.getByLabel(/How you followed up/);
+    await eventually(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(
+      true,
+    );
+    expect(await alert.getByTestId('save-follow-up').isDisabled()).toBe(true);
+    await field.fill(note);
+    await alert.getByTestId('save-follow-up').click();
+    await eventually(() => alert.count()).toBe(0);
+    expect(await text(therapist.getByTestId('follow-up-recorded'))).toContain(
+      'Follow-up recorded for the mood check-in',
+    );
+    expect(await therapist.getByTestId('safety-banner').count()).toBe(0);
+    expect(await text(phq9.getByTestId('safety-follow-up').first())).toContain(
+      `Followed up by Sam Rivera, LCSW`,
+    );
+    expect(await text(phq9.getByTestId('safety-follow-up').first())).toContain(note);
+    await eventually(() => coordinator.getByTestId('safety-alert').count()).toBe(0);
+
+    // The patient sees it live, without the team's note; the prescriber's task is gone.
+    const followed = card(patient, 'phq9').getByTestId('checkin-followed-up');
+    await eventually(() => followed.count()).toBe(1);
+    expect(await text(followed)).toMatch(/Your care team followed up on /);
+    expect(await patient.getByTestId('patient-plan').textContent()).not.toContain(note);
+    await card(patient, 'phq9').screenshot(shotPath('checkin-phone-followed-up'));
+    await eventually(() => tasks(prescriber)).toEqual([]);
+  });
+
+  it('opens the check-ins from the notification', async () => {
+    const page = await signIn('therapist', { width: 1280, height: 900 });
+    await eventually(() => page.getByTestId('notifications-unread').textContent()).toBe('1');
+    await page.getByTestId('notifications-toggle').click();
+    const item = page.getByTestId('notification').first();
+    expect(await text(item)).toMatch(
+      /^Alex Morgan’s mood check-in reported thoughts of self-harm: follow up/,
+    );
+    await item.click();
+    await eventually(() => new URL(page.url()).pathname).toBe(`/plans/${plans.north}`);
+    // The section's title takes the focus once the check-ins are in, and the address lets go.
+    await eventually(() => page.evaluate<string>('document.activeElement?.id ?? ""')).toBe(
+      'checkins-title',
+    );
+    expect(new URL(page.url()).search).toBe('');
+  });
+});
+
+describe('an anxiety check-in', () => {
+  it('takes a first GAD-7 without a crisis box, and the prescriber reads it as a baseline', async () => {
+    const patient = await openPlan('patient2', plans.south, PHONE);
+    const anxiety = card(patient, 'gad7');
+    expect(await text(anxiety)).toContain('You have not done an anxiety check-in yet.');
+    await anxiety.getByRole('link', { name: 'Start an anxiety check-in' }).click();
+    await eventually(() => patient.getByTestId('checkin-form').count()).toBe(1);
+    expect(await patient.getByTestId('checkin-item').count()).toBe(8);
+    await answer(patient, [2, 2, 2, 2, 2, 2, 2]);
+    await patient
+      .getByRole('group', { name: /how difficult have these problems made it/ })
+      .getByRole('radio', { name: DIFFICULTY_OPTIONS[1] })
+      .check();
+    expect(await patient.getByTestId('crisis-box').count()).toBe(0);
+    expect(await seriousViolations(patient)).toEqual([]);
+
+    await patient.getByTestId('submit-checkin').click();
+    const result = patient.getByTestId('checkin-result');
+    await eventually(() => result.count()).toBe(1);
+    expect(await text(result.getByTestId('result-score'))).toBe('14 of 21 — moderate');
+    expect(await text(result)).toContain('A score from 10 to 14 is in the moderate range.');
+    expect(await text(result.getByTestId('result-change'))).toBe(
+      'This is your first one, so there is nothing to compare with yet.',
+    );
+    expect(await result.getByTestId('crisis-box').count()).toBe(0);
+    // The reader lands on the outcome.
+    expect(await patient.evaluate<string>('document.activeElement?.id ?? ""')).toBe('result-title');
+
+    await patient.getByTestId('back-to-plan').click();
+    await eventually(() => text(anxiety.getByTestId('checkin-score'))).toMatch(
+      /^Your anxiety check-in on .+: 14 of 21 — moderate$/,
+    );
+
+    const prescriber = await openPlan('prescriber2', plans.south);
+    const gad7 = panel(prescriber, 'gad7');
+    expect(await text(gad7.getByTestId('checkin-latest'))).toBe('14/21 Moderate');
+    expect(await text(gad7.getByTestId('checkin-progress'))).toBe('14, the first score (baseline)');
+    expect(await text(gad7.getByTestId('checkin-answers'))).toContain(
+      'Difficulty in daily life: somewhat difficult',
+    );
+    expect(await text(panel(prescriber, 'phq9'))).toContain(
+      'Casey Brooks has not completed a mood check-in (PHQ-9) yet.',
+    );
+    expect(await prescriber.getByTestId('safety-alert').count()).toBe(0);
+  });
+});
+
+describe('refusals in words', () => {
+  it('says when the next check-in can be done, before and after a refused send', async () => {
+    // Alex did a mood check-in in the first test: the form is not offered again today.
+    const alex = await signIn('patient', PHONE);
+    await alex.goto(`${server.url}/plans/${plans.north}/check-in/phq9`);
+    await eventually(() => alex.getByTestId('checkin-too-soon').count()).toBe(1);
+    expect(await text(alex.getByTestId('checkin-too-soon'))).toMatch(
+      /You can do the next one tomorrow at /,
+    );
+    expect(await alex.getByTestId('checkin-form').count()).toBe(0);
+
+    // Casey opens a mood check-in; another device sends one first; the server refuses this one.
+    const casey = await signIn('patient2', PHONE);
+    await casey.goto(`${server.url}/plans/${plans.south}/check-in/phq9`);
+    await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
+    const other = await loginAs(server.url, 'patient2');
+    const first = await other.post(`/plans/${plans.south}/check-ins`, {
+      instrument: 'phq9',
+      answers: [1, 1, 1, 1, 1, 1, 1, 1, 0],
+    });
+    expect(first.status).toBe(201);
+    await answer(casey, [1, 1, 1, 1, 1, 1, 1, 1, 0]);
+    await casey.getByTestId('submit-checkin').click();
+    const error = casey.getByTestId('checkin-error');
+    await eventually(() => error.count()).toBe(1);
+    expect(await error.getAttribute('role')).toBe('alert');
+    expect(await text(error)).toMatch(
+      /^You already did a mood check-in in the last 24 hours, so these answers were not saved\. You can do the next one tomorrow at /,
+    );
+    expect(await casey.getByTestId('submit-checkin').isDisabled()).toBe(false);
+    expect(await casey.getByTestId('checkin-result').count()).toBe(0);
+  });
+
+  it('says when a form does not exist, and who fills one in', async () => {
+    const alex = await signIn('patient', PHONE);
+    await alex.goto(`${server.url}/plans/${plans.north}/check-in/phq2`);
+    const error = alex.getByTestId('page-error');
+    await eventually(() => error.getAttribute('data-status')).toBe('404');
+    expect(await text(error)).toContain('There is no such check-in');
+
+    const therapist = await signIn('therapist', DESK);
+    await therapist.goto(`${server.url}/plans/${plans.north}/check-in/gad7`);
+    const notYours = therapist.getByTestId('checkin-not-yours');
+    await eventually(() => notYours.count()).toBe(1);
+    expect(await text(notYours)).toContain('Only Alex Morgan fills in their anxiety check-in');
+    expect(await therapist.getByTestId('checkin-form').count()).toBe(0);
+  });
+});
+
+describe('on a small phone', () => {
+  it('fits the check-ins card and the form to a 360 px screen, with large answers to tap', async () => {
+    const alex = await openPlan('patient', plans.north, SMALL_PHONE);
+    await card(alex, 'gad7').scrollIntoViewIfNeeded();
+    expect(await sidewaysScroll(alex)).toBeLessThanOrEqual(0);
+    const cardBox = (await alex.getByTestId('patient-checkins').boundingBox())!;
+    expect(cardBox.x + cardBox.width).toBeLessThanOrEqual(SMALL_PHONE.width);
+    await alex.getByTestId('patient-checkins').screenshot(shotPath('checkin-card-360'));
+
+    await card(alex, 'gad7').getByRole('link', { name: 'Start an anxiety check-in' }).click();
+    await eventually(() => alex.getByTestId('checkin-form').count()).toBe(1);
+    expect(await sidewaysScroll(alex)).toBeLessThanOrEqual(0);
+    const option = alex.getByTestId('checkin-item').first().locator('label').first();
+    const box = (await option.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    expect(box.x + box.width).toBeLessThanOrEqual(SMALL_PHONE.width);
+    await screenshot(alex, 'checkin-form-360');
+  });
+});
+
+/** A screenshot of what the screen shows (fixed and sticky parts as seen), for people to look at. */
+function shotPath(name: string): { path: string } {
+  return { path: new URL(`../.artifacts/screenshots/${name}.png`, import.meta.url).pathname };
+}
