@@ -63,6 +63,8 @@ export const NOTIFICATION_TYPES = [
   'check_in_submitted',
   /** The check-in reported thoughts of self-harm: a clinician follows up. */
   'check_in_safety',
+  /** A clinician followed up that answer: the others told of it need not. */
+  'check_in_followed_up',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

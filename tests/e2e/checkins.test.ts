@@ -181,6 +181,7 @@ describe('a mood check-in with thoughts of self-harm', () => {
 
     // The prescriber's dashboard asks them to follow up, and shows the new score.
     await eventually(() => tasks(prescriber)).toEqual(['Follow up Alex’s check-in']);
+    await eventually(() => prescriber.getByTestId('notifications-unread').textContent()).toBe('1');
     expect(await text(prescriber.getByTestId('plan-standing'))).toBe(
       'No version saved yet · PHQ-9 11 · GAD-7 8',
     );
@@ -221,16 +222,35 @@ describe('a mood check-in with thoughts of self-harm', () => {
     expect(await patient.getByTestId('patient-plan').textContent()).not.toContain(note);
     await card(patient, 'phq9').screenshot(shotPath('checkin-phone-followed-up'));
     await eventually(() => tasks(prescriber)).toEqual([]);
+    // Their open bell turns the alert into news of the follow-up, still one unread.
+    await prescriber.getByTestId('notifications-toggle').click();
+    await eventually(async () =>
+      (await prescriber.getByTestId('notification').allTextContents()).map((t) =>
+        t
+          .replace(/\s+/g, ' ')
+          .replace(/ (just now|\d+ min ago)$/, '')
+          .trim(),
+      ),
+    ).toEqual([
+      'Sam Rivera, LCSW followed up Alex Morgan’s mood check-in (unread)',
+      'Alex Morgan’s mood check-in reported thoughts of self-harm: follow up',
+    ]);
+    expect(await prescriber.getByTestId('notifications-unread').textContent()).toBe('1');
   });
 
   it('opens the check-ins from the notification', async () => {
-    const page = await signIn('therapist', { width: 1280, height: 900 });
+    // The therapist's follow-up settled the prescriber's alert and told them who did it.
+    const page = await signIn('prescriber', { width: 1280, height: 900 });
     await eventually(() => page.getByTestId('notifications-unread').textContent()).toBe('1');
     await page.getByTestId('notifications-toggle').click();
-    const item = page.getByTestId('notification').first();
-    expect(await text(item)).toMatch(
-      /^Alex Morgan’s mood check-in reported thoughts of self-harm: follow up/,
+    const items = page.getByTestId('notification');
+    expect(await text(items.nth(0))).toMatch(
+      /^Sam Rivera, LCSW followed up Alex Morgan’s mood check-in \(unread\)/,
     );
+    const alert = await text(items.nth(1));
+    expect(alert).toMatch(/^Alex Morgan’s mood check-in reported thoughts of self-harm: follow up/);
+    expect(alert).not.toContain('(unread)');
+    const item = items.first();
     await item.click();
     await eventually(() => new URL(page.url()).pathname).toBe(`/plans/${plans.north}`);
     // The section's title takes the focus once the check-ins are in, and the address lets go.

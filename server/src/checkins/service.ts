@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { conflict, notFound } from '../errors.ts';
 import { announceStanding } from '../plans/circle.ts';
-import { notifyAboutPlan } from '../notifications/service.ts';
+import { notifyAboutPlan, settleCheckInAlerts } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { checkInModel, type StoredCheckIn } from './model.ts';
 import { recordLatest } from './latest.ts';
@@ -127,6 +127,14 @@ export function checkInService(ctx: AppContext) {
         note,
       });
       await audit(user, scope, 'checkin.follow_up', id, meta, c.instrument);
+      await settleCheckInAlerts(ctx, id);
+      await notifyAboutPlan(
+        ctx,
+        scope,
+        { id: user.id, name: user.name },
+        { mayAct: ['checkin.follow_up'] },
+        { type: 'check_in_followed_up', checkIn: { id, instrument: c.instrument } },
+      );
       // The patient's plan list does not count follow-ups: only the care team's changes.
       return publish(scope, done, 'care team');
     },

@@ -109,6 +109,18 @@ export async function listNotifications(
   return { unread, items: items.map(toDto) };
 }
 
+/**
+ * A safety answer followed up asks nothing more of anyone: its alerts are
+ * read for everyone they went to (their pages learn it from the
+ * `check_in_followed_up` news that comes with it).
+ */
+export async function settleCheckInAlerts(ctx: AppContext, checkInId: string): Promise<void> {
+  await notificationModel(ctx.conn).updateMany(
+    { checkInId: new Types.ObjectId(checkInId), type: 'check_in_safety', readAt: null },
+    { $set: { readAt: new Date(ctx.clock.now()) } },
+  );
+}
+
 /** Marks the caller's own notifications read; ids of other people's notifications change nothing. */
 export async function markRead(
   ctx: AppContext,

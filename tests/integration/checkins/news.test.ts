@@ -13,7 +13,7 @@ beforeAll(async () => {
   as = await loginAll(server.url);
 });
 
-const CHECK_IN_NEWS = ['check_in_submitted', 'check_in_safety'];
+const CHECK_IN_NEWS = ['check_in_submitted', 'check_in_safety', 'check_in_followed_up'];
 
 /** Each person's check-in notifications about one plan, newest first. */
 async function news(api: UserApi, planId: string): Promise<Notification[]> {
@@ -58,9 +58,27 @@ describe('news of a check-in', () => {
     for (const who of ['coordinator', 'prescriber2', 'patient2'] as const)
       expect(await news(as[who], planId), who).toEqual([]);
     expect(await news(patient as UserApi, planId)).toEqual([]);
-    // A follow-up is no news to anyone.
+    // A follow-up settles the alert for everyone and tells the other clinicians who did it.
     expect((await followUp(as.prescriber, planId, alarming.body.id, 'Called.')).status).toBe(200);
-    expect(await news(as.therapist, planId)).toHaveLength(2);
+    const therapist = await news(as.therapist, planId);
+    expect(therapist.map((n) => [n.type, n.readAt === null])).toEqual([
+      ['check_in_followed_up', true],
+      ['check_in_safety', false],
+      ['check_in_submitted', true],
+    ]);
+    expect(therapist[0]).toMatchObject({
+      checkInId: alarming.body.id,
+      instrument: 'phq9',
+      actor: { id: as.prescriber.user.id },
+    });
+    const prescriber = await news(as.prescriber, planId);
+    expect(prescriber.map((n) => [n.type, n.readAt === null])).toEqual([
+      ['check_in_safety', false],
+      ['check_in_submitted', true],
+    ]);
+    for (const who of ['coordinator', 'prescriber2', 'patient2'] as const)
+      expect(await news(as[who], planId), who).toEqual([]);
+    expect(await news(patient as UserApi, planId)).toEqual([]);
   });
 
   it('reaches the care team’s open pages with the follow-up note and the patient’s without it', async () => {

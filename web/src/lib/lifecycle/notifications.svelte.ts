@@ -18,6 +18,7 @@ class NotificationCenter {
     const socket = realtime();
     const onNew = (n: Notification) => {
       if (this.items.some((x) => x.id === n.id)) return;
+      if (n.type === 'check_in_followed_up') this.#settle(n);
       this.items = [n, ...this.items];
       if (!n.readAt) this.unread++;
       this.announcement = describe(n, this.#forPatient);
@@ -41,6 +42,15 @@ class NotificationCenter {
     } catch {
       // Offline or signed out: the session layer reports those; the menu keeps what it had.
     }
+  }
+
+  /** The server marked the alerts of a followed-up check-in read; so does this list. */
+  #settle(news: Notification): void {
+    const settled = (n: Notification) =>
+      n.type === 'check_in_safety' && n.checkInId === news.checkInId && !n.readAt;
+    const count = this.items.filter(settled).length;
+    this.items = this.items.map((n) => (settled(n) ? { ...n, readAt: news.createdAt } : n));
+    this.unread = Math.max(0, this.unread - count);
   }
 
   async markRead(ids: string[] | 'all'): Promise<void> {
@@ -88,13 +98,14 @@ export function describe(n: Notification, forPatient: boolean): string {
     case 'check_in_safety':
       // Only the mood check-in (PHQ-9) asks about self-harm.
       return `${who}’s ${titleInSentence(n.instrument ?? 'phq9')} reported thoughts of self-harm: follow up`;
+    case 'check_in_followed_up':
+      return `${who} followed up ${n.patientName}’s ${titleInSentence(n.instrument ?? 'phq9')}`;
   }
 }
 
 /** Where a notification leads: the goal's comments, the check-ins, the plan's history, or the patient's plan. */
 export function notificationPath(n: Notification, forPatient: boolean): `/plans/${string}` {
   if (n.goalId) return `/plans/${n.planId}?goal=${encodeURIComponent(n.goalId)}`;
-  if (n.type === 'check_in_submitted' || n.type === 'check_in_safety')
-    return `/plans/${n.planId}?open=checkins`;
+  if (n.checkInId) return `/plans/${n.planId}?open=checkins`;
   return forPatient ? `/plans/${n.planId}` : `/plans/${n.planId}?open=history`;
 }
