@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CheckIn } from './checkins/api.ts';
 import { ROLES } from './roles.ts';
 import { ObjectIdString } from './plans.ts';
 import { MedicationChange } from './proposals.ts';
@@ -21,6 +22,7 @@ export const CONFERENCE_SECTIONS = [
   'medications',
   'therapy',
   'monitoring',
+  'checkins',
   'safety',
   'education',
   'changes',
@@ -34,6 +36,7 @@ export const CONFERENCE_SECTION_LABELS: Record<ConferenceSection, string> = {
   medications: 'Medications',
   therapy: 'Therapy',
   monitoring: 'Monitoring',
+  checkins: 'Check-ins',
   safety: 'Safety plan',
   education: 'Education',
   changes: 'Recent changes',
@@ -231,6 +234,8 @@ export type CaseBrief = {
     since: { number: number; label: string; at: string } | null;
     changes: PlanChange[];
   };
+  /** The patient's check-ins, newest first; the follow-up notes only for the care team. */
+  checkIns: CheckIn[];
   openComments: {
     id: string;
     goalId: string;

@@ -85,6 +85,16 @@ describe('a live case conference in the browser', () => {
     await follower.page.getByRole('button', { name: 'Follow presenter' }).click();
     await expect.poll(() => currentCase(follower.page)).toBe('Alex Morgan');
 
+    // The room reviews how Alex's scores have moved: each form's trend since the first.
+    await host.page.getByTestId('section-checkins').click();
+    await expect.poll(() => currentSection(follower.page)).toBe('checkins');
+    const brief = follower.page.getByTestId('case-brief');
+    await expect.poll(() => brief.getByTestId('checkin-instrument').count()).toBe(2);
+    expect(await brief.getByTestId('checkin-progress').allTextContents()).toEqual([
+      expect.stringMatching(/^18 → 9, down 50\s%: response/),
+      expect.stringMatching(/^15 → 8, down 47\s%/),
+    ]);
+
     await screenshot(host.page, 'conference-host');
     await host.context.close();
     await follower.context.close();

@@ -9,10 +9,7 @@ import { notifyAboutPlan, settleCheckInAlerts } from '../notifications/service.t
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { checkInModel, type StoredCheckIn } from './model.ts';
 import { recordLatest } from './latest.ts';
-import { alreadyFollowedUp, appendCheckIn, recordFollowUp, toDto } from './store.ts';
-
-/** The newest check-ins a plan shows; years of fortnightly forms fit well within it. */
-const LIST_LIMIT = 200;
+import { alreadyFollowedUp, appendCheckIn, planCheckIns, recordFollowUp, toDto } from './store.ts';
 
 export function checkInService(ctx: AppContext) {
   const CheckIns = checkInModel(ctx.conn);
@@ -59,10 +56,7 @@ export function checkInService(ctx: AppContext) {
     /** A plan's check-ins, newest first; the patient reads who followed up and when, not the note. */
     async list(user: AuthUser, planId: string, meta: RequestMeta): Promise<CheckInList> {
       const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
-      const rows = await CheckIns.find({ planId })
-        .sort({ submittedAt: -1 })
-        .limit(LIST_LIMIT)
-        .lean<StoredCheckIn[]>();
+      const rows = await planCheckIns(ctx, planId);
       // A submission that stopped before recording itself on the plan is mended here.
       for (const instrument of INSTRUMENTS) {
         const newest = rows.find((r) => r.instrument === instrument);

@@ -20,6 +20,18 @@ const tooSoon = (instrument: Instrument) =>
       'It asks about the last two weeks, so once a day is enough: please come back tomorrow.',
   );
 
+/** The newest check-ins a plan shows; years of fortnightly forms fit well within it. */
+const LIST_LIMIT = 200;
+
+/** A plan's check-ins, newest first. */
+export function planCheckIns(ctx: AppContext, planId: string): Promise<StoredCheckIn[]> {
+  return checkInModel(ctx.conn)
+    .find({ planId })
+    .sort({ submittedAt: -1 })
+    .limit(LIST_LIMIT)
+    .lean<StoredCheckIn[]>();
+}
+
 /** The check-in as the API shows it; the follow-up note only for the care team. */
 export function toDto(c: StoredCheckIn, opts: { withNote: boolean }): CheckIn {
   return {

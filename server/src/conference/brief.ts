@@ -5,14 +5,15 @@ import { authorizePlan, type RequestMeta } from '../authz/authorize.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { versionModel } from '../versions/model.ts';
 import { commentModel } from '../comments/model.ts';
+import { planCheckIns, toDto } from '../checkins/store.ts';
 import { auditBase, resolveCase } from './access.ts';
 
 const MAX_COMMENTS = 50;
 
 /**
  * What the room looks at for a case: the plan's shared content (never
- * private notes), what changed since its latest version, and its open
- * comment threads. Opening it is a read of the patient's record.
+ * private notes), what changed since its latest version, the patient's
+ * check-ins and the open comment threads. Opening it is a read of the patient's record.
  */
 export async function caseBrief(
   ctx: AppContext,
@@ -31,10 +32,11 @@ export async function caseBrief(
   );
   const planId = String(kase.planId);
   const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
-  const [snapshot, latest, comments] = await Promise.all([
+  const [snapshot, latest, comments, checkIns] = await Promise.all([
     readPlanSnapshot(ctx, planId),
     versionModel(ctx.conn).findOne({ planId }).sort({ number: -1 }).lean(),
     commentModel(ctx.conn).find({ planId, resolvedAt: null }).sort({ createdAt: 1 }).lean(),
+    planCheckIns(ctx, planId),
   ]);
   const replies = new Map<string, number>();
   for (const c of comments) {
@@ -67,6 +69,7 @@ export async function caseBrief(
         : null,
       changes: latest ? diffPlans(JSON.parse(latest.content) as PlanSnapshot, snapshot) : [],
     },
+    checkIns: checkIns.map((c) => toDto(c, { withNote: scope.role !== 'patient' })),
     openComments,
   };
 }

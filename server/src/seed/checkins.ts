@@ -30,6 +30,8 @@ const HISTORY: Record<Instrument, { answers: number[]; difficulty: number }[]> =
 /** The newest check-in is this many days old at seeding: the next is not due yet. */
 const NEWEST_DAYS_AGO = 12;
 const EVERY_DAYS = 14;
+/** The patient fills in the GAD-7 right after the PHQ-9. */
+const MINUTES_AFTER: Record<Instrument, number> = { phq9: 0, gad7: 4 };
 
 export const FOLLOW_UP_NOTE = 'Safety plan reviewed by phone; no plan or intent.';
 
@@ -53,7 +55,7 @@ export async function seedCheckIns(
         answers: row.answers,
         difficulty: row.difficulty,
         submittedBy: patient,
-        submittedAt: new Date(now - daysAgo * DAY),
+        submittedAt: new Date(now - daysAgo * DAY + MINUTES_AFTER[instrument] * 60_000),
       });
       if (c.safety)
         await recordFollowUp(ctx, c, {

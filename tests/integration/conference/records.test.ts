@@ -84,6 +84,37 @@ async function typeMinutes(token: string, docName: string, text: string) {
   client.destroy();
 }
 
+describe('the case brief', () => {
+  it('shows the patient’s check-ins, with follow-up notes for the care team only', async () => {
+    const conf = await liveConference();
+    const [alexCase] = conf.cases.map((c) => c.id);
+    const path = `/conferences/${conf.id}/cases/${alexCase}/brief`;
+    const team = ok(await prescriber.get<CaseBrief>(path), 'brief');
+    const own = ok(await alex.get<CaseBrief>(path), 'brief');
+    // The demo history: five of each form, newest first, the oldest PHQ-9 followed up.
+    expect(team.checkIns.map((c) => `${c.instrument} ${c.score}`)).toEqual([
+      'gad7 8',
+      'phq9 9',
+      'gad7 9',
+      'phq9 11',
+      'gad7 11',
+      'phq9 13',
+      'gad7 13',
+      'phq9 16',
+      'gad7 15',
+      'phq9 18',
+    ]);
+    const flagged = team.checkIns.find((c) => c.safety)!;
+    expect(flagged.followUp?.note).toBe('Safety plan reviewed by phone; no plan or intent.');
+    expect(own.checkIns.map((c) => c.id)).toEqual(team.checkIns.map((c) => c.id));
+    expect(own.checkIns.find((c) => c.safety)?.followUp).toEqual({
+      ...flagged.followUp,
+      note: null,
+    });
+    expect(JSON.stringify(own)).not.toContain('no plan or intent');
+  });
+});
+
 describe('decisions and action items', () => {
   it('land on the right plans: a medication decision as a proposal, items on plan and owner', async () => {
     const conf = await liveConference();
