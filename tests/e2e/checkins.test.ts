@@ -116,6 +116,8 @@ describe('a mood check-in with thoughts of self-harm', () => {
 
     // The patient, on a phone, starts a mood check-in from their plan.
     const patient = await openPlan('patient', plans.north, PHONE);
+    // Alex's newest check-ins are 12 days old: nothing is due yet.
+    expect(await patient.getByTestId('checkin-due').count()).toBe(0);
     expect(await text(card(patient, 'phq9').getByTestId('checkin-score'))).toMatch(
       /^Your mood check-in on .+: 9 of 27 — mild$/,
     );
@@ -264,6 +266,17 @@ describe('a mood check-in with thoughts of self-harm', () => {
 describe('an anxiety check-in', () => {
   it('takes a first GAD-7 without a crisis box, and the prescriber reads it as a baseline', async () => {
     const patient = await openPlan('patient2', plans.south, PHONE);
+    // Near the top of the plan, before the goals: both forms are due, none done yet.
+    const due = patient.getByTestId('checkin-due');
+    expect(await due.getByRole('link').allTextContents()).toEqual([
+      'Start a mood check-in',
+      'Start an anxiety check-in',
+    ]);
+    expect(
+      await due.evaluate(
+        (el) => !!(el.compareDocumentPosition(document.getElementById('your-goals')!) & 4),
+      ),
+    ).toBe(true);
     const anxiety = card(patient, 'gad7');
     expect(await text(anxiety)).toContain('You have not done an anxiety check-in yet.');
     await anxiety.getByRole('link', { name: 'Start an anxiety check-in' }).click();
@@ -293,6 +306,7 @@ describe('an anxiety check-in', () => {
     await eventually(() => text(anxiety.getByTestId('checkin-score'))).toMatch(
       /^Your anxiety check-in on .+: 14 of 21 — moderate$/,
     );
+    expect(await due.getByRole('link').allTextContents()).toEqual(['Start a mood check-in']);
 
     const prescriber = await openPlan('prescriber2', plans.south);
     const gad7 = panel(prescriber, 'gad7');

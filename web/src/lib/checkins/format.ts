@@ -1,5 +1,6 @@
 import {
   ANSWER_OPTIONS,
+  CHECK_IN_INTERVAL_DAYS,
   CHECK_IN_MIN_GAP_HOURS,
   checkInProgress,
   maxScore,
@@ -84,6 +85,11 @@ export function progressText(series: readonly CheckIn[]): string {
 }
 
 /** When the next check-in of this form may be done, or null when it may be done now. */
+/** More than CHECK_IN_INTERVAL_DAYS since the newest of a form, or none yet: time for one. */
+export function isDue(latest: CheckIn | undefined, now = Date.now()): boolean {
+  return !latest || now - Date.parse(latest.submittedAt) > CHECK_IN_INTERVAL_DAYS * 86_400_000;
+}
+
 export function nextAllowedAt(latest: CheckIn | undefined, now = Date.now()): Date | null {
   if (!latest) return null;
   const next = Date.parse(latest.submittedAt) + CHECK_IN_MIN_GAP_HOURS * 3_600_000;
