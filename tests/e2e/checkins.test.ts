@@ -274,7 +274,7 @@ describe('an anxiety check-in', () => {
     ]);
     expect(
       await due.evaluate(
-        (el) => !!(el.compareDocumentPosition(document.getElementById('your-goals')!) & 4),
+        (el) => !!(el.compareDocumentPosition(el.ownerDocument.getElementById('your-goals')!) & 4),
       ),
     ).toBe(true);
     const anxiety = card(patient, 'gad7');
