@@ -306,7 +306,8 @@ describe('an anxiety check-in', () => {
     await eventually(() => text(anxiety.getByTestId('checkin-score'))).toMatch(
       /^Your anxiety check-in on .+: 14 of 21 — moderate$/,
     );
-    expect(await due.getByRole('link').allTextContents()).toEqual(['Start a mood check-in']);
+    // One recent form is enough: not every patient is asked for both.
+    expect(await due.count()).toBe(0);
 
     const prescriber = await openPlan('prescriber2', plans.south);
     const gad7 = panel(prescriber, 'gad7');
