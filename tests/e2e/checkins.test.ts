@@ -264,6 +264,40 @@ describe('a mood check-in with thoughts of self-harm', () => {
 });
 
 describe('an anxiety check-in', () => {
+  it('asks before leaving a form with answers that are not sent', async () => {
+    const casey = await openPlan('patient2', plans.south, PHONE);
+    await card(casey, 'gad7')
+      .getByRole('link', { name: /anxiety check-in/ })
+      .click();
+    await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
+    // Nothing answered yet: leaving asks nothing.
+    const asked: string[] = [];
+    casey.on('dialog', (d) => {
+      asked.push(d.message());
+      void (asked.length === 1 ? d.dismiss() : d.accept());
+    });
+    const back = casey.getByRole('link', { name: '← Your plan' });
+    await back.click();
+    await eventually(() => casey.getByTestId('patient-checkins').count()).toBe(1);
+    expect(asked).toEqual([]);
+
+    await card(casey, 'gad7')
+      .getByRole('link', { name: /anxiety check-in/ })
+      .click();
+    await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
+    await answer(casey, [1, 2]);
+    // Staying keeps the answers; leaving drops them.
+    await back.click();
+    await eventually(() => asked.length).toBe(1);
+    expect(asked[0]).toBe(
+      'Your answers are not sent yet. If you leave, they will be lost. Leave anyway?',
+    );
+    expect(await text(casey.getByTestId('checkin-count'))).toMatch(/^2 of 7 answered/);
+    await back.click();
+    await eventually(() => casey.getByTestId('patient-checkins').count()).toBe(1);
+    expect(asked).toHaveLength(2);
+  });
+
   it('takes a first GAD-7 without a crisis box, and the prescriber reads it as a baseline', async () => {
     const patient = await openPlan('patient2', plans.south, PHONE);
     // Near the top of the plan, before the goals: both forms are due, none done yet.
