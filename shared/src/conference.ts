@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CheckIn } from './checkins/api.ts';
 import { ROLES } from './roles.ts';
-import { ObjectIdString } from './plans.ts';
+import { ObjectIdString, PLAN_VIEW_SECTIONS } from './plans.ts';
 import { MedicationChange } from './proposals.ts';
 import type { PlanSnapshot } from './versions/snapshot.ts';
 import type { PlanChange } from './versions/diff.ts';
@@ -16,18 +16,7 @@ export const CONFERENCE_STATUSES = ['scheduled', 'live', 'ended'] as const;
 export type ConferenceStatus = (typeof CONFERENCE_STATUSES)[number];
 
 /** Where in a case the presenter can take the room. */
-export const CONFERENCE_SECTIONS = [
-  'overview',
-  'goals',
-  'medications',
-  'therapy',
-  'monitoring',
-  'checkins',
-  'safety',
-  'education',
-  'changes',
-  'comments',
-] as const;
+export const CONFERENCE_SECTIONS = [...PLAN_VIEW_SECTIONS, 'changes', 'comments'] as const;
 export type ConferenceSection = (typeof CONFERENCE_SECTIONS)[number];
 
 export const CONFERENCE_SECTION_LABELS: Record<ConferenceSection, string> = {

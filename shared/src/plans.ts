@@ -34,6 +34,21 @@ export const PlanStanding = z.object({
 });
 export type PlanStanding = z.infer<typeof PlanStanding>;
 
+/**
+ * The parts of a plan in the order its pages show them: the workspace's
+ * sections (before the clinicians' private notes) and a case conference's.
+ */
+export const PLAN_VIEW_SECTIONS = [
+  'overview',
+  'goals',
+  'medications',
+  'therapy',
+  'monitoring',
+  'checkins',
+  'safety',
+  'education',
+] as const;
+
 /** Which plan: whose, and of which care team. */
 export const PlanRef = z.object({
   id: z.string(),
