@@ -58,10 +58,12 @@ export function checkInService(ctx: AppContext) {
       const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
       const rows = await planCheckIns(ctx, planId);
       // A submission that stopped before recording itself on the plan is mended here.
-      for (const instrument of INSTRUMENTS) {
-        const newest = rows.find((r) => r.instrument === instrument);
-        if (newest) await recordLatest(ctx, planId, newest);
-      }
+      await Promise.all(
+        INSTRUMENTS.map((instrument) => {
+          const newest = rows.find((r) => r.instrument === instrument);
+          return newest && recordLatest(ctx, planId, newest);
+        }),
+      );
       await audit(user, scope, 'checkin.list', planId, meta);
       const withNote = scope.role !== 'patient';
       return { items: rows.map((r) => toDto(r, { withNote })) };

@@ -25,6 +25,16 @@ export function aTitle(instrument: Instrument): string {
 /** "Start a mood check-in", "Start an anxiety check-in". */
 export const startText = (instrument: Instrument) => `Start ${aTitle(instrument)}`;
 
+/** The sentences of check-in news, alike in the bell and in what is read out live. */
+export const newsWords = {
+  completed: (patient: string, instrument: Instrument) =>
+    `${patient} completed ${aTitle(instrument)}`,
+  safety: (patient: string, instrument: Instrument) =>
+    `${patient}’s ${titleInSentence(instrument)} reported thoughts of self-harm: follow up`,
+  followedUp: (by: string, patient: string, instrument: Instrument) =>
+    `${by} followed up ${patient}’s ${titleInSentence(instrument)}`,
+};
+
 /**
  * A check-in that arrived live, read out: a new one to the care team, a
  * follow-up to everyone but who recorded it. Empty when there is nothing to say.
@@ -37,12 +47,12 @@ export function checkInNews(
     if (!c.followUp || c.followUp.by.id === ctx.me) return '';
     return ctx.role === 'patient'
       ? 'Your care team followed up on your check-in.'
-      : `${c.followUp.by.name} followed up ${ctx.patient}’s ${titleInSentence(c.instrument)}.`;
+      : `${newsWords.followedUp(c.followUp.by.name, ctx.patient, c.instrument)}.`;
   }
   if (ctx.role === 'patient') return '';
   return c.safety
-    ? `${ctx.patient}’s ${titleInSentence(c.instrument)} reported thoughts of self-harm: follow up.`
-    : `${ctx.patient} completed ${aTitle(c.instrument)}: ${scoreOf(c)}, ${severityWord(c.severity)}.`;
+    ? `${newsWords.safety(ctx.patient, c.instrument)}.`
+    : `${newsWords.completed(ctx.patient, c.instrument)}: ${scoreOf(c)}, ${severityWord(c.severity)}.`;
 }
 
 /** "mild", "moderately severe". */

@@ -1,5 +1,5 @@
 import type { Notification } from '@tandem/shared';
-import { aTitle, titleInSentence } from '$lib/checkins/format.ts';
+import { newsWords } from '$lib/checkins/format.ts';
 import { realtime } from '$lib/realtime.ts';
 import { notificationsApi } from './api.ts';
 
@@ -94,12 +94,12 @@ export function describe(n: Notification, forPatient: boolean): string {
     case 'proposal_declined':
       return `${who} declined the medication change you proposed on ${plan}`;
     case 'check_in_submitted':
-      return `${who} completed ${n.instrument ? aTitle(n.instrument) : 'a check-in'}`;
+      return n.instrument ? newsWords.completed(who, n.instrument) : `${who} completed a check-in`;
+    // Only the mood check-in (PHQ-9) asks about self-harm.
     case 'check_in_safety':
-      // Only the mood check-in (PHQ-9) asks about self-harm.
-      return `${who}’s ${titleInSentence(n.instrument ?? 'phq9')} reported thoughts of self-harm: follow up`;
+      return newsWords.safety(who, n.instrument ?? 'phq9');
     case 'check_in_followed_up':
-      return `${who} followed up ${n.patientName}’s ${titleInSentence(n.instrument ?? 'phq9')}`;
+      return newsWords.followedUp(who, n.patientName, n.instrument ?? 'phq9');
   }
 }
 
