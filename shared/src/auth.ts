@@ -34,6 +34,13 @@ export type MeResponse = z.infer<typeof MeResponse>;
 /** `GET /auth/session`: the session if there is one; no session is an answer, not a refusal. */
 export type SessionResponse = MeResponse | { user: null };
 
+/**
+ * `GET /auth/device-key`: the caller's key (AES-256, base64) that seals the
+ * edits a device keeps until the server has stored them. The same on every
+ * device and in every session of the person, so a later sign-in can send them.
+ */
+export type DeviceKeyResponse = { key: string };
+
 export const PASSWORD_MIN_LENGTH = 10;
 
 /** Changes the caller's password; other sessions of the account end. */

@@ -172,6 +172,16 @@ export class SaveTracker {
     this.onChange();
   }
 
+  /** How many changes this device has made. */
+  get version(): number {
+    return this.localVersion;
+  }
+
+  /** The device's changes up to this version are stored. */
+  get savedThrough(): number {
+    return this.savedVersion;
+  }
+
   /** Changes on this device that the server has not confirmed as stored. */
   get pending(): boolean {
     return this.localVersion > this.savedVersion;

@@ -4,7 +4,7 @@ import { demoPlans } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startNetworkProxy } from '../helpers/proxy.ts';
-import { screenshot, signedInContext } from '../helpers/web.ts';
+import { screenshot, signedInContext, signInThroughForm } from '../helpers/web.ts';
 
 let browser: Browser;
 let server: TestServer;
@@ -754,11 +754,21 @@ describe('what reaches the patient', () => {
 });
 
 describe('losing the connection', () => {
-  /** The therapist's page on the North plan, loaded and saved, reaching the server through a proxy that can cut the network. */
-  async function therapistBehindProxy() {
+  /**
+   * The therapist's page on the North plan, loaded and saved, reaching the
+   * server through a proxy that can cut the network. `deviceKeeps: false`
+   * is a browser without IndexedDB (some private windows), where unsaved
+   * changes live in the tab only.
+   */
+  async function therapistBehindProxy({ deviceKeeps = true } = {}) {
     const network = await startNetworkProxy(server.url);
     const { context, page } = await signedInContext(browser, network.url, 'therapist');
     contexts.push(context);
+    if (!deviceKeeps) {
+      await context.addInitScript(() => {
+        Object.defineProperty(globalThis, 'indexedDB', { value: undefined });
+      });
+    }
     await page.goto(`${network.url}/plans/${plans.north}`);
     await ready(page);
     return { network, context, page };
@@ -851,7 +861,7 @@ describe('losing the connection', () => {
    * the browser's own offline switch did not always stop the reconnect.)
    */
   async function offlineWithAGoal(answer: 'accept' | 'dismiss') {
-    const { network, page } = await therapistBehindProxy();
+    const { network, page } = await therapistBehindProxy({ deviceKeeps: false });
     const asked: { type: string; message: string }[] = [];
     page.on('dialog', (dialog) => {
       asked.push({ type: dialog.type(), message: dialog.message() });
@@ -877,8 +887,12 @@ describe('losing the connection', () => {
 
   const pathOf = (page: Page) => new URL(page.url()).pathname;
 
-  it('asks before a link, signing out or closing the tab drops changes made offline', async () => {
+  it('asks before a link, signing out or closing the tab drops changes the device cannot keep', async () => {
     const { network, page, asked, goal, signOut, plansLink } = await offlineWithAGoal('dismiss');
+    expect(await page.getByTestId('save-state').textContent()).toContain(
+      'Offline — changes kept in this tab only',
+    );
+    expect(await page.getByTestId('reconnecting').textContent()).toContain('Keep this tab open');
 
     // Each way out asks, and staying keeps the change on the page.
     await plansLink.click();
@@ -916,6 +930,121 @@ describe('losing the connection', () => {
     await signOut();
     await expect.poll(() => pathOf(page)).toBe('/login');
     expect(asked.map((a) => a.type)).toEqual(['confirm']);
+  });
+
+  /** The records this browser keeps for unsent edits, as stored on the device. */
+  const deviceRecords = (page: Page) =>
+    page.evaluate(async () => {
+      // This file is compiled without the DOM's types; the page has them.
+      type Request<T> = { result: T; error: unknown; onsuccess: () => void; onerror: () => void };
+      type Database = {
+        objectStoreNames: { contains(name: string): boolean };
+        transaction(store: string): {
+          objectStore(store: string): {
+            getAll(): Request<{ key: [string, string, number]; sealed: ArrayBuffer }[]>;
+          };
+        };
+        close(): void;
+      };
+      const idb = (
+        globalThis as unknown as { indexedDB: { open(name: string): Request<Database> } }
+      ).indexedDB;
+      const done = <T>(r: Request<T>) =>
+        new Promise<T>((resolve, reject) => {
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error);
+        });
+      const db = await done(idb.open('tandem-device'));
+      try {
+        if (!db.objectStoreNames.contains('unsent')) return [];
+        const records = await done(db.transaction('unsent').objectStore('unsent').getAll());
+        return records.map((r) => ({
+          doc: r.key[1],
+          text: Array.from(new Uint8Array(r.sealed), (b) => String.fromCharCode(b)).join(''),
+        }));
+      } finally {
+        db.close();
+      }
+    });
+
+  /** The therapist adds a goal while offline and closes the tab; the device keeps the goal. */
+  async function goalKeptThroughAClosedTab() {
+    const { network, context, page } = await therapistBehindProxy();
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.type());
+      void dialog.dismiss();
+    });
+    network.cut();
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('offline');
+    const goal = `Kept on this device ${Date.now()}`;
+    await page.getByTestId('new-goal').fill(goal);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent())
+      .toContain('Offline — changes kept on this device');
+    expect(await page.getByTestId('reconnecting').textContent()).toContain(
+      'even if you close this page',
+    );
+
+    // Sealed on the device: the record holds none of the plan's words.
+    const records = await deviceRecords(page);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) expect(r.text).not.toContain('Kept on this device');
+
+    // Closing the tab asks nothing: nothing is lost.
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => page.isClosed()).toBe(true);
+    expect(asked).toEqual([]);
+    return { network, context, goal };
+  }
+
+  it('keeps changes made offline on the device through a closed tab, and sends them on the next visit', async () => {
+    const { network, context, goal } = await goalKeptThroughAClosedTab();
+
+    // Not on the server yet.
+    const prescriber = await openPlan('prescriber', plans.north);
+    await ready(prescriber);
+    expect(await goalTitles(prescriber)).not.toContain(goal);
+
+    network.restore();
+    const again = await context.newPage();
+    await again.goto(`${network.url}/plans/${plans.north}`);
+    const notice = again.getByTestId('restored-notice');
+    await expect.poll(() => notice.textContent(), { timeout: 20_000 }).toContain('and saved');
+    expect(await goalTitles(again)).toContain(goal);
+    await expect.poll(() => goalTitles(prescriber)).toContain(goal);
+    // Stored on the server, the device forgets it.
+    await expect.poll(() => deviceRecords(again)).toEqual([]);
+    await screenshot(again, 'workspace-restored-from-device');
+
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await notice.count()).toBe(0);
+  });
+
+  it("keeps a person's unsent changes for that person, not for whoever signs in next on the device", async () => {
+    const { network, context, goal } = await goalKeptThroughAClosedTab();
+    network.restore();
+
+    const page = await context.newPage();
+    await context.clearCookies();
+    await signInThroughForm(page, network.url, 'prescriber');
+    await page.goto(`${network.url}/plans/${plans.north}`);
+    await ready(page);
+    expect(await goalTitles(page)).not.toContain(goal);
+    expect(await page.getByTestId('restored-notice').count()).toBe(0);
+    expect(await deviceRecords(page)).not.toEqual([]);
+
+    await context.clearCookies();
+    await signInThroughForm(page, network.url, 'therapist');
+    await page.goto(`${network.url}/plans/${plans.north}`);
+    await expect
+      .poll(() => page.getByTestId('restored-notice').textContent(), { timeout: 20_000 })
+      .toContain('and saved');
+    expect(await goalTitles(page)).toContain(goal);
+    await expect.poll(() => deviceRecords(page)).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   LoginRequest,
   SESSION_ABSOLUTE_TIMEOUT_MS,
   SESSION_COOKIE,
+  type DeviceKeyResponse,
   type MeResponse,
   type SessionResponse,
 } from '@tandem/shared';
@@ -12,6 +13,7 @@ import { validateBody } from '../http/validate.ts';
 import { requireUser, sessionOf, userOf } from './authenticate.ts';
 import type { ResolvedSession } from './sessions.ts';
 import { createAuthService } from './service.ts';
+import { deviceKeyOf } from './device-keys.ts';
 
 function describeSession(session: ResolvedSession): MeResponse {
   const { sessionId: _sessionId, ...user } = session.user;
@@ -69,6 +71,13 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/auth/me', requireUser(ctx, { whileFirstPassword: true }), (req, res) => {
     res.json(describeSession(req.session!));
+  });
+
+  router.get('/auth/device-key', requireUser(ctx), async (req, res) => {
+    const key = await deviceKeyOf(ctx, userOf(req).id);
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ key: Buffer.from(key).toString('base64') } satisfies DeviceKeyResponse);
   });
 
   // Asked before the app knows whether anyone is signed in (the login page, the first

@@ -4,6 +4,7 @@ import { teamModel } from '../teams/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { planModel } from '../plans/model.ts';
 import { sessionModel } from '../auth/model.ts';
+import { deviceKeyModel } from '../auth/device-keys.ts';
 import { auditModel } from '../audit/model.ts';
 import { commentModel } from '../comments/model.ts';
 import { notificationModel } from '../notifications/model.ts';
@@ -30,6 +31,7 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
     patientModel(conn),
     planModel(conn),
     sessionModel(conn),
+    deviceKeyModel(conn),
     auditModel(conn),
     commentModel(conn),
     notificationModel(conn),

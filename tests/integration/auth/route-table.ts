@@ -76,6 +76,7 @@ export const ROUTES: RouteEntry[] = [
   }),
   route('POST', '/auth/logout', personal(all(204)), { freshSession: true }),
   route('GET', '/auth/me', personal(all(200))),
+  route('GET', '/auth/device-key', personal(all(200))),
   // Answers a visitor without a session too ({ user: null }), as the login page asks it.
   route('GET', '/auth/session', open(200)),
   route('POST', '/auth/password', personal(all(204)), {

@@ -15,6 +15,11 @@ import {
 } from '@tandem/shared';
 import { collabBaseUrl, countingWebSocket } from './socket.ts';
 import { reconnected, track, untrack } from './unsaved.ts';
+import { DeviceCopy } from './device-copy.ts';
+import { deviceStash, type DeviceStash } from './stash.ts';
+
+/** The origin of edits restored from the device: local changes like any other, sent and counted. */
+const FROM_DEVICE = Symbol('from device');
 
 export type CollabClose = { code: number; reason: string };
 
@@ -25,6 +30,12 @@ export type CollabDocOptions = {
   maxBackoffMs?: number;
   /** The server closed the socket because the session is gone (4401). */
   onSessionLost?: () => void;
+  /**
+   * The signed-in person: their unsaved edits are kept on this device
+   * (sealed, lib/collab/stash.ts) and edits this device kept from an earlier
+   * visit are sent. Without it, unsaved edits live in the tab only.
+   */
+  keepFor?: string;
 };
 
 /**
@@ -36,8 +47,9 @@ export type CollabDocOptions = {
  *
  * It uses an unmodified y-websocket provider with the browser's session
  * cookie, opted in to Tandem's save acknowledgements and access notice.
- * While it holds changes the server has not stored, closing the tab asks
- * first, and `confirmLeaving` (unsaved.ts) asks before the app moves on.
+ * Changes the server has not stored are kept on the device until it has
+ * (device-copy.ts); only when the device cannot keep them does closing the
+ * tab ask first, and `confirmLeaving` (unsaved.ts) before the app moves on.
  */
 export class CollabDoc {
   readonly doc: Y.Doc;
@@ -54,8 +66,14 @@ export class CollabDoc {
   /** A final close (no access, no such document, session ended); no more reconnecting. */
   closed = $state<CollabClose | null>(null);
   presence = $state<PresenceUser[]>([]);
+  /** Edits this device had kept from an earlier visit were sent again; when the newest was made. */
+  restored = $state<{ at: number } | null>(null);
   #saveTick = $state(0);
-  readonly #saves = new SaveTracker(() => this.#saveTick++);
+  readonly #saves = new SaveTracker(() => {
+    this.#saveTick++;
+    this.#copy?.saved(this.#saves.savedThrough);
+  });
+  readonly #copy: DeviceCopy | null;
   readonly #onOnline = () => this.reconnect();
   /**
    * A socket whose network went away can look open for half a minute, until
@@ -73,9 +91,13 @@ export class CollabDoc {
     opts: CollabDocOptions = {},
   ) {
     this.doc = opts.doc ?? new Y.Doc();
+    const stash = opts.keepFor ? deviceStash(opts.keepFor) : null;
+    this.#copy = stash && new DeviceCopy(name, this.doc.clientID, stash, () => this.#saveTick++);
     // Registered before the provider's own listener, so a change is counted before it is sent.
-    this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
-      if (origin !== this.provider) this.#saves.localChange();
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider) return;
+      this.#saves.localChange();
+      this.#copy?.change(this.#saves.version, update);
     });
     this.provider = new WebsocketProvider(collabBaseUrl(COLLAB_PATH), name, this.doc, {
       params: { [COLLAB_OPT_IN_PARAM]: '1' },
@@ -87,11 +109,16 @@ export class CollabDoc {
       const message = decodeTandemMessage(decoder.arr);
       decoder.pos = decoder.arr.length;
       if (message?.type === 'save-ack') this.#saves.ack(message.count);
-      if (message?.type === 'access') this.access = message.access;
+      if (message?.type === 'access') {
+        this.access = message.access;
+        // Nothing this person changes here can be stored: the device keeps none of it.
+        if (message.access === 'read') this.#copy?.discard();
+      }
     };
     handlers[CollabMessage.Auth] = (_e, decoder) => {
       decoder.pos = decoder.arr.length;
       this.refused = 'Your changes to this part of the plan are not saved: you can read it only.';
+      this.#copy?.discard();
     };
     // The provider lets go of a socket at once (offline, a silent server); the socket
     // itself may report its close only once the network lets the closing handshake end.
@@ -104,11 +131,15 @@ export class CollabDoc {
     });
     this.provider.on('sync', (synced: boolean) => {
       this.synced = synced;
-      if (synced) this.loaded = true;
+      if (!synced || this.loaded) return;
+      this.loaded = true;
+      if (stash && this.access === 'write') void this.#restore(stash);
     });
     this.provider.on('closed', (close) => {
       this.closed = close;
+      // A refused change would be refused again; a lost session keeps them for the next sign-in.
       if (close.code === CloseCode.Unauthenticated) opts.onSessionLost?.();
+      else this.#copy?.discard();
     });
     const updatePresence = () =>
       (this.presence = presenceOf(
@@ -136,6 +167,33 @@ export class CollabDoc {
   get pending(): boolean {
     void this.#saveTick;
     return this.#saves.pending;
+  }
+
+  /** Every change the server has not stored is also kept on the device: closing the tab loses none. */
+  get kept(): boolean {
+    void this.#saveTick;
+    return this.#copy?.kept ?? !this.#saves.pending;
+  }
+
+  /**
+   * Sends the edits this device kept from earlier visits (other tabs, closed
+   * or still open) and makes them this tab's own: they join its record before
+   * theirs are deleted, so at every moment the device holds them somewhere.
+   */
+  async #restore(stash: Promise<DeviceStash | null>): Promise<void> {
+    const store = await stash;
+    if (!store || !this.#copy) return;
+    const others = (await store.kept(this.name)).filter((k) => k.tab !== this.doc.clientID);
+    if (others.length === 0 || this.closed) return;
+    const before = this.#saves.version;
+    for (const kept of others) Y.applyUpdate(this.doc, kept.update, FROM_DEVICE);
+    // Edits that build on changes neither here nor stored cannot be applied yet: keep their records.
+    if (this.doc.store.pendingStructs || this.doc.store.pendingDs) return;
+    if (!(await this.#copy.flush())) return;
+    for (const kept of others) await store.drop(this.name, kept.tab);
+    if (this.#saves.version > before) {
+      this.restored = { at: Math.max(...others.map((k) => k.savedAt)) };
+    }
   }
 
   /** Shares fields of this person's presence (a cursor, the section they are in). */

@@ -1,16 +1,22 @@
 /**
  * Changes on this device that the server has not stored yet, across every
  * open collab document of the tab, so that leaving the page never drops
- * them without the person knowing. While a document is connected its
- * changes are already on their way and need nothing; changes made offline,
- * or held after the server refused one of them, exist only in this tab.
+ * them without the person knowing. Changes the device keeps (stash.ts) are
+ * sent on the next visit and need nothing; nor do changes of a connected
+ * document, already on their way. Changes made offline on a device that
+ * cannot keep them exist only in this tab.
  */
 
 export interface UnsavedSource {
   /** Holds changes the server has not confirmed as stored. */
   readonly pending: boolean;
+  /** The device keeps every such change. */
+  readonly kept: boolean;
   readonly connected: boolean;
 }
+
+/** Changes that leaving the page would lose. */
+const atRisk = (s: UnsavedSource) => s.pending && !s.kept;
 
 const STRANDED_MESSAGE =
   'Your latest changes are not saved yet, and Tandem cannot send them now. ' +
@@ -22,7 +28,7 @@ const abandoned = new WeakSet<UnsavedSource>();
 
 /** Closing or reloading the tab: the browser asks with its own words. */
 function onBeforeUnload(event: BeforeUnloadEvent): void {
-  if (![...open].some((s) => s.pending && !abandoned.has(s))) return;
+  if (![...open].some((s) => atRisk(s) && !abandoned.has(s))) return;
   event.preventDefault();
   // Older browsers show the prompt only for a set returnValue.
   event.returnValue = '';
@@ -45,7 +51,7 @@ export function reconnected(source: UnsavedSource): void {
 }
 
 function stranded(): UnsavedSource[] {
-  return [...open].filter((s) => s.pending && !s.connected && !abandoned.has(s));
+  return [...open].filter((s) => atRisk(s) && !s.connected && !abandoned.has(s));
 }
 
 /**

@@ -16,7 +16,7 @@ export class MinutesDoc {
     readonly name: string,
     self: { id: string; name: string },
   ) {
-    this.collab = new CollabDoc(name);
+    this.collab = new CollabDoc(name, { keepFor: self.id });
     this.text = this.collab.doc.getText(MINUTES_TEXT);
     this.collab.setPresence({ user: { id: self.id, name: self.name } });
   }

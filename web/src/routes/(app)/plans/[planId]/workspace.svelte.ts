@@ -29,9 +29,10 @@ export class LiveDoc {
 
   constructor(
     readonly info: PlanDocInfo,
+    selfId: string,
     onSessionLost: () => void,
   ) {
-    this.collab = new CollabDoc(info.name, { onSessionLost });
+    this.collab = new CollabDoc(info.name, { onSessionLost, keepFor: selfId });
     this.collab.doc.on('update', () => this.version++);
     this.collab.provider.on('sync', (synced: boolean) => {
       if (!synced) return;
@@ -87,7 +88,7 @@ export class PlanWorkspace {
 
   constructor(plan: PlanDetail, self: { id: string; name: string }) {
     for (const info of plan.collab.docs) {
-      this.docs[info.kind] = new LiveDoc(info, () => (this.sessionLost = true));
+      this.docs[info.kind] = new LiveDoc(info, self.id, () => (this.sessionLost = true));
     }
     for (const live of Object.values(this.docs)) {
       live.collab.setPresence({ user: { id: self.id, name: self.name } });
@@ -138,6 +139,17 @@ export class PlanWorkspace {
     const states = Object.values(this.docs).map((d) => d.saveState);
     for (const s of ['offline', 'connecting', 'saving'] as const) if (states.includes(s)) return s;
     return 'saved';
+  }
+
+  /** Every change the server has not stored is also kept on this device, safe from a closed tab. */
+  get keptOnDevice(): boolean {
+    return Object.values(this.docs).every((d) => d.collab.kept);
+  }
+
+  /** Edits this device kept from an earlier visit were sent: when the newest of them was made. */
+  get restoredAt(): number | null {
+    const times = Object.values(this.docs).flatMap((d) => d.collab.restored?.at ?? []);
+    return times.length > 0 ? Math.max(...times) : null;
   }
 
   /** Tells the others which part of the plan this person is in. */
