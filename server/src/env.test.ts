@@ -24,6 +24,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it("takes the deployment's crisis numbers, the United States' by default, and refuses what cannot be dialled", () => {
+    expect(loadConfig({}).crisisLines).toEqual({
+      emergency: '911',
+      line: { name: 'the Suicide & Crisis Lifeline', number: '988', texts: true },
+    });
+    expect(
+      loadConfig({
+        CRISIS_EMERGENCY_NUMBER: '999',
+        CRISIS_LINE_NAME: 'Samaritans',
+        CRISIS_LINE_NUMBER: '116 123',
+        CRISIS_LINE_TEXTS: 'false',
+      }).crisisLines,
+    ).toEqual({ emergency: '999', line: { name: 'Samaritans', number: '116 123', texts: false } });
+    expect(() => loadConfig({ CRISIS_LINE_NUMBER: 'call us' })).toThrow(
+      /CRISIS_LINE_NUMBER must be a phone number/,
+    );
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({
       port: 3000,

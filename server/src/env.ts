@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { CrisisLines, PHONE_NUMBER, US_CRISIS_LINES } from '@tandem/shared';
 
 /**
  * Configuration, parsed once at start-up. This is the only module that reads
@@ -43,6 +44,16 @@ const EnvSchema = z.object({
     .min(1024)
     .default(2 * 1024 * 1024),
   WEB_BUILD_DIR: z.string().optional(),
+  CRISIS_EMERGENCY_NUMBER: z
+    .string()
+    .regex(PHONE_NUMBER, 'must be a phone number')
+    .default(US_CRISIS_LINES.emergency),
+  CRISIS_LINE_NAME: z.string().max(80).default(US_CRISIS_LINES.line.name),
+  CRISIS_LINE_NUMBER: z
+    .string()
+    .regex(PHONE_NUMBER, 'must be a phone number')
+    .default(US_CRISIS_LINES.line.number),
+  CRISIS_LINE_TEXTS: bool.default(US_CRISIS_LINES.line.texts),
 });
 
 export type Config = {
@@ -61,6 +72,7 @@ export type Config = {
   bodyLimit: string;
   collabMaxMessageBytes: number;
   webBuildDir: string | undefined;
+  crisisLines: CrisisLines;
 };
 
 export class ConfigError extends Error {}
@@ -94,6 +106,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: e.BODY_LIMIT,
     collabMaxMessageBytes: e.COLLAB_MAX_MESSAGE_BYTES,
     webBuildDir: e.WEB_BUILD_DIR,
+    crisisLines: {
+      emergency: e.CRISIS_EMERGENCY_NUMBER,
+      line: { name: e.CRISIS_LINE_NAME, number: e.CRISIS_LINE_NUMBER, texts: e.CRISIS_LINE_TEXTS },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from './roles.ts';
+import { CrisisLines } from './crisis.ts';
 
 export const SESSION_COOKIE = 'tandem_session';
 /** Sessions end after 15 minutes without activity, and 12 hours after sign-in at the latest. */
@@ -28,6 +29,8 @@ export const MeResponse = z.object({
   session: z.object({ idleExpiresAt: z.string(), absoluteExpiresAt: z.string() }),
   /** The account still has the first password a coordinator was shown; the app asks for a new one. */
   passwordChangeDue: z.boolean(),
+  /** Where to send a patient who may be in danger, in this deployment. */
+  crisisLines: CrisisLines,
 });
 export type MeResponse = z.infer<typeof MeResponse>;
 

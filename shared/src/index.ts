@@ -4,6 +4,7 @@ export * from './close-codes.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './auth.ts';
+export * from './crisis.ts';
 export * from './plans.ts';
 export * from './events.ts';
 export * from './comments.ts';

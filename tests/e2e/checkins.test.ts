@@ -406,6 +406,49 @@ describe('refusals in words', () => {
   });
 });
 
+describe("the deployment's crisis numbers", () => {
+  it('gives a patient the numbers the server is configured with, on the plan and in the crisis box', async () => {
+    const uk = await startTestServer({
+      web: true,
+      seedDemo: true,
+      env: {
+        CRISIS_EMERGENCY_NUMBER: '999',
+        CRISIS_LINE_NAME: 'Samaritans',
+        CRISIS_LINE_NUMBER: '116 123',
+        CRISIS_LINE_TEXTS: 'false',
+      },
+    });
+    const { north } = await demoPlans(uk.url);
+    const { context, page } = await signedInContext(browser, uk.url, 'patient', {
+      viewport: PHONE,
+    });
+    contexts.push(context);
+    await page.goto(`${uk.url}/plans/${north}`);
+    const strip = page.getByTestId('crisis-strip');
+    await eventually(() => strip.count()).toBe(1);
+    expect(await text(strip)).toContain(
+      'If you are thinking about harming yourself, call 116 123, Samaritans, at any time. In an emergency call 999.',
+    );
+    expect(await text(strip)).not.toMatch(/988|911|text/);
+    expect(await strip.getByRole('link', { name: '116 123' }).getAttribute('href')).toBe(
+      'tel:116123',
+    );
+
+    await page.goto(`${uk.url}/plans/${north}/check-in/phq9`);
+    await eventually(() => page.getByTestId('checkin-form').count()).toBe(1);
+    const item9 = page.getByRole('group', { name: /better off dead or of hurting yourself/ });
+    await item9.getByRole('radio', { name: 'More than half the days' }).check();
+    const crisis = page.getByTestId('crisis-box');
+    await eventually(() => crisis.isVisible()).toBe(true);
+    expect(await text(crisis)).toContain(
+      'If you might act on these thoughts, call 999 or go to the nearest emergency room now. You can call 116 123, Samaritans, at any time.',
+    );
+    expect(await crisis.getByRole('link', { name: '999' }).getAttribute('href')).toBe('tel:999');
+    // Before this test's server stops: an open page would keep reconnecting to it.
+    await context.close();
+  });
+});
+
 describe('on a small phone', () => {
   it('fits the check-ins card and the form to a 360 px screen, with large answers to tap', async () => {
     const alex = await openPlan('patient', plans.north, SMALL_PHONE);

@@ -151,7 +151,7 @@ describe('a live case conference in the browser', () => {
     await owner.context.close();
   });
 
-  it('keeps minutes typed without a connection, asks before a link drops them, and saves them once back', async () => {
+  it('keeps minutes typed without a connection on the device through a closed tab, and saves them on return', async () => {
     const conf = await liveConference();
     const network = await startNetworkProxy(server.url);
     const host = await signedInContext(browser, network.url, 'coordinator');
@@ -173,14 +173,17 @@ describe('a live case conference in the browser', () => {
       asked.push(dialog.type());
       void dialog.dismiss();
     });
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Plans' })
-      .click();
-    await expect.poll(() => asked).toEqual(['confirm']);
-    expect(new URL(page.url()).pathname).toBe(`/conferences/${conf.id}`);
+    // The device keeps the typing: closing the tab asks nothing.
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => page.isClosed()).toBe(true);
+    expect(asked).toEqual([]);
 
     network.restore();
+    const again = await host.context.newPage();
+    await again.goto(`${network.url}/conferences/${conf.id}`);
+    await expect
+      .poll(() => again.getByTestId('minutes-restored').count(), { timeout: 20_000 })
+      .toBe(1);
     await expect
       .poll(
         async () => {
@@ -192,6 +195,7 @@ describe('a live case conference in the browser', () => {
         { timeout: 20_000 },
       )
       .toBe(typed);
+    expect(await again.getByLabel('Minutes for Alex Morgan').inputValue()).toBe(typed);
     await host.context.close();
   });
 

@@ -15,7 +15,7 @@ import type { ResolvedSession } from './sessions.ts';
 import { createAuthService } from './service.ts';
 import { deviceKeyOf } from './device-keys.ts';
 
-function describeSession(session: ResolvedSession): MeResponse {
+function describeSession(ctx: AppContext, session: ResolvedSession): MeResponse {
   const { sessionId: _sessionId, ...user } = session.user;
   return {
     user,
@@ -24,6 +24,7 @@ function describeSession(session: ResolvedSession): MeResponse {
       absoluteExpiresAt: session.absoluteExpiresAt.toISOString(),
     },
     passwordChangeDue: session.passwordChangeDue,
+    crisisLines: ctx.config.crisisLines,
   };
 }
 
@@ -70,7 +71,7 @@ export function authRoutes(ctx: AppContext): Router {
   );
 
   router.get('/auth/me', requireUser(ctx, { whileFirstPassword: true }), (req, res) => {
-    res.json(describeSession(req.session!));
+    res.json(describeSession(ctx, req.session!));
   });
 
   router.get('/auth/device-key', requireUser(ctx), async (req, res) => {
@@ -84,7 +85,7 @@ export function authRoutes(ctx: AppContext): Router {
   // load): a visitor without a session is neither refused nor audited as refused.
   router.get('/auth/session', async (req, res) => {
     const session = await sessionOf(ctx, req);
-    res.json(session ? describeSession(session) : ({ user: null } satisfies SessionResponse));
+    res.json(session ? describeSession(ctx, session) : ({ user: null } satisfies SessionResponse));
   });
 
   return router;

@@ -1,6 +1,12 @@
 import { goto } from '$app/navigation';
 import { resolve } from '$app/paths';
-import type { MeResponse, PublicUser, SessionResponse } from '@tandem/shared';
+import {
+  US_CRISIS_LINES,
+  type CrisisLines,
+  type MeResponse,
+  type PublicUser,
+  type SessionResponse,
+} from '@tandem/shared';
 import { api, setSessionLostHandler } from './api.ts';
 import { closeRealtime, realtime } from './realtime.ts';
 
@@ -21,6 +27,8 @@ type SessionState = {
   expiringSoon: boolean;
   /** Signed in with a first password a coordinator handed over: the person chooses their own. */
   passwordChangeDue: boolean;
+  /** This deployment's crisis numbers (the server's configuration). */
+  crisisLines: CrisisLines;
 };
 
 export const session: SessionState = $state({
@@ -29,6 +37,7 @@ export const session: SessionState = $state({
   absoluteExpiresAt: null,
   expiringSoon: false,
   passwordChangeDue: false,
+  crisisLines: US_CRISIS_LINES,
 });
 
 function apply(me: MeResponse): void {
@@ -37,6 +46,7 @@ function apply(me: MeResponse): void {
   session.absoluteExpiresAt = Date.parse(me.session.absoluteExpiresAt);
   session.expiringSoon = false;
   session.passwordChangeDue = me.passwordChangeDue;
+  session.crisisLines = me.crisisLines;
 }
 
 /**

@@ -172,7 +172,7 @@ export class CollabDoc {
   /** Every change the server has not stored is also kept on the device: closing the tab loses none. */
   get kept(): boolean {
     void this.#saveTick;
-    return this.#copy?.kept ?? !this.#saves.pending;
+    return !this.#saves.pending || (this.#copy?.kept ?? false);
   }
 
   /**

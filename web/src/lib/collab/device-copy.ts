@@ -33,9 +33,10 @@ export class DeviceCopy {
     });
   }
 
-  /** The device holds every change the server has not stored (trivially, when there are none). */
+  /** The device holds every change the server has not stored; never after `discard`. */
   get kept(): boolean {
-    return this.#held.length === 0 || (this.#stash !== null && this.#keptThrough >= this.#latest);
+    if (this.#discarded || !this.#stash) return false;
+    return this.#held.length === 0 || this.#keptThrough >= this.#latest;
   }
 
   /** A change made here, counted by the save tracker as `version`. */
@@ -58,7 +59,10 @@ export class DeviceCopy {
     if (this.#held.length !== before) void this.#write();
   }
 
-  /** These changes can never be stored (refused, no access any more): the device forgets them. */
+  /**
+   * These changes can never be stored (refused, no access any more): the
+   * device forgets them and keeps no later ones, which build on them.
+   */
   discard(): void {
     this.#discarded = true;
     this.#held = [];
