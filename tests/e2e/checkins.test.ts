@@ -298,6 +298,23 @@ describe('an anxiety check-in', () => {
     expect(asked).toHaveLength(2);
   });
 
+  it('asks before closing the tab on answers that are not sent', async () => {
+    const casey = await openPlan('patient2', plans.south, PHONE);
+    await casey.goto(`${server.url}/plans/${plans.south}/check-in/phq9`);
+    await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
+    const asked: string[] = [];
+    casey.on('dialog', (d) => {
+      asked.push(d.type());
+      void d.dismiss();
+    });
+    await answer(casey, [0, 1, 0]);
+    // The browser asks in its own words; staying keeps the page and its answers.
+    await casey.close({ runBeforeUnload: true });
+    await eventually(() => asked).toEqual(['beforeunload']);
+    expect(casey.isClosed()).toBe(false);
+    expect(await text(casey.getByTestId('checkin-count'))).toMatch(/^3 of 9 answered/);
+  });
+
   it('takes a first GAD-7 without a crisis box, and the prescriber reads it as a baseline', async () => {
     const patient = await openPlan('patient2', plans.south, PHONE);
     // Near the top of the plan, before the goals: both forms are due, none done yet.
