@@ -5,7 +5,12 @@ import { demoPlans, loginAs } from '../helpers/api.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { screenshot, signedInContext } from '../helpers/web.ts';
+import {
+  deviceRecords,
+  screenshot,
+  signedInContext,
+  withoutDeviceStorage,
+} from '../helpers/web.ts';
 
 let browser: Browser;
 let server: TestServer;
@@ -51,8 +56,10 @@ async function openPlan(
   who: Parameters<typeof signedInContext>[2],
   planId: string,
   viewport = DESK,
+  { deviceStorage = true } = {},
 ): Promise<Page> {
   const page = await signIn(who, viewport);
+  if (!deviceStorage) await withoutDeviceStorage(page.context());
   await page.goto(`${server.url}/plans/${planId}`);
   if (who === 'patient' || who === 'patient2') {
     await eventually(() => page.getByTestId('checkin-summary').count(), 30_000).toBe(2);
@@ -150,6 +157,8 @@ describe('a mood check-in with thoughts of self-harm', () => {
     await send.click();
     const result = patient.getByTestId('checkin-result');
     await eventually(() => result.count()).toBe(1);
+    // Sent, the answers are no longer kept on the phone.
+    await eventually(() => deviceRecords(patient)).toEqual([]);
     expect(await text(result.getByTestId('result-score'))).toBe('11 of 27 — moderate');
     expect(await text(result.getByTestId('result-change'))).toMatch(
       /^2 higher than your last one on .+ \(9 of 27\)\. Lower is better\.$/,
@@ -264,8 +273,8 @@ describe('a mood check-in with thoughts of self-harm', () => {
 });
 
 describe('an anxiety check-in', () => {
-  it('asks before leaving a form with answers that are not sent', async () => {
-    const casey = await openPlan('patient2', plans.south, PHONE);
+  it('asks before leaving a form with answers that are not sent, where the device cannot keep them', async () => {
+    const casey = await openPlan('patient2', plans.south, PHONE, { deviceStorage: false });
     await card(casey, 'gad7')
       .getByRole('link', { name: /anxiety check-in/ })
       .click();
@@ -298,8 +307,8 @@ describe('an anxiety check-in', () => {
     expect(asked).toHaveLength(2);
   });
 
-  it('asks before closing the tab on answers that are not sent', async () => {
-    const casey = await openPlan('patient2', plans.south, PHONE);
+  it('asks before closing the tab on answers that are not sent, where the device cannot keep them', async () => {
+    const casey = await openPlan('patient2', plans.south, PHONE, { deviceStorage: false });
     await casey.goto(`${server.url}/plans/${plans.south}/check-in/phq9`);
     await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
     const asked: string[] = [];
@@ -313,6 +322,61 @@ describe('an anxiety check-in', () => {
     await eventually(() => asked).toEqual(['beforeunload']);
     expect(casey.isClosed()).toBe(false);
     expect(await text(casey.getByTestId('checkin-count'))).toMatch(/^3 of 9 answered/);
+  });
+
+  it('keeps half-given answers on the device through a closed tab, until the patient starts over', async () => {
+    const casey = await openPlan('patient2', plans.south, PHONE);
+    const context = casey.context();
+    const form = `${server.url}/plans/${plans.south}/check-in/phq9`;
+    const asked: string[] = [];
+    const answerDialogs = (page: Page) =>
+      page.on('dialog', (d) => {
+        asked.push(d.type());
+        void d.dismiss();
+      });
+    answerDialogs(casey);
+    await casey.goto(form);
+    await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
+    expect(await casey.getByTestId('checkin-draft-restored').count()).toBe(0);
+    await answer(casey, [0, 1, 0]);
+    await eventually(() => casey.getByTestId('checkin-form').getAttribute('data-draft')).toBe(
+      'kept',
+    );
+    // Sealed on the device.
+    const records = await deviceRecords(casey);
+    expect(records.map((r) => r.doc)).toEqual([`check-in:${plans.south}:phq9`]);
+    expect(records[0]!.text).not.toContain('"answers"');
+
+    // Leaving by a link and closing the tab ask nothing: the answers are on the device.
+    await casey.getByRole('link', { name: '← Your plan' }).click();
+    await eventually(() => casey.getByTestId('patient-checkins').count()).toBe(1);
+    await casey.close({ runBeforeUnload: true });
+    await eventually(() => casey.isClosed()).toBe(true);
+    expect(asked).toEqual([]);
+
+    const again = await context.newPage();
+    answerDialogs(again);
+    await again.goto(form);
+    const restored = again.getByTestId('checkin-draft-restored');
+    await eventually(() => restored.count()).toBe(1);
+    expect(await text(restored)).toMatch(
+      /^Your answers from .+ are back\. Check them, then send\./,
+    );
+    expect(await text(again.getByTestId('checkin-count'))).toMatch(/^3 of 9 answered/);
+    const second = again.getByRole('group', {
+      name: new RegExp(QUESTIONNAIRES.phq9.items[1]!.slice(0, 30)),
+    });
+    expect(await second.getByRole('radio', { name: 'Several days' }).isChecked()).toBe(true);
+    await screenshot(again, 'checkin-draft-restored');
+
+    // Starting over forgets them on the device too.
+    await restored.getByRole('button', { name: 'Start over' }).click();
+    expect(await text(again.getByTestId('checkin-count'))).toMatch(/^0 of 9 answered/);
+    await eventually(() => deviceRecords(again)).toEqual([]);
+    await again.reload();
+    await eventually(() => again.getByTestId('checkin-form').count()).toBe(1);
+    expect(await again.getByTestId('checkin-draft-restored').count()).toBe(0);
+    expect(asked).toEqual([]);
   });
 
   it('takes a first GAD-7 without a crisis box, and the prescriber reads it as a baseline', async () => {

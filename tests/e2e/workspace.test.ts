@@ -4,7 +4,13 @@ import { demoPlans } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startNetworkProxy } from '../helpers/proxy.ts';
-import { screenshot, signedInContext, signInThroughForm } from '../helpers/web.ts';
+import {
+  deviceRecords,
+  screenshot,
+  signedInContext,
+  signInThroughForm,
+  withoutDeviceStorage,
+} from '../helpers/web.ts';
 
 let browser: Browser;
 let server: TestServer;
@@ -764,11 +770,7 @@ describe('losing the connection', () => {
     const network = await startNetworkProxy(server.url);
     const { context, page } = await signedInContext(browser, network.url, 'therapist');
     contexts.push(context);
-    if (!deviceKeeps) {
-      await context.addInitScript(() => {
-        Object.defineProperty(globalThis, 'indexedDB', { value: undefined });
-      });
-    }
+    if (!deviceKeeps) await withoutDeviceStorage(context);
     await page.goto(`${network.url}/plans/${plans.north}`);
     await ready(page);
     return { network, context, page };
@@ -931,41 +933,6 @@ describe('losing the connection', () => {
     await expect.poll(() => pathOf(page)).toBe('/login');
     expect(asked.map((a) => a.type)).toEqual(['confirm']);
   });
-
-  /** The records this browser keeps for unsent edits, as stored on the device. */
-  const deviceRecords = (page: Page) =>
-    page.evaluate(async () => {
-      // This file is compiled without the DOM's types; the page has them.
-      type Request<T> = { result: T; error: unknown; onsuccess: () => void; onerror: () => void };
-      type Database = {
-        objectStoreNames: { contains(name: string): boolean };
-        transaction(store: string): {
-          objectStore(store: string): {
-            getAll(): Request<{ key: [string, string, number]; sealed: ArrayBuffer }[]>;
-          };
-        };
-        close(): void;
-      };
-      const idb = (
-        globalThis as unknown as { indexedDB: { open(name: string): Request<Database> } }
-      ).indexedDB;
-      const done = <T>(r: Request<T>) =>
-        new Promise<T>((resolve, reject) => {
-          r.onsuccess = () => resolve(r.result);
-          r.onerror = () => reject(r.error);
-        });
-      const db = await done(idb.open('tandem-device'));
-      try {
-        if (!db.objectStoreNames.contains('unsent')) return [];
-        const records = await done(db.transaction('unsent').objectStore('unsent').getAll());
-        return records.map((r) => ({
-          doc: r.key[1],
-          text: Array.from(new Uint8Array(r.sealed), (b) => String.fromCharCode(b)).join(''),
-        }));
-      } finally {
-        db.close();
-      }
-    });
 
   /** The therapist adds a goal while offline and closes the tab; the device keeps the goal. */
   async function goalKeptThroughAClosedTab() {

@@ -64,3 +64,47 @@ export async function signedInContext(
   await signInThroughForm(page, baseUrl, who);
   return { context, page };
 }
+
+/**
+ * Pages of `context` opened from now on have no IndexedDB, as in some private
+ * windows: unsaved changes then live in the tab only.
+ */
+export async function withoutDeviceStorage(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    Object.defineProperty(globalThis, 'indexedDB', { value: undefined });
+  });
+}
+
+/** The records this browser keeps for unsent edits, as stored on the device. */
+export const deviceRecords = (page: Page) =>
+  page.evaluate(async () => {
+    // This file is compiled without the DOM's types; the page has them.
+    type Request<T> = { result: T; error: unknown; onsuccess: () => void; onerror: () => void };
+    type Database = {
+      objectStoreNames: { contains(name: string): boolean };
+      transaction(store: string): {
+        objectStore(store: string): {
+          getAll(): Request<{ key: [string, string, number]; sealed: ArrayBuffer }[]>;
+        };
+      };
+      close(): void;
+    };
+    const idb = (globalThis as unknown as { indexedDB: { open(name: string): Request<Database> } })
+      .indexedDB;
+    const done = <T>(r: Request<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const db = await done(idb.open('tandem-device'));
+    try {
+      if (!db.objectStoreNames.contains('unsent')) return [];
+      const records = await done(db.transaction('unsent').objectStore('unsent').getAll());
+      return records.map((r) => ({
+        doc: r.key[1],
+        text: Array.from(new Uint8Array(r.sealed), (b) => String.fromCharCode(b)).join(''),
+      }));
+    } finally {
+      db.close();
+    }
+  });

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { KeptRecord } from './kept-record.ts';
 import type { DeviceStash } from './stash.ts';
 
 /** Past this many held changes they are merged into one, so each write stays quick to build. */
@@ -6,57 +7,46 @@ const MERGE_AFTER = 64;
 
 /**
  * The device's copy of one tab's unsaved edits of one document: every change
- * made here that the server has not yet acknowledged as stored, written to
- * the stash after each change (one write at a time; changes made during a
- * write go in the next) and deleted once the server has them all.
+ * made here that the server has not yet acknowledged as stored, kept in the
+ * stash after each change and deleted once the server has them all.
  */
 export class DeviceCopy {
   /** Local changes not acknowledged yet, by the save tracker's version that counted them. */
   #held: { version: number; update: Uint8Array }[] = [];
-  #latest = 0;
-  /** The newest held version the device's record covers. */
-  #keptThrough = 0;
-  #stash: DeviceStash | null = null;
-  #writing: Promise<void> | null = null;
-  #again = false;
   #discarded = false;
+  readonly #record: KeptRecord;
 
-  constructor(
-    private readonly doc: string,
-    private readonly tab: number,
-    stash: Promise<DeviceStash | null>,
-    private readonly onChange: () => void,
-  ) {
-    void stash.then((s) => {
-      this.#stash = s;
-      if (this.#held.length > 0) void this.#write();
-    });
+  constructor(doc: string, tab: number, stash: Promise<DeviceStash | null>, onChange: () => void) {
+    this.#record = new KeptRecord(
+      doc,
+      tab,
+      stash,
+      () => (this.#held.length > 0 ? Y.mergeUpdates(this.#held.map((h) => h.update)) : null),
+      onChange,
+    );
   }
 
   /** The device holds every change the server has not stored; never after `discard`. */
   get kept(): boolean {
-    if (this.#discarded || !this.#stash) return false;
-    return this.#held.length === 0 || this.#keptThrough >= this.#latest;
+    return !this.#discarded && this.#record.kept;
   }
 
   /** A change made here, counted by the save tracker as `version`. */
   change(version: number, update: Uint8Array): void {
     if (this.#discarded) return;
     this.#held.push({ version, update });
-    this.#latest = version;
     if (this.#held.length > MERGE_AFTER) {
       // Acknowledged only once the newest of them is: kept a little longer, never dropped early.
       this.#held = [{ version, update: Y.mergeUpdates(this.#held.map((h) => h.update)) }];
     }
-    this.onChange();
-    void this.#write();
+    this.#record.changed();
   }
 
   /** The server has stored every change up to `version`. */
   saved(version: number): void {
     const before = this.#held.length;
     this.#held = this.#held.filter((h) => h.version > version);
-    if (this.#held.length !== before) void this.#write();
+    if (this.#held.length !== before) this.#record.changed();
   }
 
   /**
@@ -66,39 +56,11 @@ export class DeviceCopy {
   discard(): void {
     this.#discarded = true;
     this.#held = [];
-    void this.#write();
+    this.#record.changed();
   }
 
   /** Resolves once the device's record is up to date; true when it holds every unsaved change. */
-  async flush(): Promise<boolean> {
-    while (this.#writing) await this.#writing;
-    return this.kept;
-  }
-
-  #write(): Promise<void> {
-    if (!this.#stash) return Promise.resolve();
-    if (this.#writing) {
-      this.#again = true;
-      return this.#writing;
-    }
-    const stash = this.#stash;
-    this.#writing = (async () => {
-      try {
-        do {
-          this.#again = false;
-          const through = this.#latest;
-          if (this.#held.length === 0) await stash.drop(this.doc, this.tab);
-          else
-            await stash.keep(this.doc, this.tab, Y.mergeUpdates(this.#held.map((h) => h.update)));
-          this.#keptThrough = through;
-          this.onChange();
-        } while (this.#again);
-      } catch {
-        // The store refused (full, closed by the browser): `kept` stays false, so leaving asks first.
-      } finally {
-        this.#writing = null;
-      }
-    })();
-    return this.#writing;
+  flush(): Promise<boolean> {
+    return this.#record.flush().then(() => this.kept);
   }
 }
