@@ -368,6 +368,7 @@ describe('an anxiety check-in', () => {
     });
     expect(await second.getByRole('radio', { name: 'Several days' }).isChecked()).toBe(true);
     await screenshot(again, 'checkin-draft-restored');
+    expect(await seriousViolations(again)).toEqual([]);
 
     // Starting over forgets them on the device too.
     await restored.getByRole('button', { name: 'Start over' }).click();

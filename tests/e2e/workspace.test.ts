@@ -4,6 +4,7 @@ import { demoPlans } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startNetworkProxy } from '../helpers/proxy.ts';
+import { seriousViolations } from '../helpers/axe.ts';
 import {
   deviceRecords,
   screenshot,
@@ -986,6 +987,7 @@ describe('losing the connection', () => {
     // Stored on the server, the device forgets it.
     await expect.poll(() => deviceRecords(again)).toEqual([]);
     await screenshot(again, 'workspace-restored-from-device');
+    expect(await seriousViolations(again)).toEqual([]);
 
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     expect(await notice.count()).toBe(0);
