@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { SESSION_COOKIE } from '@tandem/shared';
 import { demoPlans } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -991,6 +993,42 @@ describe('losing the connection', () => {
 
     await notice.getByRole('button', { name: 'Dismiss' }).click();
     expect(await notice.count()).toBe(0);
+  });
+
+  it('keeps changes made offline through a session that ended meanwhile, and sends them after signing in again', async () => {
+    const { network, context, page } = await therapistBehindProxy();
+    network.cut();
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('offline');
+    const goal = `Written before the session ended ${Date.now()}`;
+    await page.getByTestId('new-goal').fill(goal);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent())
+      .toContain('Offline — changes kept on this device');
+
+    // The session ends while the device is offline, as an idle sign-out would.
+    const token = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!.value;
+    await server.tandem.ctx.conn
+      .collection('sessions')
+      .updateOne(
+        { _id: createHash('sha256').update(token).digest('hex') as never },
+        { $set: { endedAt: new Date(), endReason: 'idle_timeout' } },
+      );
+    network.restore();
+    await expect.poll(() => pathOf(page), { timeout: 20_000 }).toBe('/login');
+    const prescriber = await openPlan('prescriber', plans.north);
+    await ready(prescriber);
+    expect(await goalTitles(prescriber)).not.toContain(goal);
+
+    await signInThroughForm(page, network.url, 'therapist');
+    await page.goto(`${network.url}/plans/${plans.north}`);
+    await expect
+      .poll(() => page.getByTestId('restored-notice').textContent(), { timeout: 20_000 })
+      .toContain('and saved');
+    expect(await goalTitles(page)).toContain(goal);
+    await expect.poll(() => goalTitles(prescriber)).toContain(goal);
   });
 
   it("keeps a person's unsent changes for that person, not for whoever signs in next on the device", async () => {
