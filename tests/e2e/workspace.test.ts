@@ -1031,6 +1031,38 @@ describe('losing the connection', () => {
     await expect.poll(() => goalTitles(prescriber)).toContain(goal);
   });
 
+  it('keeps the offline changes of two tabs side by side, and sends both', async () => {
+    const { network, context, page: first } = await therapistBehindProxy();
+    const second = await context.newPage();
+    await second.goto(`${network.url}/plans/${plans.north}`);
+    await ready(second);
+    network.cut();
+    const goals = [`First tab's goal ${Date.now()}`, `Second tab's goal ${Date.now()}`];
+    for (const [i, page] of [first, second].entries()) {
+      await expect
+        .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+        .toBe('offline');
+      await page.getByTestId('new-goal').fill(goals[i]!);
+      await page.getByRole('button', { name: 'Add goal' }).click();
+      await expect
+        .poll(() => page.getByTestId('save-state').textContent())
+        .toContain('Offline — changes kept on this device');
+    }
+    await first.close();
+    await second.close();
+
+    network.restore();
+    const again = await context.newPage();
+    await again.goto(`${network.url}/plans/${plans.north}`);
+    await expect
+      .poll(() => again.getByTestId('restored-notice').textContent(), { timeout: 20_000 })
+      .toContain('and saved');
+    expect(await goalTitles(again)).toEqual(expect.arrayContaining(goals));
+    const prescriber = await openPlan('prescriber', plans.north);
+    await ready(prescriber);
+    expect(await goalTitles(prescriber)).toEqual(expect.arrayContaining(goals));
+  });
+
   it("keeps a person's unsent changes for that person, not for whoever signs in next on the device", async () => {
     const { network, context, goal } = await goalKeptThroughAClosedTab();
     network.restore();
