@@ -584,6 +584,30 @@ describe('patient view', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'patient-phone');
   });
+
+  it('prints the plan on paper, dated, without the app around it or anything to click', async () => {
+    const page = await openPlan('patient', plans.north, { width: 800, height: 1000 });
+    await expect
+      .poll(() => page.getByTestId('patient-goal').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    // The browser's print dialog cannot open here: count the calls instead.
+    await page.evaluate(
+      'window.print = () => { window.printCalls = (window.printCalls ?? 0) + 1; }',
+    );
+    await page.getByRole('button', { name: 'Print my plan' }).click();
+    expect(await page.evaluate('window.printCalls')).toBe(1);
+
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    expect(await page.getByTestId('crisis-strip').isVisible()).toBe(true);
+    expect(await page.getByTestId('patient-safety').isVisible()).toBe(true);
+    expect(await page.getByTestId('patient-medication').first().isVisible()).toBe(true);
+    expect(await page.getByText(/^Printed .+\.$/).isVisible()).toBe(true);
+    expect(await page.locator('button, textarea, input').filter({ visible: true }).count()).toBe(0);
+    await screenshot(page, 'patient-printed');
+    await page.emulateMedia({ media: 'screen' });
+    expect(await page.getByText(/^Printed /).isVisible()).toBe(false);
+  });
 });
 
 /**
