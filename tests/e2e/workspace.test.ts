@@ -602,11 +602,43 @@ describe('patient view', () => {
     expect(await page.getByTestId('crisis-strip').isVisible()).toBe(true);
     expect(await page.getByTestId('patient-safety').isVisible()).toBe(true);
     expect(await page.getByTestId('patient-medication').first().isVisible()).toBe(true);
-    expect(await page.getByText(/^Printed .+\.$/).isVisible()).toBe(true);
+    expect(await page.getByText(/^For Alex Morgan, printed .+\.$/).isVisible()).toBe(true);
     expect(await page.locator('button, textarea, input').filter({ visible: true }).count()).toBe(0);
     await screenshot(page, 'patient-printed');
     await page.emulateMedia({ media: 'screen' });
-    expect(await page.getByText(/^Printed /).isVisible()).toBe(false);
+    expect(await page.getByText(/printed /).isVisible()).toBe(false);
+  });
+
+  it("shows a clinician the patient's view, to print for them, and back to the workspace", async () => {
+    const page = await openPlan('therapist', plans.north);
+    await ready(page);
+    await page.getByTestId('patient-view-link').click();
+    await expect.poll(() => page.getByTestId('patient-plan').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('view')).toBe('patient');
+    expect(await page.getByTestId('patient-view-note').textContent()).toContain(
+      'This is the plan as Alex Morgan reads it',
+    );
+    await expect.poll(() => page.getByTestId('patient-goal').count()).toBeGreaterThan(0);
+    // The patient's own tools are not the clinician's: no comments, check-ins or acknowledging.
+    expect(await page.getByTestId('patient-checkins').count()).toBe(0);
+    expect(await page.locator('textarea').count()).toBe(0);
+    expect(await page.getByText('Private notes').count()).toBe(0);
+
+    await page.evaluate(
+      'window.print = () => { window.printCalls = (window.printCalls ?? 0) + 1; }',
+    );
+    await page.getByRole('button', { name: 'Print a copy' }).click();
+    expect(await page.evaluate('window.printCalls')).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByTestId('patient-view-note').isVisible()).toBe(false);
+    expect(await page.getByText(/^For Alex Morgan, printed .+\.$/).isVisible()).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+    await screenshot(page, 'workspace-patient-view');
+
+    await page.getByRole('link', { name: 'Back to the workspace' }).click();
+    await ready(page);
+    expect(await page.getByTestId('patient-plan').count()).toBe(0);
+    expect(await page.getByTestId('new-goal').isVisible()).toBe(true);
   });
 });
 
