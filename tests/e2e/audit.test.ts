@@ -115,7 +115,10 @@ describe("the coordinator's audit trail", () => {
     });
     await page.goto(`${server.url}/audit`);
     const first = page.getByTestId('audit-record').first();
-    await expect.poll(() => page.getByTestId('audit-record').count()).toBeGreaterThan(0);
+    // The audit trail is read and checked on the server first: on a busy machine, over a second.
+    await expect
+      .poll(() => page.getByTestId('audit-record').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     const sideways = await page
       .getByTestId('audit-records')
       .evaluate((t) => t.parentElement!.scrollWidth - t.parentElement!.clientWidth);

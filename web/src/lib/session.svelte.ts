@@ -9,6 +9,7 @@ import {
 } from '@tandem/shared';
 import { api, setSessionLostHandler } from './api.ts';
 import { closeRealtime, realtime } from './realtime.ts';
+import { forgetDeviceKeys } from './collab/stash.ts';
 
 /** Why the login page was opened; it explains each to the person signing in. */
 export type LoginReason = 'expired' | 'signed-out';
@@ -70,6 +71,7 @@ function clear(): void {
   session.expiringSoon = false;
   session.passwordChangeDue = false;
   closeRealtime();
+  forgetDeviceKeys();
 }
 
 /** Ends the session on the server (every tab and socket of it) and shows the login page. */

@@ -149,6 +149,11 @@ async function openStash(user: string): Promise<DeviceStash | null> {
 
 const opened = new Map<string, Promise<DeviceStash | null>>();
 
+/** Signed out: the tab lets go of every key it was given, so no later script in it can use one. */
+export function forgetDeviceKeys(): void {
+  opened.clear();
+}
+
 /** This person's stash on this device, opened once per tab; null when the device cannot keep edits. */
 export function deviceStash(user: string): Promise<DeviceStash | null> {
   let stash = opened.get(user);
