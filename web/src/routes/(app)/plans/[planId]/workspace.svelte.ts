@@ -32,7 +32,11 @@ export class LiveDoc {
     selfId: string,
     onSessionLost: () => void,
   ) {
-    this.collab = new CollabDoc(info.name, { onSessionLost, keepFor: selfId });
+    this.collab = new CollabDoc(info.name, {
+      onSessionLost,
+      // A document this person only reads has nothing of theirs to keep.
+      keepFor: info.access === 'write' ? selfId : undefined,
+    });
     this.collab.doc.on('update', () => this.version++);
     this.collab.provider.on('sync', (synced: boolean) => {
       if (!synced) return;
