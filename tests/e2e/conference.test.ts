@@ -168,6 +168,9 @@ describe('a live case conference in the browser', () => {
       .toBe(1);
     const typed = 'Typed while the network was down.';
     await page.getByLabel('Minutes for Alex Morgan').fill(typed);
+    await expect
+      .poll(() => page.getByTestId('minutes-offline').textContent())
+      .toContain('kept on this device');
     const asked: string[] = [];
     page.on('dialog', (dialog) => {
       asked.push(dialog.type());
@@ -175,7 +178,7 @@ describe('a live case conference in the browser', () => {
     });
     // The device keeps the typing: closing the tab asks nothing.
     await page.close({ runBeforeUnload: true });
-    await expect.poll(() => page.isClosed()).toBe(true);
+    await expect.poll(() => page.isClosed(), { timeout: 10_000 }).toBe(true);
     expect(asked).toEqual([]);
 
     network.restore();

@@ -14,11 +14,15 @@ export type AxeViolation = {
   nodes: { target: string[]; failureSummary?: string }[];
 };
 
-/** Runs axe-core in the page and returns the serious and critical violations (WCAG 2.x A/AA). */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+/**
+ * Runs axe-core in the page and returns the serious and critical violations
+ * (WCAG 2.x A/AA), of the whole page or of the element `within` selects.
+ */
+export async function seriousViolations(page: Page, within?: string): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
+  const context = within ? `document.querySelector(${JSON.stringify(within)})` : 'document';
   const violations = await page.evaluate<AxeViolation[]>(`
-    axe.run(document, {
+    axe.run(${context}, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
       resultTypes: ['violations'],
     }).then((r) => r.violations.map((v) => ({
