@@ -5,6 +5,8 @@ import type {
   TherapySnapshot,
 } from '@tandem/shared';
 import {
+  ANSWER_LOINC,
+  ANSWER_OPTIONS,
   doseText,
   QUESTIONNAIRES,
   SEVERITY_LABELS,
@@ -31,10 +33,11 @@ export type FhirExportInput = {
     at: Date;
     contentHash: string;
   }[];
-  /** The patient's check-ins: scores only, never the answers or a follow-up note. */
+  /** The patient's check-ins: the score and each answer, never a follow-up note. */
   checkIns: {
     id: string;
     instrument: Instrument;
+    answers: number[];
     score: number;
     severity: Severity;
     submittedAt: Date;
@@ -249,7 +252,8 @@ export function buildFhirBundle(input: FhirExportInput): Resource {
     ],
   }));
 
-  // Each check-in is the questionnaire's total score, reported by the patient.
+  // Each check-in is the questionnaire's total score reported by the patient, with each
+  // item's answer as a component, both in LOINC codes.
   const observations: Resource[] = input.checkIns.map((c) => {
     const q = QUESTIONNAIRES[c.instrument];
     return {
@@ -276,6 +280,21 @@ export function buildFhirBundle(input: FhirExportInput): Resource {
       performer: [ref(patientRes)],
       valueInteger: c.score,
       interpretation: [{ text: SEVERITY_LABELS[c.severity] }],
+      component: c.answers.map((answer, i) => ({
+        code: {
+          coding: [{ system: 'http://loinc.org', code: q.itemLoinc[i] }],
+          text: q.items[i],
+        },
+        valueCodeableConcept: {
+          coding: [
+            {
+              system: 'http://loinc.org',
+              code: ANSWER_LOINC[answer],
+              display: ANSWER_OPTIONS[answer],
+            },
+          ],
+        },
+      })),
     };
   });
 

@@ -28,7 +28,7 @@ export async function exportPlanFhir(
     versionModel(ctx.conn).find({ planId }, { label: 1 }).lean(),
     signatureModel(ctx.conn).find({ planId }).sort({ at: 1 }).lean(),
     checkInModel(ctx.conn)
-      .find({ planId }, { instrument: 1, score: 1, severity: 1, submittedAt: 1 })
+      .find({ planId }, { instrument: 1, answers: 1, score: 1, severity: 1, submittedAt: 1 })
       .sort({ submittedAt: 1 })
       .lean(),
   ]);
@@ -77,6 +77,7 @@ export async function exportPlanFhir(
     checkIns: checkIns.map((c) => ({
       id: String(c._id),
       instrument: c.instrument,
+      answers: c.answers,
       score: c.score,
       severity: c.severity,
       submittedAt: c.submittedAt,

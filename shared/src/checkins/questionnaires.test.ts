@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ANSWER_LOINC,
+  ANSWER_OPTIONS,
   checkInProgress,
   maxScore,
   QUESTIONNAIRES,
@@ -97,5 +99,16 @@ describe('SubmitCheckInRequest', () => {
       { instrument: 'gad7', answers: all('gad7', 0), difficulty: 4 },
     ];
     for (const body of bad) expect(SubmitCheckInRequest.safeParse(body).success).toBe(false);
+  });
+});
+
+describe('LOINC codes for the FHIR export', () => {
+  it('names every item of each form once, and every answer', () => {
+    for (const q of Object.values(QUESTIONNAIRES)) {
+      expect(q.itemLoinc, q.name).toHaveLength(q.items.length);
+      expect(new Set(q.itemLoinc).size, q.name).toBe(q.items.length);
+      for (const code of [q.loinc.code, ...q.itemLoinc]) expect(code).toMatch(/^\d{4,5}-\d$/);
+    }
+    expect(ANSWER_LOINC).toHaveLength(ANSWER_OPTIONS.length);
   });
 });

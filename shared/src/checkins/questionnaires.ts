@@ -28,6 +28,9 @@ export const ANSWER_OPTIONS = [
   'Nearly every day',
 ] as const;
 
+/** LOINC answer codes of ANSWER_OPTIONS, in order (answer list LL358-3). */
+export const ANSWER_LOINC = ['LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9'] as const;
+
 /** The closing question of both forms; answered or not, it is not scored. */
 export const DIFFICULTY_QUESTION =
   'If you checked off any problems, how difficult have these problems made it for you to do your work, take care of things at home, or get along with other people?';
@@ -57,6 +60,8 @@ export type Questionnaire = {
   bands: readonly { min: number; severity: Severity }[];
   /** LOINC code of the total score, for the FHIR export. */
   loinc: { code: string; display: string };
+  /** LOINC code of each item, in order, for the FHIR export. */
+  itemLoinc: readonly string[];
 };
 
 export const QUESTIONNAIRES: Record<Instrument, Questionnaire> = {
@@ -89,6 +94,17 @@ export const QUESTIONNAIRES: Record<Instrument, Questionnaire> = {
       code: '44261-6',
       display: 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]',
     },
+    itemLoinc: [
+      '44250-9',
+      '44255-8',
+      '44259-0',
+      '44254-1',
+      '44251-7',
+      '44258-2',
+      '44252-5',
+      '44253-3',
+      '44260-8',
+    ],
   },
   gad7: {
     instrument: 'gad7',
@@ -116,6 +132,7 @@ export const QUESTIONNAIRES: Record<Instrument, Questionnaire> = {
       code: '70274-6',
       display: 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]',
     },
+    itemLoinc: ['69725-0', '68509-9', '69733-4', '69734-2', '69735-9', '69689-8', '69736-7'],
   },
 };
 

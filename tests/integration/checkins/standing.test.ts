@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
-import { planTasks, type PlanStanding } from '@tandem/shared';
+import { ANSWER_LOINC, planTasks, QUESTIONNAIRES, type PlanStanding } from '@tandem/shared';
 import { planModel } from '@tandem/server/plans/model.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAll, loginAs, type DemoUser, type UserApi } from '../../helpers/api.ts';
@@ -249,9 +249,21 @@ describe('the FHIR export', () => {
         interpretation: [{ text: expect.any(String) }],
       });
     }
-    // Scores only: no answers, no follow-up note.
+    // Each answer as a component in LOINC codes, in the form's order; never the follow-up note.
+    for (const c of checkIns) {
+      const component = observations.find((e) => e.resource.id === `checkin-${c.id}`)!.resource
+        .component as {
+        code: { coding: { code: string }[] };
+        valueCodeableConcept: { coding: { code: string }[] };
+      }[];
+      expect(component.map((k) => k.code.coding[0]!.code)).toEqual(
+        QUESTIONNAIRES[c.instrument].itemLoinc,
+      );
+      expect(component.map((k) => k.valueCodeableConcept.coding[0]!.code)).toEqual(
+        c.answers.map((a) => ANSWER_LOINC[a]),
+      );
+    }
     const text = JSON.stringify(res.body);
     expect(text).not.toContain('Safety plan reviewed');
-    expect(text).not.toContain('"answers"');
   });
 });

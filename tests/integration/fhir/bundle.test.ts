@@ -78,6 +78,7 @@ const sampleExport: FhirExportInput = {
     {
       id: '64b000000000000000000006',
       instrument: 'phq9',
+      answers: [2, 2, 1, 2, 1, 2, 1, 1, 1],
       score: 13,
       severity: 'moderate',
       submittedAt: new Date('2026-11-22T08:00:00Z'),
@@ -117,6 +118,20 @@ describe('buildFhirBundle', () => {
       status: 'final',
       code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }] },
       valueInteger: 13,
+    });
+    // Each answer under its item's LOINC code: the first and the self-harm item.
+    const components = observation!.resource.component as {
+      code: { coding: { code: string }[] };
+      valueCodeableConcept: unknown;
+    }[];
+    expect(components).toHaveLength(9);
+    expect(components[0]).toMatchObject({
+      code: { coding: [{ code: '44250-9' }] },
+      valueCodeableConcept: { coding: [{ code: 'LA6570-1', display: 'More than half the days' }] },
+    });
+    expect(components[8]).toMatchObject({
+      code: { coding: [{ code: '44260-8' }] },
+      valueCodeableConcept: { coding: [{ code: 'LA6569-3', display: 'Several days' }] },
     });
   });
 
