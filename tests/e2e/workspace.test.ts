@@ -1040,6 +1040,9 @@ describe('losing the connection', () => {
     await again.goto(`${network.url}/plans/${plans.north}`);
     const notice = again.getByTestId('restored-notice');
     await expect.poll(() => notice.textContent(), { timeout: 20_000 }).toContain('and saved');
+    expect((await notice.textContent())!.replace(/\s+/g, ' ')).toMatch(
+      /^Changes you made on this device that had not reached Tandem \(latest .+\) are back in the plan, in Goals, and saved\./,
+    );
     expect(await goalTitles(again)).toContain(goal);
     await expect.poll(() => goalTitles(prescriber)).toContain(goal);
     // Stored on the server, the device forgets it.

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { CloseCode, encodeSaveAck } from '@tandem/shared';
+import { CloseCode, encodeSaveAck, touchedSections } from '@tandem/shared';
 import type { Logger } from '../log.ts';
 import type { Clock } from '../context.ts';
 import type { CollabStore, StoredUpdate } from './persistence/store.ts';
@@ -10,7 +10,6 @@ import type { UpdateOrigin } from './types.ts';
 import type { CollabConnection } from './connection.ts';
 import { DurableTracker } from './durability.ts';
 import { RemotePending } from './remote-pending.ts';
-import { touchedSections } from './sections.ts';
 import { DocPresence } from './presence.ts';
 import { encodeUpdate } from './protocol.ts';
 

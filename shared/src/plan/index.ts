@@ -6,6 +6,7 @@ export * from './document.ts';
 export * from './content.ts';
 export * from './templates.ts';
 export * from './snapshot.ts';
+export * from './sections.ts';
 export {
   conditionPlain,
   drugInfo,

@@ -9,6 +9,7 @@ import {
   decodeTandemMessage,
   presenceOf,
   SaveTracker,
+  touchedSections,
   type CollabAccess,
   type PresenceUser,
   type SaveStatus,
@@ -66,8 +67,11 @@ export class CollabDoc {
   /** A final close (no access, no such document, session ended); no more reconnecting. */
   closed = $state<CollabClose | null>(null);
   presence = $state<PresenceUser[]>([]);
-  /** Edits this device had kept from an earlier visit were sent again; when the newest was made. */
-  restored = $state<{ at: number } | null>(null);
+  /**
+   * Edits this device had kept from an earlier visit were sent again: when
+   * the newest was made, and the document's top-level types they changed.
+   */
+  restored = $state<{ at: number; sections: string[] } | null>(null);
   #saveTick = $state(0);
   readonly #saves = new SaveTracker(() => {
     this.#saveTick++;
@@ -186,13 +190,22 @@ export class CollabDoc {
     const others = (await store.kept(this.name)).filter((k) => k.tab !== this.doc.clientID);
     if (others.length === 0 || this.closed) return;
     const before = this.#saves.version;
+    const sections: string[] = [];
+    const collect = (tr: Y.Transaction) => {
+      if (tr.origin === FROM_DEVICE) sections.push(...touchedSections(this.doc, tr));
+    };
+    this.doc.on('afterTransaction', collect);
     for (const kept of others) Y.applyUpdate(this.doc, kept.update, FROM_DEVICE);
+    this.doc.off('afterTransaction', collect);
     // Edits that build on changes neither here nor stored cannot be applied yet: keep their records.
     if (this.doc.store.pendingStructs || this.doc.store.pendingDs) return;
     if (!(await this.#copy.flush())) return;
     for (const kept of others) await store.drop(this.name, kept.tab);
     if (this.#saves.version > before) {
-      this.restored = { at: Math.max(...others.map((k) => k.savedAt)) };
+      this.restored = {
+        at: Math.max(...others.map((k) => k.savedAt)),
+        sections: sections.filter((s, i) => sections.indexOf(s) === i).sort(),
+      };
     }
   }
 

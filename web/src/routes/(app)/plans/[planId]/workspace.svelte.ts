@@ -150,10 +150,17 @@ export class PlanWorkspace {
     return Object.values(this.docs).every((d) => d.collab.kept);
   }
 
-  /** Edits this device kept from an earlier visit were sent: when the newest of them was made. */
-  get restoredAt(): number | null {
-    const times = Object.values(this.docs).flatMap((d) => d.collab.restored?.at ?? []);
-    return times.length > 0 ? Math.max(...times) : null;
+  /**
+   * Edits this device kept from an earlier visit were sent: when the newest
+   * of them was made, and the plan sections they changed.
+   */
+  get restored(): { at: number; sections: string[] } | null {
+    const all = Object.values(this.docs).flatMap((d) => d.collab.restored ?? []);
+    if (all.length === 0) return null;
+    return {
+      at: Math.max(...all.map((r) => r.at)),
+      sections: all.flatMap((r) => r.sections),
+    };
   }
 
   /** Tells the others which part of the plan this person is in. */
