@@ -993,6 +993,18 @@ describe('losing the connection', () => {
     expect(asked.map((a) => a.type)).toEqual(['confirm']);
   });
 
+  /** Once the page says it is offline, adds `goal` and waits until the device keeps it. */
+  async function addGoalOffline(page: Page, goal: string): Promise<void> {
+    await expect
+      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('offline');
+    await page.getByTestId('new-goal').fill(goal);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent())
+      .toContain('Offline — changes kept on this device');
+  }
+
   /** The therapist adds a goal while offline and closes the tab; the device keeps the goal. */
   async function goalKeptThroughAClosedTab() {
     const { network, context, page } = await therapistBehindProxy();
@@ -1002,15 +1014,8 @@ describe('losing the connection', () => {
       void dialog.dismiss();
     });
     network.cut();
-    await expect
-      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
-      .toBe('offline');
     const goal = `Kept on this device ${Date.now()}`;
-    await page.getByTestId('new-goal').fill(goal);
-    await page.getByRole('button', { name: 'Add goal' }).click();
-    await expect
-      .poll(() => page.getByTestId('save-state').textContent())
-      .toContain('Offline — changes kept on this device');
+    await addGoalOffline(page, goal);
     expect(await page.getByTestId('reconnecting').textContent()).toContain(
       'even if you close this page',
     );
@@ -1058,15 +1063,8 @@ describe('losing the connection', () => {
   it('keeps changes made offline through a session that ended meanwhile, and sends them after signing in again', async () => {
     const { network, context, page } = await therapistBehindProxy();
     network.cut();
-    await expect
-      .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
-      .toBe('offline');
     const goal = `Written before the session ended ${Date.now()}`;
-    await page.getByTestId('new-goal').fill(goal);
-    await page.getByRole('button', { name: 'Add goal' }).click();
-    await expect
-      .poll(() => page.getByTestId('save-state').textContent())
-      .toContain('Offline — changes kept on this device');
+    await addGoalOffline(page, goal);
 
     // The session ends while the device is offline, as an idle sign-out would.
     const token = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)!.value;
@@ -1098,16 +1096,8 @@ describe('losing the connection', () => {
     await ready(second);
     network.cut();
     const goals = [`First tab's goal ${Date.now()}`, `Second tab's goal ${Date.now()}`];
-    for (const [i, page] of [first, second].entries()) {
-      await expect
-        .poll(() => page.getByTestId('save-state').getAttribute('data-state'), { timeout: 15_000 })
-        .toBe('offline');
-      await page.getByTestId('new-goal').fill(goals[i]!);
-      await page.getByRole('button', { name: 'Add goal' }).click();
-      await expect
-        .poll(() => page.getByTestId('save-state').textContent())
-        .toContain('Offline — changes kept on this device');
-    }
+    await addGoalOffline(first, goals[0]!);
+    await addGoalOffline(second, goals[1]!);
     await first.close();
     await second.close();
 
