@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import type { Clock } from '../context.ts';
 import { auditModel, type AuditDoc, type AuditModel } from './model.ts';
 import { GENESIS_HASH, hashRecord, type ChainedFields } from './chain.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
@@ -103,7 +104,7 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
         tail = { seq: fields.seq, hash };
         return;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         tail = null; // another instance appended first: re-read and retry
       }
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import type { AppContext } from '../context.ts';
 import { toBytes } from '../db/binary.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 /**
  * One key per person that seals the edits a device keeps while they cannot
@@ -40,7 +41,7 @@ export async function deviceKeyOf(ctx: AppContext, userId: string): Promise<Uint
   try {
     await model.create({ userId, key: randomBytes(DEVICE_KEY_BYTES) });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
   const made = await model.findOne({ userId }, { key: 1 }).lean();
   if (!made) throw new Error('device key missing after insert');

@@ -10,8 +10,7 @@ import type { AppContext } from '../context.ts';
 import { conflict } from '../errors.ts';
 import { recordLatest } from './latest.ts';
 import { checkInModel, followUpClaimModel, type FollowUpDoc, type StoredCheckIn } from './model.ts';
-
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 const tooSoon = (instrument: Instrument) =>
   conflict(
@@ -95,7 +94,7 @@ export async function appendCheckIn(ctx: AppContext, input: NewCheckIn): Promise
       followUp: null,
     });
   } catch (err) {
-    if (isDuplicate(err)) throw tooSoon(input.instrument);
+    if (isDuplicateKey(err)) throw tooSoon(input.instrument);
     throw err;
   }
   const stored = created.toObject() as StoredCheckIn;
@@ -119,7 +118,7 @@ export async function recordFollowUp(
   try {
     await followUpClaimModel(ctx.conn).create({ checkInId: c._id, ...followUp });
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKey(err)) throw err;
     const claim = await followUpClaimModel(ctx.conn).findOne({ checkInId: c._id }).lean();
     if (!claim) throw err;
     stored = { by: claim.by, at: claim.at, note: claim.note };

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { serviceUnavailable } from '../errors.ts';
 import { stateModel, type LiveState, type StoredConference } from './model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export type StateChange = (state: LiveState, now: Date) => Omit<LiveState, 'seq'>;
 
@@ -63,7 +64,7 @@ export function createStateLog(ctx: AppContext) {
       try {
         await States.create({ ...next, conferenceId: c._id, at: now });
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) continue;
+        if (isDuplicateKey(err)) continue;
         throw err;
       }
       if (next.seq % 50 === 0) {

@@ -6,6 +6,7 @@ import { conflict } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { interactionAckModel } from './model.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export function interactionService(ctx: AppContext) {
   const Acks = interactionAckModel(ctx.conn);
@@ -58,7 +59,7 @@ export function interactionService(ctx: AppContext) {
           at,
         });
       } catch (err) {
-        if ((err as { code?: number }).code === 11000)
+        if (isDuplicateKey(err))
           throw conflict('already_acknowledged', 'This warning was already acknowledged.');
         throw err;
       }

@@ -14,6 +14,7 @@ import { newInitialPassword, resetToInitialPassword } from '../auth/initial-pass
 import { userModel } from '../users/model.ts';
 import { planModel } from '../plans/model.ts';
 import { patientModel } from './model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 const DEFAULT_PLAN_TITLE = 'Treatment plan';
 
@@ -88,7 +89,7 @@ export async function createPatient(
     for (const c of created.reverse()) {
       await Promise.resolve(c.model.deleteOne({ _id: c.id })).catch(() => {});
     }
-    if ((err as { code?: number }).code === 11000) {
+    if (isDuplicateKey(err)) {
       throw conflict('email_taken', 'An account with this email already exists.');
     }
     throw err;

@@ -16,6 +16,7 @@ import { notifyAboutPlan } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
 import { applyChange, previewChange, summarize } from './apply.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type StoredProposal = ProposalDoc & { _id: Types.ObjectId };
 
@@ -53,7 +54,7 @@ export function proposalService(ctx: AppContext) {
     try {
       await Decisions.create({ proposalId: p._id, userId: user.id, at });
     } catch (err) {
-      if ((err as { code?: number }).code === 11000)
+      if (isDuplicateKey(err))
         throw conflict('proposal_decided', 'This proposal was decided at the same moment.');
       throw err;
     }

@@ -8,6 +8,7 @@ import { patientModel } from '../patients/model.ts';
 import { planModel } from '../plans/model.ts';
 import { initPlanContent } from '../plans/content.ts';
 import { seedCheckIns } from './checkins.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export const DEMO_PASSWORD = 'tandem-demo';
 
@@ -123,7 +124,7 @@ export async function seedDemo(ctx: AppContext): Promise<SeededPlan[]> {
     }
   } catch (err) {
     // Another instance seeding the same empty database at the same moment wins.
-    if ((err as { code?: number }).code === 11000) return [];
+    if (isDuplicateKey(err)) return [];
     throw err;
   }
   ctx.log.info({ teams: DEMO_TEAMS.length, plans: seeded.length }, 'demo data seeded');

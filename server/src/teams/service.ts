@@ -20,6 +20,7 @@ import { userModel } from '../users/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { forgetTeamNews } from '../notifications/service.ts';
 import { teamModel, type TeamMember } from './model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type MemberWriter = (
   teamId: string,
@@ -121,7 +122,7 @@ async function addMember(
       });
       userId = created._id;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) {
+      if (isDuplicateKey(err)) {
         throw conflict('email_taken', 'An account with this email was just created; try again.');
       }
       throw err;

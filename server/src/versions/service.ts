@@ -22,6 +22,7 @@ import { canonicalJson, sha256 } from './hash.ts';
 import { recordHead, renameHead, type VersionHead } from './head.ts';
 import { announceStanding } from '../plans/circle.ts';
 import { notifyAboutPlan } from '../notifications/service.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type StoredVersion = VersionDoc & { _id: Types.ObjectId };
 
@@ -130,7 +131,7 @@ export function versionService(ctx: AppContext) {
           await audit(user, scope, 'version.create', meta, String(v._id), { number: v.number });
           return announce(scope, summary(v, []));
         } catch (err) {
-          if ((err as { code?: number }).code !== 11000) throw err;
+          if (!isDuplicateKey(err)) throw err;
         }
       }
       throw conflict('version_conflict', 'Another version was saved at the same moment; retry.');
@@ -202,7 +203,7 @@ export function versionService(ctx: AppContext) {
       try {
         await Signatures.create(signature);
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         throw kind === 'sign'
           ? conflict('already_signed', 'This version is already signed.')
           : conflict('already_recorded', 'You have already done this for this version.');

@@ -4,6 +4,7 @@ import { toBytes } from '../../db/binary.ts';
 import { EDIT_PAUSE_MS, mergeStretches } from '../history.ts';
 import { collabModels } from './models.ts';
 import type { CollabStore, CompactionResult, LoadedDoc, StoredUpdate } from './store.ts';
+import { isDuplicateKey } from '../../db/duplicate-key.ts';
 
 export type MongoStoreOptions = {
   /** Snapshot part size; well under the 16 MB record limit. */
@@ -233,10 +234,6 @@ async function insertIgnoringDuplicates(
       : isDuplicateKey(err);
     if (!onlyDuplicates) throw err;
   }
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number } | null)?.code === 11000;
 }
 
 const WRITE_CHUNK = 500;
