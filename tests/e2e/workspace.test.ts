@@ -993,6 +993,14 @@ describe('losing the connection', () => {
     expect(asked.map((a) => a.type)).toEqual(['confirm']);
   });
 
+  /** Opens the North plan in `page` and waits for the notice that edits kept on the device are back and saved. */
+  async function openRestored(page: Page, baseUrl: string): Promise<Locator> {
+    await page.goto(`${baseUrl}/plans/${plans.north}`);
+    const notice = page.getByTestId('restored-notice');
+    await expect.poll(() => notice.textContent(), { timeout: 20_000 }).toContain('and saved');
+    return notice;
+  }
+
   /** Once the page says it is offline, adds `goal` and waits until the device keeps it. */
   async function addGoalOffline(page: Page, goal: string): Promise<void> {
     await expect
@@ -1042,9 +1050,7 @@ describe('losing the connection', () => {
 
     network.restore();
     const again = await context.newPage();
-    await again.goto(`${network.url}/plans/${plans.north}`);
-    const notice = again.getByTestId('restored-notice');
-    await expect.poll(() => notice.textContent(), { timeout: 20_000 }).toContain('and saved');
+    const notice = await openRestored(again, network.url);
     expect((await notice.textContent())!.replace(/\s+/g, ' ')).toMatch(
       /^Changes you made on this device that had not reached Tandem \(latest .+\) are back in the plan, in Goals, and saved\./,
     );
@@ -1081,10 +1087,7 @@ describe('losing the connection', () => {
     expect(await goalTitles(prescriber)).not.toContain(goal);
 
     await signInThroughForm(page, network.url, 'therapist');
-    await page.goto(`${network.url}/plans/${plans.north}`);
-    await expect
-      .poll(() => page.getByTestId('restored-notice').textContent(), { timeout: 20_000 })
-      .toContain('and saved');
+    await openRestored(page, network.url);
     expect(await goalTitles(page)).toContain(goal);
     await expect.poll(() => goalTitles(prescriber)).toContain(goal);
   });
@@ -1103,10 +1106,7 @@ describe('losing the connection', () => {
 
     network.restore();
     const again = await context.newPage();
-    await again.goto(`${network.url}/plans/${plans.north}`);
-    await expect
-      .poll(() => again.getByTestId('restored-notice').textContent(), { timeout: 20_000 })
-      .toContain('and saved');
+    await openRestored(again, network.url);
     expect(await goalTitles(again)).toEqual(expect.arrayContaining(goals));
     const prescriber = await openPlan('prescriber', plans.north);
     await ready(prescriber);
@@ -1128,10 +1128,7 @@ describe('losing the connection', () => {
 
     await context.clearCookies();
     await signInThroughForm(page, network.url, 'therapist');
-    await page.goto(`${network.url}/plans/${plans.north}`);
-    await expect
-      .poll(() => page.getByTestId('restored-notice').textContent(), { timeout: 20_000 })
-      .toContain('and saved');
+    await openRestored(page, network.url);
     expect(await goalTitles(page)).toContain(goal);
     await expect.poll(() => deviceRecords(page)).toEqual([]);
   });
