@@ -2,11 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { NotificationList } from '@tandem/shared';
+import type { CommentThread, NotificationList } from '@tandem/shared';
 import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { signedInContext } from '../helpers/web.ts';
+import { seriousViolations } from '../helpers/axe.ts';
+import { deviceRecords, signedInContext } from '../helpers/web.ts';
 
 let browser: Browser;
 let server: TestServer;
@@ -142,6 +143,107 @@ describe('comments on goals', () => {
     await eventually(() => goal.getByTestId('comment-body').allTextContents()).not.toContain(body);
     await therapist.getByLabel(/Show resolved/).check();
     await eventually(() => thread.getByTestId('reopen-thread').isVisible()).toBe(true);
+  });
+});
+
+describe('messages being written', () => {
+  /** The comment drafts this browser keeps, by record name. */
+  const commentRecords = async (page: Page) =>
+    (await deviceRecords(page)).filter((r) => r.doc.startsWith('comment:'));
+
+  it('keeps a patient’s unsent message on the device through a closed tab, until it is sent or cancelled', async () => {
+    const patient = await openPlan('patient', PHONE);
+    const context = patient.context();
+    const asked: string[] = [];
+    const answerDialogs = (page: Page) =>
+      page.on('dialog', (d) => {
+        asked.push(d.type());
+        void d.dismiss();
+      });
+    answerDialogs(patient);
+    const goalOf = (page: Page) => page.getByTestId('patient-goal').nth(1);
+    const goalId = await goalOf(patient).getByTestId('goal-threads').getAttribute('data-goal-id');
+    const body = `The worry comes back at night, mostly on Sundays ${Date.now()}`;
+    await goalOf(patient).getByTestId('start-comment').click();
+    await patient.keyboard.type(body);
+    const composer = goalOf(patient).getByTestId('comment-composer');
+    await eventually(() => composer.getAttribute('data-draft')).toBe('kept');
+    // Sealed on the device, under the plan and goal.
+    const records = await commentRecords(patient);
+    expect(records.map((r) => r.doc)).toEqual([`comment:${planId}:goal:${goalId}`]);
+    expect(records[0]!.text).not.toContain('worry');
+
+    // Closing the tab asks nothing; the next visit opens the message where it was.
+    const again = await context.newPage();
+    await patient.close({ runBeforeUnload: true });
+    await eventually(() => patient.isClosed()).toBe(true);
+    answerDialogs(again);
+    await again.goto(`${server.url}/plans/${planId}`);
+    const restored = goalOf(again).getByTestId('comment-draft-restored');
+    await eventually(() => restored.count(), 30_000).toBe(1);
+    expect((await restored.textContent())!.trim()).toMatch(
+      /^Your unsent message from .+ is back\.$/,
+    );
+    expect(await goalOf(again).getByTestId('comment-input').inputValue()).toBe(body);
+    // Opened for the patient, not into focus: a phone's keyboard does not jump up.
+    expect(await again.evaluate('document.activeElement?.tagName')).not.toBe('TEXTAREA');
+    // Only that goal's composer is open.
+    expect(await again.getByTestId('comment-composer').count()).toBe(1);
+    expect(await seriousViolations(again, '[data-testid=comment-composer]')).toEqual([]);
+    await goalOf(again).screenshot(shot('lifecycle-comment-draft-restored'));
+
+    // Sent: on the server, and gone from the device.
+    await goalOf(again).getByRole('button', { name: 'Send' }).click();
+    await eventually(() => goalOf(again).getByTestId('comment-body').allTextContents()).toContain(
+      body,
+    );
+    await eventually(() => commentRecords(again)).toEqual([]);
+    const therapist = await loginAs(server.url, 'therapist');
+    const threads = await therapist.get<CommentThread[]>(`/plans/${planId}/comments`);
+    expect(threads.body.flatMap((t) => t.comments.map((c) => c.body))).toContain(body);
+    await again.reload();
+    await eventually(() => goalOf(again).getByTestId('comment-body').count()).toBeGreaterThan(0);
+    expect(await again.getByTestId('comment-composer').count()).toBe(0);
+
+    // Cancelled: nothing is kept, and the next visit starts afresh.
+    await goalOf(again).getByTestId('start-comment').click();
+    await again.keyboard.type('Never mind');
+    await eventually(() =>
+      goalOf(again).getByTestId('comment-composer').getAttribute('data-draft'),
+    ).toBe('kept');
+    await goalOf(again).getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => commentRecords(again)).toEqual([]);
+    await again.reload();
+    await eventually(() => again.getByTestId('patient-goal').count()).toBeGreaterThan(1);
+    await eventually(() => goalOf(again).getByTestId('start-comment').count()).toBe(1);
+    expect(await again.getByTestId('comment-composer').count()).toBe(0);
+    expect(asked).toEqual([]);
+  });
+
+  it('keeps a clinician’s unsent reply when the drawer closes, and gives it back when it opens', async () => {
+    const therapist = await openPlan('therapist');
+    await openDrawer(therapist, 'comments');
+    const thread = therapist.getByTestId('comment-thread').first();
+    await eventually(() => thread.count()).toBe(1);
+    const threadId = await thread.getAttribute('data-thread-id');
+    await thread.getByRole('button', { name: 'Reply' }).click();
+    const reply = `Let us look at Sunday evenings together on Thursday ${Date.now()}`;
+    await therapist.keyboard.type(reply);
+    await eventually(() => thread.getByTestId('comment-composer').getAttribute('data-draft')).toBe(
+      'kept',
+    );
+    expect((await commentRecords(therapist)).map((r) => r.doc)).toEqual([
+      `comment:${planId}:reply:${threadId}`,
+    ]);
+
+    await therapist.getByRole('button', { name: 'Close comments' }).click();
+    await eventually(() => therapist.getByTestId('lifecycle-drawer').count()).toBe(0);
+    await openDrawer(therapist, 'comments');
+    const back = therapist.locator(`[data-testid=comment-thread][data-thread-id="${threadId}"]`);
+    await eventually(() => back.getByTestId('comment-draft-restored').count()).toBe(1);
+    expect(await back.getByTestId('comment-input').inputValue()).toBe(reply);
+    // Only that conversation's reply is open.
+    expect(await therapist.getByTestId('comment-composer').count()).toBe(1);
   });
 });
 
