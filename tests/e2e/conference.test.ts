@@ -199,6 +199,9 @@ describe('a live case conference in the browser', () => {
       )
       .toBe(typed);
     expect(await again.getByLabel('Minutes for Alex Morgan').inputValue()).toBe(typed);
+    // Read, the notice goes.
+    await again.getByTestId('minutes-restored').getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => again.getByTestId('minutes-restored').count()).toBe(0);
     await host.context.close();
   });
 
