@@ -142,6 +142,11 @@ describe('co-editing a plan', () => {
           .getAttribute('data-section'),
       )
       .toBe('safety');
+    // The therapist's own contents mark where they are.
+    const contents = therapist.getByRole('navigation', { name: 'Plan sections' });
+    await expect
+      .poll(() => contents.locator('a[aria-current=location]').allTextContents())
+      .toEqual([expect.stringContaining('Safety plan')]);
 
     // After both reload, everything is still there.
     await Promise.all([prescriber.reload(), therapist.reload()]);
