@@ -7,6 +7,7 @@ import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import {
   deviceRecords,
+  dismissDialogs,
   screenshot,
   signedInContext,
   withoutDeviceStorage,
@@ -312,10 +313,7 @@ describe('an anxiety check-in', () => {
     await casey.goto(`${server.url}/plans/${plans.south}/check-in/phq9`);
     await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
     const asked: string[] = [];
-    casey.on('dialog', (d) => {
-      asked.push(d.type());
-      void d.dismiss();
-    });
+    dismissDialogs(casey, asked);
     await answer(casey, [0, 1, 0]);
     // The browser asks in its own words; staying keeps the page and its answers.
     await casey.close({ runBeforeUnload: true });
@@ -329,12 +327,7 @@ describe('an anxiety check-in', () => {
     const context = casey.context();
     const form = `${server.url}/plans/${plans.south}/check-in/phq9`;
     const asked: string[] = [];
-    const answerDialogs = (page: Page) =>
-      page.on('dialog', (d) => {
-        asked.push(d.type());
-        void d.dismiss();
-      });
-    answerDialogs(casey);
+    dismissDialogs(casey, asked);
     await casey.goto(form);
     await eventually(() => casey.getByTestId('checkin-form').count()).toBe(1);
     expect(await casey.getByTestId('checkin-draft-restored').count()).toBe(0);
@@ -355,7 +348,7 @@ describe('an anxiety check-in', () => {
     expect(asked).toEqual([]);
 
     const again = await context.newPage();
-    answerDialogs(again);
+    dismissDialogs(again, asked);
     await again.goto(form);
     const restored = again.getByTestId('checkin-draft-restored');
     await eventually(() => restored.count()).toBe(1);

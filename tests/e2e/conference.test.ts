@@ -4,7 +4,7 @@ import type { ConferenceView } from '@tandem/shared';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startNetworkProxy } from '../helpers/proxy.ts';
-import { screenshot, signedInContext } from '../helpers/web.ts';
+import { dismissDialogs, screenshot, signedInContext } from '../helpers/web.ts';
 import {
   addPatient,
   createConference,
@@ -172,10 +172,7 @@ describe('a live case conference in the browser', () => {
       .poll(() => page.getByTestId('minutes-offline').textContent())
       .toContain('kept on this device');
     const asked: string[] = [];
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.type());
-      void dialog.dismiss();
-    });
+    dismissDialogs(page, asked);
     // The device keeps the typing: closing the tab asks nothing.
     await page.close({ runBeforeUnload: true });
     await expect.poll(() => page.isClosed(), { timeout: 10_000 }).toBe(true);

@@ -7,7 +7,7 @@ import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { seriousViolations } from '../helpers/axe.ts';
-import { deviceRecords, signedInContext } from '../helpers/web.ts';
+import { deviceRecords, dismissDialogs, signedInContext } from '../helpers/web.ts';
 
 let browser: Browser;
 let server: TestServer;
@@ -155,12 +155,7 @@ describe('messages being written', () => {
     const patient = await openPlan('patient', PHONE);
     const context = patient.context();
     const asked: string[] = [];
-    const answerDialogs = (page: Page) =>
-      page.on('dialog', (d) => {
-        asked.push(d.type());
-        void d.dismiss();
-      });
-    answerDialogs(patient);
+    dismissDialogs(patient, asked);
     const goalOf = (page: Page) => page.getByTestId('patient-goal').nth(1);
     const goalId = await goalOf(patient).getByTestId('goal-threads').getAttribute('data-goal-id');
     const body = `The worry comes back at night, mostly on Sundays ${Date.now()}`;
@@ -177,7 +172,7 @@ describe('messages being written', () => {
     const again = await context.newPage();
     await patient.close({ runBeforeUnload: true });
     await eventually(() => patient.isClosed()).toBe(true);
-    answerDialogs(again);
+    dismissDialogs(again, asked);
     await again.goto(`${server.url}/plans/${planId}`);
     const restored = goalOf(again).getByTestId('comment-draft-restored');
     await eventually(() => restored.count(), 30_000).toBe(1);

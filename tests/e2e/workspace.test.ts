@@ -9,6 +9,7 @@ import { startNetworkProxy } from '../helpers/proxy.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import {
   deviceRecords,
+  dismissDialogs,
   screenshot,
   signedInContext,
   signInThroughForm,
@@ -1022,10 +1023,7 @@ describe('losing the connection', () => {
   async function goalKeptThroughAClosedTab() {
     const { network, context, page } = await therapistBehindProxy();
     const asked: string[] = [];
-    page.on('dialog', (dialog) => {
-      asked.push(dialog.type());
-      void dialog.dismiss();
-    });
+    dismissDialogs(page, asked);
     network.cut();
     const goal = `Kept on this device ${Date.now()}`;
     await addGoalOffline(page, goal);

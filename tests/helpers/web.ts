@@ -75,6 +75,17 @@ export async function withoutDeviceStorage(context: BrowserContext): Promise<voi
   });
 }
 
+/**
+ * Records the type of each dialog `page` opens ('beforeunload', 'confirm') in
+ * `asked` and dismisses it, so the page stays where it was.
+ */
+export function dismissDialogs(page: Page, asked: string[]): void {
+  page.on('dialog', (dialog) => {
+    asked.push(dialog.type());
+    void dialog.dismiss();
+  });
+}
+
 /** The records this browser keeps for unsent edits, as stored on the device. */
 export const deviceRecords = (page: Page) =>
   page.evaluate(async () => {
