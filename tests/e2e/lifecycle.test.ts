@@ -233,12 +233,23 @@ describe('messages being written', () => {
 
     await therapist.getByRole('button', { name: 'Close comments' }).click();
     await eventually(() => therapist.getByTestId('lifecycle-drawer').count()).toBe(0);
+    // The closed drawer's button says a reply waits in it, after a reload too.
+    const unsent = therapist.getByTestId('open-comments').getByTestId('unsent-comments');
+    expect(await unsent.textContent()).toBe('· draft not sent');
+    await therapist.reload();
+    await eventually(() => unsent.textContent(), 30_000).toBe('· draft not sent');
     await openDrawer(therapist, 'comments');
     const back = therapist.locator(`[data-testid=comment-thread][data-thread-id="${threadId}"]`);
     await eventually(() => back.getByTestId('comment-draft-restored').count()).toBe(1);
     expect(await back.getByTestId('comment-input').inputValue()).toBe(reply);
     // Only that conversation's reply is open.
     expect(await therapist.getByTestId('comment-composer').count()).toBe(1);
+
+    // Sent, the button has nothing more to say.
+    await back.getByRole('button', { name: 'Reply', exact: true }).click();
+    await eventually(() => back.getByTestId('comment-body').allTextContents()).toContain(reply);
+    await eventually(() => unsent.count()).toBe(0);
+    expect(await commentRecords(therapist)).toEqual([]);
   });
 });
 

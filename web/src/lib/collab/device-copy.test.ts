@@ -31,6 +31,11 @@ class HeldStash implements DeviceStash {
     return [];
   }
 
+  async docs(prefix: string): Promise<string[]> {
+    const docs = [...this.records.keys()].map((key) => key.slice(0, key.lastIndexOf('/')));
+    return [...new Set(docs)].filter((doc) => doc.startsWith(prefix));
+  }
+
   /** Lets every write started so far finish. */
   async settle(): Promise<void> {
     const turn = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -30,6 +30,9 @@ type StoredRecord = {
   sealed: ArrayBuffer;
 };
 
+/** Fired on the window once a record was stored or deleted, for views that list them. */
+export const RECORDS_CHANGED = 'tandem:device-records';
+
 /** One tab's edits of a document, as the device kept them. */
 export type KeptEdits = { tab: number; update: Uint8Array; savedAt: number };
 
@@ -39,6 +42,8 @@ export interface DeviceStash {
   drop(doc: string, tab: number): Promise<void>;
   /** Every tab's record for `doc` that opens with this person's key; others are deleted. */
   kept(doc: string): Promise<KeptEdits[]>;
+  /** The documents this person has records of whose names start with `prefix`. */
+  docs(prefix: string): Promise<string[]>;
 }
 
 const request = <T>(r: IDBRequest<T>): Promise<T> =>
@@ -93,12 +98,22 @@ class SealedStash implements DeviceStash {
     const tx = this.db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).put(record);
     await finished(tx);
+    dispatchEvent(new Event(RECORDS_CHANGED));
   }
 
   async drop(doc: string, tab: number): Promise<void> {
     const tx = this.db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).delete([this.user, doc, tab]);
     await finished(tx);
+    dispatchEvent(new Event(RECORDS_CHANGED));
+  }
+
+  async docs(prefix: string): Promise<string[]> {
+    // Names sort as strings; every name with the prefix lies below prefix + U+FFFF.
+    const range = IDBKeyRange.bound([this.user, prefix, 0], [this.user, `${prefix}\uffff`, 0]);
+    const tx = this.db.transaction(STORE, 'readonly');
+    const keys = (await request(tx.objectStore(STORE).getAllKeys(range))) as RecordKey[];
+    return [...new Set(keys.map((k) => k[1]))];
   }
 
   async kept(doc: string): Promise<KeptEdits[]> {

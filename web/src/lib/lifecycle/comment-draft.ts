@@ -1,4 +1,5 @@
 import { DeviceDraft } from '$lib/collab/device-draft.svelte.ts';
+import { deviceStash } from '$lib/collab/stash.ts';
 
 /**
  * How long an unsent message is kept. After a week it likely no longer says
@@ -6,6 +7,8 @@ import { DeviceDraft } from '$lib/collab/device-draft.svelte.ts';
  * until then.
  */
 const DRAFT_DAYS = 7;
+
+const prefix = (planId: string) => `comment:${planId}:`;
 
 /** What a message being written answers: a goal (a new conversation) or a conversation (a reply). */
 export type CommentTarget = { goal: string } | { thread: string };
@@ -21,8 +24,14 @@ export function commentDraft(
   target: CommentTarget,
 ): DeviceDraft<string> {
   const about = 'goal' in target ? `goal:${target.goal}` : `reply:${target.thread}`;
-  return new DeviceDraft(userId, `comment:${planId}:${about}`, {
+  return new DeviceDraft(userId, `${prefix(planId)}${about}`, {
     maxAgeMs: DRAFT_DAYS * 24 * 3_600_000,
     parse: (stored) => (typeof stored === 'string' && stored.trim() ? stored : null),
   });
+}
+
+/** How many messages this person wrote in the plan on this device and has not sent. */
+export async function unsentComments(userId: string, planId: string): Promise<number> {
+  const stash = await deviceStash(userId);
+  return stash ? (await stash.docs(prefix(planId))).length : 0;
 }

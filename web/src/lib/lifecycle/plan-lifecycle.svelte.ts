@@ -13,7 +13,9 @@ import { read, type Versioned } from '$lib/plan/live.ts';
 import { realtime, type TandemSocket } from '$lib/realtime.ts';
 import { CheckInLog } from '$lib/checkins/check-in-log.svelte.ts';
 import { checkInNews } from '$lib/checkins/format.ts';
+import { RECORDS_CHANGED } from '$lib/collab/stash.ts';
 import { commentsApi, proposalsApi, teamApi } from './api.ts';
+import { unsentComments } from './comment-draft.ts';
 import { errorText } from './format.ts';
 
 export type DrawerView = 'comments' | 'history';
@@ -53,6 +55,8 @@ export class PlanLifecycle {
   versionTick = $state(0);
   /** Bumped when someone acknowledged an interaction warning, and after a reconnect. */
   interactionTick = $state(0);
+  /** Messages written in this plan on this device and not sent yet (comment-draft.ts). */
+  unsentComments = $state(0);
 
   readonly #socket: TandemSocket;
   readonly #off: (() => void)[] = [];
@@ -125,6 +129,14 @@ export class PlanLifecycle {
       this.#socket.off('interaction:acknowledged', onInteraction);
       this.#socket.off('connect', onConnect);
     });
+    // The drawer may be closed on a message being written: its button says so.
+    const countUnsent = () =>
+      void unsentComments(me.id, plan.id).then((n) => {
+        if (!this.#destroyed) this.unsentComments = n;
+      });
+    countUnsent();
+    addEventListener(RECORDS_CHANGED, countUnsent);
+    this.#off.push(() => removeEventListener(RECORDS_CHANGED, countUnsent));
     if (this.#socket.connected) void this.#join();
     else void this.#load();
     if (roleMay(plan.role, 'team.read')) {
