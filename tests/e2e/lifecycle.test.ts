@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { CommentThread, NotificationList } from '@tandem/shared';
+import type { Comment, CommentThread, NotificationList } from '@tandem/shared';
 import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -217,10 +217,18 @@ describe('messages being written', () => {
 
   it('keeps a clinician’s unsent reply when the drawer closes, and gives it back when it opens', async () => {
     const therapist = await openPlan('therapist');
+    // A conversation of its own to reply to, started by the patient.
+    const goalId = await therapist.getByTestId('goal').first().getAttribute('data-goal-id');
+    const patient = await loginAs(server.url, 'patient');
+    const started = await patient.post<Comment>(`/plans/${planId}/comments`, {
+      goalId,
+      body: `Sundays are still hard ${Date.now()}`,
+    });
+    expect(started.status).toBe(201);
+    const threadId = started.body.threadId;
     await openDrawer(therapist, 'comments');
-    const thread = therapist.getByTestId('comment-thread').first();
+    const thread = therapist.locator(`[data-testid=comment-thread][data-thread-id="${threadId}"]`);
     await eventually(() => thread.count()).toBe(1);
-    const threadId = await thread.getAttribute('data-thread-id');
     await thread.getByRole('button', { name: 'Reply' }).click();
     const reply = `Let us look at Sunday evenings together on Thursday ${Date.now()}`;
     await therapist.keyboard.type(reply);
@@ -235,9 +243,9 @@ describe('messages being written', () => {
     await eventually(() => therapist.getByTestId('lifecycle-drawer').count()).toBe(0);
     // The closed drawer's button says a reply waits in it, after a reload too.
     const unsent = therapist.getByTestId('open-comments').getByTestId('unsent-comments');
-    expect(await unsent.textContent()).toBe('· draft not sent');
+    expect(await unsent.textContent()).toBe('· draft, not sent');
     await therapist.reload();
-    await eventually(() => unsent.textContent(), 30_000).toBe('· draft not sent');
+    await eventually(() => unsent.textContent(), 30_000).toBe('· draft, not sent');
     await openDrawer(therapist, 'comments');
     const back = therapist.locator(`[data-testid=comment-thread][data-thread-id="${threadId}"]`);
     await eventually(() => back.getByTestId('comment-draft-restored').count()).toBe(1);
