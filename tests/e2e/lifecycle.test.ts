@@ -253,6 +253,16 @@ describe('messages being written', () => {
     // Only that conversation's reply is open.
     expect(await therapist.getByTestId('comment-composer').count()).toBe(1);
 
+    // A colleague resolves the conversation meanwhile: it stays in view with the reply.
+    await therapist.getByRole('button', { name: 'Close comments' }).click();
+    const prescriber = await loginAs(server.url, 'prescriber');
+    const resolved = await prescriber.post(`/plans/${planId}/comments/${threadId}/resolve`);
+    expect(resolved.status).toBe(200);
+    await openDrawer(therapist, 'comments');
+    await eventually(() => back.getAttribute('class')).toContain('resolved');
+    expect(await back.getByTestId('comment-input').inputValue()).toBe(reply);
+    expect(await unsent.textContent()).toBe('· draft, not sent');
+
     // Sent, the button has nothing more to say.
     await back.getByRole('button', { name: 'Reply', exact: true }).click();
     await eventually(() => back.getByTestId('comment-body').allTextContents()).toContain(reply);

@@ -31,9 +31,10 @@ class HeldStash implements DeviceStash {
     return [];
   }
 
-  async docs(prefix: string): Promise<string[]> {
-    const docs = [...this.records.keys()].map((key) => key.slice(0, key.lastIndexOf('/')));
-    return [...new Set(docs)].filter((doc) => doc.startsWith(prefix));
+  async list(prefix: string): Promise<{ doc: string; savedAt: number }[]> {
+    return [...this.records.keys()]
+      .map((key) => ({ doc: key.slice(0, key.lastIndexOf('/')), savedAt: 0 }))
+      .filter((r) => r.doc.startsWith(prefix));
   }
 
   /** Lets every write started so far finish. */

@@ -30,7 +30,10 @@ type StoredRecord = {
   sealed: ArrayBuffer;
 };
 
-/** Fired on the window once a record was stored or deleted, for views that list them. */
+/**
+ * Fired on the window once a record was stored or deleted, for views that
+ * list them; `detail` is the document's name.
+ */
 export const RECORDS_CHANGED = 'tandem:device-records';
 
 /** One tab's edits of a document, as the device kept them. */
@@ -42,8 +45,8 @@ export interface DeviceStash {
   drop(doc: string, tab: number): Promise<void>;
   /** Every tab's record for `doc` that opens with this person's key; others are deleted. */
   kept(doc: string): Promise<KeptEdits[]>;
-  /** The documents this person has records of whose names start with `prefix`. */
-  docs(prefix: string): Promise<string[]>;
+  /** This person's records of documents whose names start with `prefix`: which, and when stored. */
+  list(prefix: string): Promise<{ doc: string; savedAt: number }[]>;
 }
 
 const request = <T>(r: IDBRequest<T>): Promise<T> =>
@@ -98,22 +101,24 @@ class SealedStash implements DeviceStash {
     const tx = this.db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).put(record);
     await finished(tx);
-    dispatchEvent(new Event(RECORDS_CHANGED));
+    dispatchEvent(new CustomEvent(RECORDS_CHANGED, { detail: doc }));
   }
 
   async drop(doc: string, tab: number): Promise<void> {
     const tx = this.db.transaction(STORE, 'readwrite');
     tx.objectStore(STORE).delete([this.user, doc, tab]);
     await finished(tx);
-    dispatchEvent(new Event(RECORDS_CHANGED));
+    dispatchEvent(new CustomEvent(RECORDS_CHANGED, { detail: doc }));
   }
 
-  async docs(prefix: string): Promise<string[]> {
+  async list(prefix: string): Promise<{ doc: string; savedAt: number }[]> {
     // Names sort as strings; every name with the prefix lies below prefix + U+FFFF.
     const range = IDBKeyRange.bound([this.user, prefix, 0], [this.user, `${prefix}\uffff`, 0]);
     const tx = this.db.transaction(STORE, 'readonly');
-    const keys = (await request(tx.objectStore(STORE).getAllKeys(range))) as RecordKey[];
-    return [...new Set(keys.map((k) => k[1]))];
+    const records = await request(
+      tx.objectStore(STORE).getAll(range) as IDBRequest<StoredRecord[]>,
+    );
+    return records.map((r) => ({ doc: r.key[1], savedAt: r.savedAt }));
   }
 
   async kept(doc: string): Promise<KeptEdits[]> {

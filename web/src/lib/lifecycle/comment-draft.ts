@@ -6,7 +6,7 @@ import { deviceStash } from '$lib/collab/stash.ts';
  * how things are; the person still sees it dated and can send or drop it
  * until then.
  */
-const DRAFT_DAYS = 7;
+const MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 const prefix = (planId: string) => `comment:${planId}:`;
 
@@ -25,13 +25,24 @@ export function commentDraft(
 ): DeviceDraft<string> {
   const about = 'goal' in target ? `goal:${target.goal}` : `reply:${target.thread}`;
   return new DeviceDraft(userId, `${prefix(planId)}${about}`, {
-    maxAgeMs: DRAFT_DAYS * 24 * 3_600_000,
+    maxAgeMs: MAX_AGE_MS,
     parse: (stored) => (typeof stored === 'string' && stored.trim() ? stored : null),
   });
 }
 
-/** How many messages this person wrote in the plan on this device and has not sent. */
-export async function unsentComments(userId: string, planId: string): Promise<number> {
+/** The person's messages in the plan kept on this device and not sent, by what they answer. */
+export async function keptCommentDrafts(userId: string, planId: string): Promise<CommentTarget[]> {
   const stash = await deviceStash(userId);
-  return stash ? (await stash.docs(prefix(planId))).length : 0;
+  const oldest = Date.now() - MAX_AGE_MS;
+  return (stash ? await stash.list(prefix(planId)) : []).flatMap(
+    ({ doc, savedAt }): CommentTarget[] => {
+      if (savedAt < oldest) return [];
+      const [kind, id] = doc.slice(prefix(planId).length).split(':');
+      if (!id) return [];
+      return kind === 'goal' ? [{ goal: id }] : kind === 'reply' ? [{ thread: id }] : [];
+    },
+  );
 }
+
+/** Whether a record's name is one of the plan's comment drafts. */
+export const isCommentDraft = (planId: string, doc: string) => doc.startsWith(prefix(planId));

@@ -15,7 +15,7 @@ import { CheckInLog } from '$lib/checkins/check-in-log.svelte.ts';
 import { checkInNews } from '$lib/checkins/format.ts';
 import { RECORDS_CHANGED } from '$lib/collab/stash.ts';
 import { commentsApi, proposalsApi, teamApi } from './api.ts';
-import { unsentComments } from './comment-draft.ts';
+import { isCommentDraft, keptCommentDrafts, type CommentTarget } from './comment-draft.ts';
 import { errorText } from './format.ts';
 
 export type DrawerView = 'comments' | 'history';
@@ -56,7 +56,7 @@ export class PlanLifecycle {
   /** Bumped when someone acknowledged an interaction warning, and after a reconnect. */
   interactionTick = $state(0);
   /** Messages written in this plan on this device and not sent yet (comment-draft.ts). */
-  unsentComments = $state(0);
+  unsent = $state<CommentTarget[]>([]);
 
   readonly #socket: TandemSocket;
   readonly #off: (() => void)[] = [];
@@ -130,13 +130,16 @@ export class PlanLifecycle {
       this.#socket.off('connect', onConnect);
     });
     // The drawer may be closed on a message being written: its button says so.
-    const countUnsent = () =>
-      void unsentComments(me.id, plan.id).then((n) => {
-        if (!this.#destroyed) this.unsentComments = n;
+    const listUnsent = () =>
+      void keptCommentDrafts(me.id, plan.id).then((targets) => {
+        if (!this.#destroyed) this.unsent = targets;
       });
-    countUnsent();
-    addEventListener(RECORDS_CHANGED, countUnsent);
-    this.#off.push(() => removeEventListener(RECORDS_CHANGED, countUnsent));
+    const onRecords = (e: Event) => {
+      if (isCommentDraft(plan.id, (e as CustomEvent<string>).detail)) listUnsent();
+    };
+    listUnsent();
+    addEventListener(RECORDS_CHANGED, onRecords);
+    this.#off.push(() => removeEventListener(RECORDS_CHANGED, onRecords));
     if (this.#socket.connected) void this.#join();
     else void this.#load();
     if (roleMay(plan.role, 'team.read')) {
@@ -181,6 +184,20 @@ export class PlanLifecycle {
 
   threadsFor(goalId: string): CommentThread[] {
     return this.threads.filter((t) => t.goalId === goalId);
+  }
+
+  /** Unsent messages the comments panel shows: for its goals and its conversations. */
+  get unsentCount(): number {
+    return this.unsent.filter((t) =>
+      'goal' in t
+        ? this.goals.some((g) => g.id === t.goal) || this.threads.some((c) => c.goalId === t.goal)
+        : this.threads.some((c) => c.id === t.thread),
+    ).length;
+  }
+
+  /** A reply to `threadId` waits unsent on this device: the conversation stays in view, resolved or not. */
+  hasUnsentReply(threadId: string): boolean {
+    return this.unsent.some((t) => 'thread' in t && t.thread === threadId);
   }
 
   get openThreadCount(): number {
