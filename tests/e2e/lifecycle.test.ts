@@ -263,9 +263,53 @@ describe('messages being written', () => {
     expect(await back.getByTestId('comment-input').inputValue()).toBe(reply);
     expect(await unsent.textContent()).toBe('· draft, not sent');
 
-    // Sent, the button has nothing more to say.
+    // Sent (the conversation, resolved, then leaves the view), the button has nothing more to say.
     await back.getByRole('button', { name: 'Reply', exact: true }).click();
-    await eventually(() => back.getByTestId('comment-body').allTextContents()).toContain(reply);
+    await eventually(() => unsent.count()).toBe(0);
+    expect(await commentRecords(therapist)).toEqual([]);
+    const stored = await prescriber.get<CommentThread[]>(`/plans/${planId}/comments`);
+    expect(stored.body.find((t) => t.id === threadId)?.comments.map((c) => c.body)).toContain(
+      reply,
+    );
+  });
+
+  it('keeps a change to one’s own comment until it is saved', async () => {
+    const therapist = await openPlan('therapist');
+    const goalId = await therapist.getByTestId('goal').first().getAttribute('data-goal-id');
+    const api = await loginAs(server.url, 'therapist');
+    const first = `Homework for this week: one pleasant activity a day ${Date.now()}`;
+    const started = await api.post<Comment>(`/plans/${planId}/comments`, { goalId, body: first });
+    expect(started.status).toBe(201);
+    await openDrawer(therapist, 'comments');
+    const mine = therapist.locator(`[data-testid=comment][data-comment-id="${started.body.id}"]`);
+    await eventually(() => mine.count()).toBe(1);
+    await mine.getByRole('button', { name: 'Edit your comment' }).click();
+    await therapist.keyboard.press('End');
+    await therapist.keyboard.type(', and a walk on Sunday');
+    await eventually(() => mine.getByTestId('comment-composer').getAttribute('data-draft')).toBe(
+      'kept',
+    );
+    expect((await commentRecords(therapist)).map((r) => r.doc)).toEqual([
+      `comment:${planId}:edit:${started.body.id}`,
+    ]);
+
+    await therapist.getByRole('button', { name: 'Close comments' }).click();
+    const unsent = therapist.getByTestId('open-comments').getByTestId('unsent-comments');
+    await eventually(() => unsent.textContent()).toBe('· draft, not sent');
+    await openDrawer(therapist, 'comments');
+    const restored = mine.getByTestId('comment-draft-restored');
+    await eventually(() => restored.count()).toBe(1);
+    expect((await restored.textContent())!.trim()).toMatch(
+      /^Your unsaved change from .+ is back\.$/,
+    );
+    expect(await mine.getByTestId('comment-input').inputValue()).toBe(
+      `${first}, and a walk on Sunday`,
+    );
+
+    await mine.getByRole('button', { name: 'Save' }).click();
+    await eventually(() => mine.getByTestId('comment-body').textContent()).toBe(
+      `${first}, and a walk on Sunday`,
+    );
     await eventually(() => unsent.count()).toBe(0);
     expect(await commentRecords(therapist)).toEqual([]);
   });

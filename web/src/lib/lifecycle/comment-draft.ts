@@ -10,21 +10,26 @@ const MAX_AGE_MS = 7 * 24 * 3_600_000;
 
 const prefix = (planId: string) => `comment:${planId}:`;
 
-/** What a message being written answers: a goal (a new conversation) or a conversation (a reply). */
-export type CommentTarget = { goal: string } | { thread: string };
+/**
+ * What a message being written is: a new conversation on a goal, a reply in
+ * a conversation, or a change to one of the person's own comments.
+ */
+export type CommentTarget = { goal: string } | { thread: string } | { edit: string };
+
+const KINDS = { goal: 'goal', thread: 'reply', edit: 'edit' } as const;
 
 /**
  * A message to the care team being written, kept on the device as it is
  * typed, so that closing the drawer, leaving the page or a phone dropping it
- * loses none of it. One per person, plan and goal or conversation.
+ * loses none of it. One per person, plan and goal, conversation or comment.
  */
 export function commentDraft(
   userId: string,
   planId: string,
   target: CommentTarget,
 ): DeviceDraft<string> {
-  const about = 'goal' in target ? `goal:${target.goal}` : `reply:${target.thread}`;
-  return new DeviceDraft(userId, `${prefix(planId)}${about}`, {
+  const [[kind, id]] = Object.entries(target) as [[keyof typeof KINDS, string]];
+  return new DeviceDraft(userId, `${prefix(planId)}${KINDS[kind]}:${id}`, {
     maxAgeMs: MAX_AGE_MS,
     parse: (stored) => (typeof stored === 'string' && stored.trim() ? stored : null),
   });
@@ -37,9 +42,9 @@ export async function keptCommentDrafts(userId: string, planId: string): Promise
   return (stash ? await stash.list(prefix(planId)) : []).flatMap(
     ({ doc, savedAt }): CommentTarget[] => {
       if (savedAt < oldest) return [];
-      const [kind, id] = doc.slice(prefix(planId).length).split(':');
-      if (!id) return [];
-      return kind === 'goal' ? [{ goal: id }] : kind === 'reply' ? [{ thread: id }] : [];
+      const [name, id] = doc.slice(prefix(planId).length).split(':');
+      const kind = Object.entries(KINDS).find(([, n]) => n === name)?.[0];
+      return kind && id ? [{ [kind]: id } as CommentTarget] : [];
     },
   );
 }

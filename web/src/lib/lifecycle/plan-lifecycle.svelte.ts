@@ -186,18 +186,23 @@ export class PlanLifecycle {
     return this.threads.filter((t) => t.goalId === goalId);
   }
 
-  /** Unsent messages the comments panel shows: for its goals and its conversations. */
+  /** Unsent messages the comments panel shows: for its goals, conversations and comments. */
   get unsentCount(): number {
     return this.unsent.filter((t) =>
       'goal' in t
         ? this.goals.some((g) => g.id === t.goal) || this.threads.some((c) => c.goalId === t.goal)
-        : this.threads.some((c) => c.id === t.thread),
+        : this.threads.some((c) => this.#holds(c, t)),
     ).length;
   }
 
-  /** A reply to `threadId` waits unsent on this device: the conversation stays in view, resolved or not. */
-  hasUnsentReply(threadId: string): boolean {
-    return this.unsent.some((t) => 'thread' in t && t.thread === threadId);
+  /** A reply or a change waits unsent in `thread` on this device: it stays in view, resolved or not. */
+  hasUnsentIn(thread: CommentThread): boolean {
+    return this.unsent.some((t) => this.#holds(thread, t));
+  }
+
+  #holds(thread: CommentThread, t: CommentTarget): boolean {
+    if ('thread' in t) return t.thread === thread.id;
+    return 'edit' in t && thread.comments.some((c) => c.id === t.edit);
   }
 
   get openThreadCount(): number {
