@@ -305,6 +305,8 @@ describe('messages being written', () => {
     expect(await mine.getByTestId('comment-input').inputValue()).toBe(
       `${first}, and a walk on Sunday`,
     );
+    // Given back, not into focus: the drawer's heading keeps it.
+    expect(await therapist.evaluate('document.activeElement?.id')).toBe('lifecycle-drawer-title');
 
     await mine.getByRole('button', { name: 'Save' }).click();
     await eventually(() => mine.getByTestId('comment-body').textContent()).toBe(
