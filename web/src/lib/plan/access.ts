@@ -1,10 +1,8 @@
 import { ROLE_LABELS, ROLES, SECTION_ACCESS, type PlanSection, type Role } from '@tandem/shared';
+import { andList } from '$lib/words.ts';
 
 function joinRoles(roles: Role[]): string {
-  const words = roles.map((r) => `${ROLE_LABELS[r].toLowerCase()}s`);
-  return words.length <= 1
-    ? (words[0] ?? '')
-    : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+  return andList(roles.map((r) => `${ROLE_LABELS[r].toLowerCase()}s`));
 }
 
 /** Why a section is read-only for this person, in one sentence they can act on. */
