@@ -58,6 +58,38 @@ describe('embedded database compatibility', () => {
     await expect(M.create({ key: 'unique-1' })).rejects.toMatchObject({ code: 11000 });
   });
 
+  // Tandem's services update shared records (a plan's newest version and check-ins, a
+  // thread's first comment, a team's members) from requests that may run at once.
+  it('applies updates to one document at once without losing any', async () => {
+    const docs = await M.insertMany(Array.from({ length: 20 }, (_, i) => ({ key: `race-${i}` })));
+    await Promise.all(
+      docs.flatMap(({ _id }) => [
+        M.updateOne({ _id }, { $set: { group: 'g' } }),
+        M.updateOne({ _id }, { $set: { note: 'n' } }),
+        M.findOneAndUpdate({ _id }, { $set: { payload: Buffer.from([1]) } }),
+        ...Array.from({ length: 5 }, () => M.updateOne({ _id }, { $inc: { n: 1 } })),
+      ]),
+    );
+    const back = await M.find({ key: /^race-/ }).lean();
+    expect(back.map((d) => [d.group, d.note, toBytes(d.payload)[0], d.n])).toEqual(
+      docs.map(() => ['g', 'n', 1, 5]),
+    );
+  });
+
+  it('lets one of many updates guarded by the same condition through', async () => {
+    await M.create({ key: 'guard', n: 0 });
+    const updates = await Promise.all(
+      Array.from({ length: 10 }, () => M.updateOne({ key: 'guard', n: 0 }, { $set: { n: 1 } })),
+    );
+    const found = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        M.findOneAndUpdate({ key: 'guard', n: 1 }, { $set: { n: 2 } }),
+      ),
+    );
+    expect(updates.filter((r) => r.modifiedCount === 1)).toHaveLength(1);
+    expect(found.filter((d) => d !== null)).toHaveLength(1);
+  });
+
   // $sum over a field works on FerretDB v1; $sum of a constant (`$sum: 1`) yields 0
   // there, so Tandem counts with countDocuments or sums a stored field.
   it('counts, bulk-writes and aggregates with $match + $group/$sum', async () => {

@@ -44,9 +44,8 @@ const HandSchema = new Schema(
 /**
  * The live state of a conference as a log of revisions. Every change (the
  * presenter moving, a timer, a hand, someone joining) inserts the next `seq`;
- * the unique index lets exactly one writer win each number across instances
- * (FerretDB v1 applies neither `$inc` nor filtered updates atomically, but
- * it enforces unique indexes). The highest `seq` is the current state.
+ * the unique index lets exactly one writer win each number across instances.
+ * The highest `seq` is the current state.
  */
 const StateSchema = new Schema(
   {

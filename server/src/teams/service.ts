@@ -294,9 +294,9 @@ function auditBase(actor: Actor, scope: TeamScope) {
 /**
  * Read-modify-write of a team's member list. Two guards, because there are no
  * transactions: changes to one team run one at a time in this instance, and
- * the write only lands if the document version is still the one read (which
- * MongoDB checks atomically across instances; FerretDB v1 does not, so it
- * relies on the first guard — it is the single-instance database).
+ * the write only lands if the document version is still the one read, which
+ * the database checks atomically (the embedded one since
+ * `tools/embedded-db/patches/ferretdb-update-atomic.patch`) across instances.
  */
 function createMemberWriter(ctx: AppContext): MemberWriter {
   const queues = new Map<string, Promise<unknown>>();

@@ -16,8 +16,7 @@ export type SignatureDoc = {
 
 /**
  * Signatures live in their own collection: recording one is an insert that a
- * unique (versionId, key) index lets succeed once. FerretDB v1 does not apply
- * filtered updates atomically, so a guard in an update filter would not do.
+ * unique (versionId, key) index lets succeed once, on every instance.
  */
 const SignatureSchema = new Schema<SignatureDoc>(
   {

@@ -139,6 +139,42 @@ describe('comments on goals', () => {
     ]);
   });
 
+  it('keeps an edit and a resolve of a first comment made while replies arrive', async () => {
+    const patient = await loginAs(server.url, 'patient');
+    const therapist = await loginAs(server.url, 'therapist');
+    const prescriber = await loginAs(server.url, 'prescriber');
+    const base = `/plans/${plans.north}/comments`;
+    const roots = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        patient.post<Comment>(base, { goalId: 'goal-sleep', body: `Question ${i}` }),
+      ),
+    );
+    // Each reply also updates the first comment (who wrote last), like the edit and the resolve.
+    const answers = await Promise.all(
+      roots.flatMap(({ body: root }) => [
+        patient.patch(`${base}/${root.id}`, { body: `${root.body}, edited` }),
+        prescriber.post(`${base}/${root.id}/resolve`),
+        ...['One', 'Two', 'Three'].map((body) =>
+          therapist.post(`${base}/${root.id}/replies`, { body }),
+        ),
+      ]),
+    );
+    expect(answers.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);
+
+    const threads = await therapist.get<CommentThread[]>(`${base}?goalId=goal-sleep`);
+    for (const { body: root } of roots) {
+      const thread = threads.body.find((t) => t.id === root.id)!;
+      expect(thread.comments[0]).toMatchObject({ body: `${root.body}, edited` });
+      expect(thread.resolvedAt).not.toBeNull();
+      expect(
+        thread.comments
+          .slice(1)
+          .map((c) => c.body)
+          .sort(),
+      ).toEqual(['One', 'Three', 'Two']);
+    }
+  });
+
   it('rejects empty, oversized and unknown-field comments without storing them', async () => {
     const therapist = await loginAs(server.url, 'therapist');
     const url = `/plans/${plans.north}/comments`;

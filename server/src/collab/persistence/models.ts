@@ -52,9 +52,8 @@ const EditSchema = new Schema(
 EditSchema.index({ docName: 1, userId: 1 });
 
 /**
- * Concurrency between instances rests on unique indexes only: the embedded
- * database (FerretDB v1) does not apply `$inc` or a filtered `updateOne`
- * atomically under concurrent writers, but it does enforce unique indexes.
+ * Concurrency between instances rests on unique indexes only: an insert
+ * either claims its key or fails, so no writer waits for another.
  */
 
 /** Sequence numbers are handed out in blocks; inserting a block is claiming it. */
