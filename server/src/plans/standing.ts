@@ -28,8 +28,15 @@ export async function planStandings(
   plans: ListedPlan[],
 ): Promise<Map<string, PlanStanding>> {
   const planIds = plans.map((p) => p._id);
-  const [heads, openProposals, threads, checkIns] = await Promise.all([
-    versionHeads(ctx, plans),
+  // The plans carry their newest version, so the queries below can all run at once.
+  const heads = await versionHeads(ctx, plans);
+  const headIds = [...heads.values()].flatMap((h) => (h ? [h.id] : []));
+  const [signatures, openProposals, threads, checkIns] = await Promise.all([
+    headIds.length
+      ? signatureModel(ctx.conn)
+          .find({ versionId: { $in: headIds } }, { planId: 1, userId: 1, kind: 1, at: 1 })
+          .lean()
+      : [],
     roleMay(user.role, 'plan.history')
       ? proposalModel(ctx.conn)
           .find({ planId: { $in: planIds }, status: 'open' }, { planId: 1 })
@@ -38,12 +45,6 @@ export async function planStandings(
     openThreads(ctx, planIds),
     checkInStandings(ctx, user, plans),
   ]);
-  const headIds = [...heads.values()].flatMap((h) => (h ? [h.id] : []));
-  const signatures = headIds.length
-    ? await signatureModel(ctx.conn)
-        .find({ versionId: { $in: headIds } }, { planId: 1, userId: 1, kind: 1, at: 1 })
-        .lean()
-    : [];
 
   const signedBy = groupBy(signatures, (s) => String(s.planId));
   const proposals = groupBy(openProposals, (p) => String(p.planId));
