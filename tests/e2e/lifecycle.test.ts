@@ -315,6 +315,57 @@ describe('messages being written', () => {
     await eventually(() => unsent.count()).toBe(0);
     expect(await commentRecords(therapist)).toEqual([]);
   });
+
+  it('keeps what the patient wrote about a goal the care team takes out of the plan', async () => {
+    // The prescriber edits: the therapist's edits later in this file are checked as a stretch of their own.
+    const prescriber = await openPlan('prescriber');
+    const title = `Swim twice a week ${Date.now()}`;
+    await prescriber.getByTestId('new-goal').fill(title);
+    await prescriber.getByRole('button', { name: 'Add goal' }).click();
+    const patient = await openPlan('patient', PHONE);
+    const card = patient.getByTestId('patient-goal').filter({ hasText: title });
+    await eventually(() => card.count()).toBe(1);
+    const goalId = await card.getByTestId('goal-threads').getAttribute('data-goal-id');
+    const api = await loginAs(server.url, 'patient');
+    const asked = `Is the pool at the community centre fine? ${Date.now()}`;
+    expect((await api.post(`/plans/${planId}/comments`, { goalId, body: asked })).status).toBe(201);
+    await eventually(() => card.getByTestId('comment-body').allTextContents()).toEqual([asked]);
+    const unsent = `I went once this week ${Date.now()}`;
+    await card.getByTestId('start-comment').click();
+    await patient.keyboard.type(unsent);
+    await eventually(() => card.getByTestId('comment-composer').getAttribute('data-draft')).toBe(
+      'kept',
+    );
+
+    // The prescriber takes the goal out while the patient is writing about it.
+    await prescriber.getByRole('button', { name: `Remove goal “${title}”` }).click();
+    await eventually(() => card.count()).toBe(0);
+    const removed = patient.locator(`[data-testid=patient-removed-goal][data-goal-id="${goalId}"]`);
+    await eventually(() => removed.getByTestId('comment-body').allTextContents()).toEqual([asked]);
+    expect(await removed.getByTestId('comment-input').inputValue()).toBe(unsent);
+    // Nothing new starts about a goal that is gone; what was being written can still be sent.
+    expect(await removed.getByTestId('start-comment').count()).toBe(0);
+    expect(await seriousViolations(patient, '[data-testid=patient-removed-goals]')).toEqual([]);
+    await patient.getByTestId('patient-removed-goals').screenshot(shot('lifecycle-removed-goal'));
+    await removed.getByRole('button', { name: 'Send' }).click();
+    await eventually(() => removed.getByTestId('comment-body').allTextContents()).toEqual([
+      asked,
+      unsent,
+    ]);
+    await eventually(() => commentRecords(patient)).toEqual([]);
+
+    // The care team reads both under the removed goal; after a reload the patient still does.
+    await openDrawer(prescriber, 'comments');
+    const inDrawer = prescriber.locator(`[data-testid=comments-goal][data-goal-id="${goalId}"]`);
+    await eventually(() => inDrawer.getByTestId('comment-body').allTextContents()).toEqual([
+      asked,
+      unsent,
+    ]);
+    expect(await inDrawer.getByRole('heading').textContent()).toBe('Removed goal');
+    expect(await inDrawer.getByTestId('start-comment').count()).toBe(0);
+    await patient.reload();
+    await eventually(() => removed.getByTestId('comment-body').count(), 30_000).toBe(2);
+  });
 });
 
 describe('keyboard use', () => {

@@ -186,13 +186,23 @@ export class PlanLifecycle {
     return this.threads.filter((t) => t.goalId === goalId);
   }
 
-  /** Unsent messages the comments panel shows: for its goals, conversations and comments. */
+  /**
+   * Goals taken out of the plan that conversations, or a message unsent on
+   * this device, are still about: they stay readable, and the message can
+   * still be sent, under their own heading.
+   */
+  get removedGoalIds(): string[] {
+    const ids = [
+      ...this.threads.map((t) => t.goalId),
+      ...this.unsent.flatMap((t) => ('goal' in t ? [t.goal] : [])),
+    ];
+    return ids.filter((id, i) => ids.indexOf(id) === i && !this.goals.some((g) => g.id === id));
+  }
+
+  /** Unsent messages the comments panel shows: on goals (removed ones too), conversations and comments. */
   get unsentCount(): number {
-    return this.unsent.filter((t) =>
-      'goal' in t
-        ? this.goals.some((g) => g.id === t.goal) || this.threads.some((c) => c.goalId === t.goal)
-        : this.threads.some((c) => this.#holds(c, t)),
-    ).length;
+    return this.unsent.filter((t) => 'goal' in t || this.threads.some((c) => this.#holds(c, t)))
+      .length;
   }
 
   /** A reply or a change waits unsent in `thread` on this device: it stays in view, resolved or not. */
