@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { Comment, CommentThread, NotificationList } from '@tandem/shared';
 import { demoPlans, loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
@@ -363,8 +363,25 @@ describe('messages being written', () => {
     ]);
     expect(await inDrawer.getByRole('heading').textContent()).toBe('Removed goal');
     expect(await inDrawer.getByTestId('start-comment').count()).toBe(0);
-    await patient.reload();
+    // A notification's link about that goal (`?goal=`) leads there, and it stays in view
+    // when what loads after it (a version to review, check-ins) lands above it.
+    const onScreen = async (part: Locator) => {
+      const box = await part.boundingBox();
+      return box !== null && box.y < PHONE.height && box.y + box.height > 0;
+    };
+    await patient.goto(`${server.url}/plans/${planId}?goal=${goalId}`);
     await eventually(() => removed.getByTestId('comment-body').count(), 30_000).toBe(2);
+    await eventually(() => removed.getAttribute('class')).toContain('focus');
+    await patient.waitForLoadState('networkidle');
+    expect(await onScreen(removed)).toBe(true);
+    // The same for a goal still in the plan, further down than the first.
+    const second = patient.getByTestId('patient-goal').nth(1);
+    const secondId = await second.getByTestId('goal-threads').getAttribute('data-goal-id');
+    await patient.goto(`${server.url}/plans/${planId}?goal=${secondId}`);
+    const talk = second.getByTestId('patient-goal-comments');
+    await eventually(() => talk.getAttribute('class'), 30_000).toContain('focus');
+    await patient.waitForLoadState('networkidle');
+    expect(await onScreen(talk)).toBe(true);
   });
 });
 

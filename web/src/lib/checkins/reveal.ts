@@ -1,3 +1,4 @@
+import { keepInView } from '$lib/keep-in-view.ts';
 import type { PlanLifecycle } from '$lib/lifecycle/plan-lifecycle.svelte.ts';
 
 /**
@@ -13,6 +14,6 @@ export function revealWhenAsked(
   life.focusSection = null;
   if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
   // The section, not its title: sections keep clear of the sticky header (scroll-margin-top).
-  (heading.closest('section') ?? heading).scrollIntoView({ block: 'start' });
+  keepInView(heading.closest('section') ?? heading, { block: 'start' });
   heading.focus({ preventScroll: true });
 }
