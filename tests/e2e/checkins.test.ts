@@ -270,6 +270,10 @@ describe('a mood check-in with thoughts of self-harm', () => {
       'checkins-title',
     );
     expect(new URL(page.url()).search).toBe('');
+    // And on screen, once all the page loads has come in.
+    await page.waitForLoadState('networkidle');
+    const box = await page.locator('#checkins-title').boundingBox();
+    expect(box && box.y >= 0 && box.y < 900).toBe(true);
   });
 });
 
