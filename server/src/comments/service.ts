@@ -239,13 +239,9 @@ export function commentService(ctx: AppContext) {
       const scope = await authorizePlan(ctx, user, { action: 'plan.comment' }, planId, meta);
       const root = await loadInPlan(planId, threadId);
       if (root.threadId) throw badRequest('Only a thread (its first comment) can be resolved.');
-      if (Boolean(root.resolvedAt) === resolved)
-        throw conflict(
-          resolved ? 'already_resolved' : 'not_resolved',
-          resolved ? 'This thread is already resolved.' : 'This thread is open.',
-        );
+      // The state is checked in the update itself: of two people resolving at once, one does.
       const updated = await Comments.findOneAndUpdate(
-        { _id: root._id },
+        { _id: root._id, resolvedAt: resolved ? null : { $ne: null } },
         {
           $set: resolved
             ? { resolvedAt: new Date(ctx.clock.now()), resolvedBy: user.id }
@@ -253,6 +249,11 @@ export function commentService(ctx: AppContext) {
         },
         { new: true },
       ).lean<StoredComment>();
+      if (!updated)
+        throw conflict(
+          resolved ? 'already_resolved' : 'not_resolved',
+          resolved ? 'This thread is already resolved.' : 'This thread is open.',
+        );
       await auditComment(
         ctx,
         user,
@@ -261,7 +262,7 @@ export function commentService(ctx: AppContext) {
         threadId,
         meta,
       );
-      const dto = toDto(updated!);
+      const dto = toDto(updated);
       ctx.realtime.toPlan(planId, 'comment:updated', dto);
       await announceStanding(ctx, scope);
       return dto;

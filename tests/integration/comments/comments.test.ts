@@ -175,6 +175,24 @@ describe('comments on goals', () => {
     }
   });
 
+  it('resolves a thread once when several people resolve it at once', async () => {
+    const patient = await loginAs(server.url, 'patient');
+    const therapist = await loginAs(server.url, 'therapist');
+    const prescriber = await loginAs(server.url, 'prescriber');
+    const base = `/plans/${plans.north}/comments`;
+    const root = await patient.post<Comment>(base, { goalId: 'goal-sleep', body: 'Once' });
+    const tries = await Promise.all(
+      [therapist, prescriber, therapist, prescriber].map((who) =>
+        who.post(`${base}/${root.body.id}/resolve`),
+      ),
+    );
+    expect(tries.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const reopens = await Promise.all(
+      [patient, therapist].map((who) => who.post(`${base}/${root.body.id}/reopen`)),
+    );
+    expect(reopens.map((r) => r.status).sort()).toEqual([200, 409]);
+  });
+
   it('rejects empty, oversized and unknown-field comments without storing them', async () => {
     const therapist = await loginAs(server.url, 'therapist');
     const url = `/plans/${plans.north}/comments`;
