@@ -263,14 +263,21 @@ describe('messages being written', () => {
     expect(await back.getByTestId('comment-input').inputValue()).toBe(reply);
     expect(await unsent.textContent()).toBe('· draft, not sent');
 
-    // Sent (the conversation, resolved, then leaves the view), the button has nothing more to say.
+    // Sent: the button has nothing more to say, and the conversation stays in view with the
+    // reply until the page is left (then it is with the resolved ones).
     await back.getByRole('button', { name: 'Reply', exact: true }).click();
     await eventually(() => unsent.count()).toBe(0);
     expect(await commentRecords(therapist)).toEqual([]);
+    await eventually(() => back.getByTestId('comment-body').allTextContents()).toContain(reply);
+    expect(await back.getAttribute('class')).toContain('resolved');
     const stored = await prescriber.get<CommentThread[]>(`/plans/${planId}/comments`);
     expect(stored.body.find((t) => t.id === threadId)?.comments.map((c) => c.body)).toContain(
       reply,
     );
+    await therapist.reload();
+    await openDrawer(therapist, 'comments');
+    await eventually(() => therapist.getByTestId('comment-thread').count()).toBeGreaterThan(0);
+    expect(await back.count()).toBe(0);
   });
 
   it('keeps a change to one’s own comment until it is saved', async () => {

@@ -57,6 +57,8 @@ export class PlanLifecycle {
   interactionTick = $state(0);
   /** Messages written in this plan on this device and not sent yet (comment-draft.ts). */
   unsent = $state<CommentTarget[]>([]);
+  /** Resolved conversations this person answered on this page: they stay in view with the answer. */
+  #answered = $state<string[]>([]);
 
   readonly #socket: TandemSocket;
   readonly #off: (() => void)[] = [];
@@ -205,9 +207,18 @@ export class PlanLifecycle {
       .length;
   }
 
-  /** A reply or a change waits unsent in `thread` on this device: it stays in view, resolved or not. */
-  hasUnsentIn(thread: CommentThread): boolean {
-    return this.unsent.some((t) => this.#holds(thread, t));
+  /**
+   * A resolved conversation stays in view while a reply or a change waits
+   * unsent in it on this device, and once one is sent from this page: what the
+   * person just wrote does not vanish with it.
+   */
+  staysInView(thread: CommentThread): boolean {
+    return this.#answered.includes(thread.id) || this.unsent.some((t) => this.#holds(thread, t));
+  }
+
+  /** Called as a reply or a change is sent in `thread`. */
+  answering(thread: CommentThread): void {
+    if (thread.resolvedAt && !this.#answered.includes(thread.id)) this.#answered.push(thread.id);
   }
 
   #holds(thread: CommentThread, t: CommentTarget): boolean {
