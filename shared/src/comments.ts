@@ -30,6 +30,12 @@ export const Comment = z.object({
   goalId: z.string(),
   /** The first comment's id; equal to `id` for the thread's first comment. */
   threadId: z.string(),
+  /**
+   * On a thread's first comment: the goal's title when the conversation
+   * started, so that it still says what it was about once the goal is taken
+   * out of the plan. Null on replies.
+   */
+  goalTitle: z.string().nullable(),
   author: CommentAuthor,
   body: z.string(),
   mentions: z.array(z.string()),
@@ -43,6 +49,7 @@ export type Comment = z.infer<typeof Comment>;
 export const CommentThread = z.object({
   id: z.string(),
   goalId: z.string(),
+  goalTitle: z.string().nullable(),
   resolvedAt: z.string().nullable(),
   comments: z.array(Comment),
 });

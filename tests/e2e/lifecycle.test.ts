@@ -350,6 +350,8 @@ describe('messages being written', () => {
     const removed = patient.locator(`[data-testid=patient-removed-goal][data-goal-id="${goalId}"]`);
     await eventually(() => removed.getByTestId('comment-body').allTextContents()).toEqual([asked]);
     expect(await removed.getByTestId('comment-input').inputValue()).toBe(unsent);
+    // Named as it was when the conversation started.
+    expect(await removed.getByRole('heading').textContent()).toBe(`“${title}”`);
     // Nothing new starts about a goal that is gone; what was being written can still be sent.
     expect(await removed.getByTestId('start-comment').count()).toBe(0);
     expect(await seriousViolations(patient, '[data-testid=patient-removed-goals]')).toEqual([]);
@@ -368,7 +370,7 @@ describe('messages being written', () => {
       asked,
       unsent,
     ]);
-    expect(await inDrawer.getByRole('heading').textContent()).toBe('Removed goal');
+    expect(await inDrawer.getByRole('heading').textContent()).toBe(`Removed goal: “${title}”`);
     expect(await inDrawer.getByTestId('start-comment').count()).toBe(0);
     // A notification's link about that goal (`?goal=`) leads there, and it stays in view
     // when what loads after it (a version to review, check-ins) lands above it.

@@ -7,6 +7,8 @@ const CommentSchema = new Schema(
     planId: { type: Schema.Types.ObjectId, required: true },
     goalId: { type: String, required: true },
     threadId: { type: Schema.Types.ObjectId, default: null },
+    /** On a thread's first comment: the goal's title when it was written (Comment.goalTitle). */
+    goalTitle: { type: String, default: null },
     authorId: { type: Schema.Types.ObjectId, required: true },
     authorName: { type: String, required: true },
     authorRole: { type: String, required: true, enum: ROLES },

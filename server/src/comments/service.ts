@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { announceStanding, careCircle } from '../plans/circle.ts';
+import { goalTitleOf } from '../plans/content.ts';
 import { notify } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { commentModel, type CommentDoc } from './model.ts';
@@ -17,6 +18,7 @@ function toDto(c: StoredComment): Comment {
     planId: String(c.planId),
     goalId: c.goalId,
     threadId: String(c.threadId ?? c._id),
+    goalTitle: c.goalTitle ?? null,
     author: { id: String(c.authorId), name: c.authorName, role: c.authorRole as Role },
     body: c.body,
     mentions: c.mentions,
@@ -115,6 +117,7 @@ export function commentService(ctx: AppContext) {
           threads.set(dto.threadId, {
             id: dto.threadId,
             goalId: dto.goalId,
+            goalTitle: dto.goalTitle,
             resolvedAt: dto.resolvedAt,
             comments: [dto],
           });
@@ -133,6 +136,7 @@ export function commentService(ctx: AppContext) {
       const created = await Comments.create({
         planId,
         goalId: input.goalId,
+        goalTitle: await goalTitleOf(ctx, planId, input.goalId),
         authorId: user.id,
         authorName: user.name,
         authorRole: scope.role,

@@ -3,6 +3,7 @@ import {
   applyTemplate,
   planDocName,
   PLAN_DOC_LAYOUT,
+  readList,
   snapshotPlan,
   type PlanDocKind,
   type PlanSnapshot,
@@ -31,6 +32,16 @@ export async function readPlanSnapshot(ctx: AppContext, planId: string): Promise
     loadPlanDoc(ctx, planId, 'medications'),
   ]);
   return snapshotPlan({ care, medications });
+}
+
+/** A goal's title as stored now; null when the plan has no such goal (any more) or it is untitled. */
+export async function goalTitleOf(
+  ctx: AppContext,
+  planId: string,
+  goalId: string,
+): Promise<string | null> {
+  const care = await loadPlanDoc(ctx, planId, 'care');
+  return readList(care, 'goals').find((g) => g.id === goalId)?.title || null;
 }
 
 /**

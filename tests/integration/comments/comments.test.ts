@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Comment, CommentThread, NotificationList } from '@tandem/shared';
+import { readList, type Comment, type CommentThread, type NotificationList } from '@tandem/shared';
+import { loadPlanDoc } from '@tandem/server/plans/content.ts';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs } from '../../helpers/api.ts';
 import { collect, connectSocket, joinPlan } from '../../helpers/socket.ts';
@@ -173,6 +174,23 @@ describe('comments on goals', () => {
           .sort(),
       ).toEqual(['One', 'Three', 'Two']);
     }
+  });
+
+  it('records the goal’s title with a new conversation, for when the goal is gone', async () => {
+    const care = await loadPlanDoc(server.tandem.ctx, plans.north, 'care');
+    const goal = readList(care, 'goals')[0]!;
+    const patient = await loginAs(server.url, 'patient');
+    const base = `/plans/${plans.north}/comments`;
+    const root = await patient.post<Comment>(base, { goalId: goal.id, body: 'About this goal' });
+    expect(root.body.goalTitle).toBe(goal.title);
+    const reply = await patient.post<Comment>(`${base}/${root.body.id}/replies`, {
+      body: 'And one more thing',
+    });
+    expect(reply.body.goalTitle).toBeNull();
+    const unknown = await patient.post<Comment>(base, { goalId: 'goal-gone', body: 'Still here?' });
+    expect(unknown.body.goalTitle).toBeNull();
+    const threads = await patient.get<CommentThread[]>(`${base}?goalId=${goal.id}`);
+    expect(threads.body.find((t) => t.id === root.body.id)?.goalTitle).toBe(goal.title);
   });
 
   it('resolves a thread once when several people resolve it at once', async () => {

@@ -181,7 +181,16 @@ export class PlanLifecycle {
   }
 
   goalTitle(goalId: string): string {
-    return this.goals.find((g) => g.id === goalId)?.title || 'a goal no longer in the plan';
+    return (
+      this.goals.find((g) => g.id === goalId)?.title ||
+      this.removedGoalTitle(goalId) ||
+      'a goal no longer in the plan'
+    );
+  }
+
+  /** What a removed goal was called, as its newest conversation recorded it; null if none did. */
+  removedGoalTitle(goalId: string): string | null {
+    return this.threadsFor(goalId).findLast((t) => t.goalTitle)?.goalTitle ?? null;
   }
 
   threadsFor(goalId: string): CommentThread[] {
@@ -276,7 +285,13 @@ export class PlanLifecycle {
     const thread = this.threads.find((t) => t.id === c.threadId);
     if (!thread) {
       if (c.threadId === c.id)
-        this.threads.push({ id: c.id, goalId: c.goalId, resolvedAt: c.resolvedAt, comments: [c] });
+        this.threads.push({
+          id: c.id,
+          goalId: c.goalId,
+          goalTitle: c.goalTitle,
+          resolvedAt: c.resolvedAt,
+          comments: [c],
+        });
       return;
     }
     const i = thread.comments.findIndex((x) => x.id === c.id);
