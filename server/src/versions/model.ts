@@ -61,6 +61,13 @@ const VersionSchema = new Schema<VersionDoc>(
     /** Canonical JSON of the content; the hash covers exactly these characters. */
     content: { type: String, required: true },
     contentHash: { type: String, required: true },
+    /**
+     * Set as the prescriber's signature is recorded, before it: a rename
+     * checks it in its update, so one finishing after the signature fails.
+     * A signing that fails after sealing leaves the label fixed; signing
+     * again completes it.
+     */
+    sealed: { type: Boolean },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
@@ -74,6 +81,7 @@ export type VersionDoc = {
   createdBy: { id: string; name: string; role: string };
   content: string;
   contentHash: string;
+  sealed?: boolean;
   createdAt: Date;
 };
 export type VersionModel = Model<VersionDoc>;

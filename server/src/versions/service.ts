@@ -162,9 +162,12 @@ export function versionService(ctx: AppContext) {
     async rename(user: AuthUser, planId: string, number: number, label: string, meta: RequestMeta) {
       const scope = await authorizePlan(ctx, user, { doc: 'care', access: 'write' }, planId, meta);
       const v = await find(planId, number);
-      if (await Signatures.exists({ versionId: v._id, key: 'sign' }))
-        throw conflict('version_signed', 'A signed version can never change.');
-      await Versions.updateOne({ _id: v._id }, { $set: { label } });
+      // Versions signed before sealing existed have a signature but no seal.
+      const renamed =
+        !(await Signatures.exists({ versionId: v._id, key: 'sign' })) &&
+        (await Versions.updateOne({ _id: v._id, sealed: { $ne: true } }, { $set: { label } }))
+          .matchedCount === 1;
+      if (!renamed) throw conflict('version_signed', 'A signed version can never change.');
       await renameHead(ctx, planId, v._id, label);
       await audit(user, scope, 'version.rename', meta, String(v._id));
       return announce(scope, await summarize({ ...v, label }));
@@ -179,7 +182,7 @@ export function versionService(ctx: AppContext) {
       meta: RequestMeta,
     ) {
       const scope = await authorizePlan(ctx, user, { action: SIGN_ACTION[kind] }, planId, meta);
-      const v = await find(planId, number);
+      let v = await find(planId, number);
       const existing = (await signaturesOf([v._id])).get(String(v._id)) ?? [];
       const signed = existing.some((s) => s.kind === 'sign');
       if (kind === 'sign' && signed)
@@ -189,6 +192,13 @@ export function versionService(ctx: AppContext) {
       // The content is re-hashed at signing: a record edited behind our back is never signed.
       if (sha256(v.content) !== v.contentHash)
         throw conflict('hash_mismatch', 'This version does not match its recorded hash.');
+      // Sealed first, the label read back here is the one the signature keeps.
+      if (kind === 'sign')
+        v = (await Versions.findOneAndUpdate(
+          { _id: v._id },
+          { $set: { sealed: true } },
+          { new: true },
+        ).lean<StoredVersion>())!;
       const signature: SignatureDoc = {
         versionId: v._id,
         planId: v.planId,

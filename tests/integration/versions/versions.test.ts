@@ -152,6 +152,30 @@ describe('plan versions', () => {
     expect(detail.body.signatures.filter((s) => s.kind === 'sign')).toHaveLength(1);
   });
 
+  it('keep the label they were signed with when a rename races the signature', async () => {
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map(async (i) => {
+        const v = await prescriber.post<VersionSummary>(`/plans/${planId}/versions`, {
+          label: `Label ${i}`,
+        });
+        const url = `/plans/${planId}/versions/${v.body.number}`;
+        const [sign, rename] = await Promise.all([
+          prescriber.post<VersionSummary>(`${url}/sign`),
+          therapist.patch(url, { label: `Renamed ${i}` }),
+        ]);
+        const stored = await prescriber.get<VersionDetail>(url);
+        return { i, sign, rename, stored: stored.body.label };
+      }),
+    );
+    for (const { i, sign, rename, stored } of outcomes) {
+      expect(sign.status).toBe(200);
+      // The label a signature answers with is the one it keeps for good.
+      expect(stored).toBe(sign.body.label);
+      if (rename.status === 200) expect(stored).toBe(`Renamed ${i}`);
+      else expect(rename.body).toMatchObject({ error: { code: 'version_signed' } });
+    }
+  });
+
   it('refuse people outside the care team and bad version numbers', async () => {
     const outsider = await loginAs(server.url, 'prescriber2');
     expect((await outsider.get(`/plans/${planId}/versions`)).status).toBe(403);
