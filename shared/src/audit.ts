@@ -31,6 +31,7 @@ export const ACCESS_LOG_LABELS: Record<string, string> = {
   'plan.edits': 'Looked at who edited your plan',
   'plan.join': 'Opened your plan live',
   'plan.doc.open': 'Opened your plan for editing',
+  'plan.doc.write': 'Edited your plan',
   'plan.export': 'Exported your plan',
   'patient.create': 'Created your record',
   'patient.password_reset': 'Set a new first password for your account',
@@ -91,6 +92,7 @@ const AUDIT_LABELS: Record<string, string> = {
   'plan.read': 'Opened the plan',
   'plan.join': 'Opened the plan live',
   'plan.doc.open': 'Opened the plan for editing',
+  'plan.doc.write': 'Edited the plan',
   'plan.edits': 'Looked at who edited the plan',
   'plan.history': 'Looked at the plan’s history',
   'plan.export': 'Exported the plan',
@@ -128,6 +130,7 @@ const AUDIT_LABELS: Record<string, string> = {
   'proposal.accept': 'Accepted a medication change',
   'proposal.decline': 'Declined a medication change',
   'medication.decide': 'Decided on a medication change',
+  'interaction.list': 'Looked at medication interactions',
   'interaction.acknowledge': 'Acknowledged a medication interaction',
   'checkin.list': 'Read the check-ins',
   'checkin.submit': 'Completed a check-in',
@@ -224,7 +227,13 @@ export type AuditPage = z.infer<typeof AuditPage>;
 export const AuditVerifyResult = z.object({
   ok: z.boolean(),
   checked: z.number(),
+  /** The first record whose hash or link fails. */
   firstBrokenId: z.string().nullable(),
+  /** The first seq missing from the end of the log that this server had written. */
+  missingFrom: z.number().nullable(),
+  /** The newest record checked: note it to tell later whether records were cut off the end. */
+  lastSeq: z.number(),
+  lastHash: z.string().nullable(),
 });
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
 

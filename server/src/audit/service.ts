@@ -25,13 +25,26 @@ export type AuditEntry = {
 export type AuditLog = {
   /** Appends one record; resolves once it is stored in the chain. */
   record(entry: AuditEntry): Promise<void>;
-  /** Walks the whole chain; `firstBrokenId` is the first record whose hash or link fails. */
-  verify(): Promise<{ ok: boolean; checked: number; firstBrokenId: string | null }>;
+  /**
+   * Walks the whole chain; `firstBrokenId` is the first record whose hash or
+   * link fails, `missingFrom` the first seq this instance appended that is gone
+   * from the end of the log (a cut-off tail leaves every remaining link intact).
+   */
+  verify(): Promise<ChainCheck>;
   /** The newest record's seq (0 when there is none), whoever appended it. */
   lastSeq(): Promise<number>;
 };
 
 type Tail = { seq: number; hash: string };
+
+export type ChainCheck = {
+  ok: boolean;
+  checked: number;
+  firstBrokenId: string | null;
+  missingFrom: number | null;
+  lastSeq: number;
+  lastHash: string | null;
+};
 
 /**
  * The hash-chained audit log. Appends are serialised within an instance; across
@@ -74,18 +87,40 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
     return low;
   }
 
-  /** Checks every link and hash; null if unsorted records come out of seq order. */
-  async function walk(records: AsyncIterable<AuditDoc & { _id: unknown }>, sorted: boolean) {
+  /**
+   * Checks every link and hash, and that `known` (a record this instance
+   * appended) is still there as written; null if unsorted records come out
+   * of seq order.
+   */
+  async function walk(
+    records: AsyncIterable<AuditDoc & { _id: unknown }>,
+    sorted: boolean,
+    known: Tail | null,
+  ): Promise<ChainCheck | null> {
     let prev: Tail = { seq: 0, hash: GENESIS_HASH };
     let checked = 0;
+    const result = (ok: boolean, firstBrokenId: string | null, missingFrom: number | null) => ({
+      ok,
+      checked,
+      firstBrokenId,
+      missingFrom,
+      lastSeq: prev.seq,
+      lastHash: prev.seq > 0 ? prev.hash : null,
+    });
     for await (const r of records) {
       if (!sorted && r.seq !== prev.seq + 1) return null;
       checked++;
-      if (r.seq !== prev.seq + 1 || r.prevHash !== prev.hash || r.hash !== hashOf(r))
-        return { ok: false, checked, firstBrokenId: String(r._id) };
+      if (
+        r.seq !== prev.seq + 1 ||
+        r.prevHash !== prev.hash ||
+        r.hash !== hashOf(r) ||
+        (r.seq === known?.seq && r.hash !== known.hash)
+      )
+        return result(false, String(r._id), null);
       prev = { seq: r.seq, hash: r.hash };
     }
-    return { ok: true, checked, firstBrokenId: null };
+    if (known && known.seq > prev.seq) return result(false, null, prev.seq + 1);
+    return result(true, null, null);
   }
 
   async function append(entry: AuditEntry): Promise<void> {
@@ -129,9 +164,10 @@ export function createAuditLog(conn: Connection, clock: Clock, log: Logger): Aud
      * database that returns them otherwise) is the log read again sorted.
      */
     async verify() {
+      const known = tail;
       return (
-        (await walk(Audit.find({}).lean().cursor(), false)) ??
-        (await walk(Audit.find({}).sort({ seq: 1 }).lean().cursor(), true))!
+        (await walk(Audit.find({}).lean().cursor(), false, known)) ??
+        (await walk(Audit.find({}).sort({ seq: 1 }).lean().cursor(), true, known))!
       );
     },
 

@@ -1,4 +1,4 @@
-import { Router, type CookieOptions } from 'express';
+import { Router, type CookieOptions, type Request } from 'express';
 import {
   ChangePasswordRequest,
   LoginRequest,
@@ -39,7 +39,17 @@ export function authRoutes(ctx: AppContext): Router {
     maxAge: SESSION_ABSOLUTE_TIMEOUT_MS,
   };
 
-  router.post('/auth/login', validateBody(LoginRequest), async (req, res) => {
+  // A malformed attempt is a failed sign-in too (no account named: the body was not read).
+  const malformedLogin = (req: Request) =>
+    ctx.audit.record({
+      action: 'auth.login',
+      outcome: 'failure',
+      requestId: req.id,
+      ip: req.ip ?? null,
+      details: { reason: 'invalid_request' },
+    });
+
+  router.post('/auth/login', validateBody(LoginRequest, malformedLogin), async (req, res) => {
     const body = req.body as LoginRequest;
     const { user, token } = await auth.login(body.email, body.password, {
       ip: req.ip ?? null,

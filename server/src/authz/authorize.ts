@@ -260,3 +260,31 @@ export async function authorizeSelf(
 ): Promise<SelfScope> {
   return (await authorize(ctx, user, permission, { type: 'self' }, meta)) as SelfScope;
 }
+
+/**
+ * Refuses what the caller's role allows but a rule of the record does not
+ * (only a comment's author edits it, say); audited like every denial.
+ */
+export async function refuseInPlan(
+  ctx: AppContext,
+  user: AuthUser,
+  scope: PlanScope,
+  what: { resourceType: string; resourceId: string; reason: string },
+  message: string,
+  meta: RequestMeta,
+): Promise<never> {
+  await ctx.audit.record({
+    actorId: user.id,
+    actorRole: scope.role,
+    action: 'access.denied',
+    outcome: 'denied',
+    resourceType: what.resourceType,
+    resourceId: what.resourceId,
+    patientId: scope.patientId,
+    teamId: scope.teamId,
+    requestId: meta.requestId ?? null,
+    ip: meta.ip ?? null,
+    details: { reason: what.reason },
+  });
+  throw forbidden(message);
+}

@@ -3,7 +3,7 @@ import type { RawData } from 'ws';
 import { CloseCode, encodeAccess, READ_ONLY_REASON, type CollabAccess } from '@tandem/shared';
 import type { Logger } from '../log.ts';
 import type { CollabSocket } from './socket.ts';
-import type { CollabIdentity } from './types.ts';
+import type { CollabIdentity, CollabPolicy } from './types.ts';
 import type { CollabDocument } from './document.ts';
 import { AckQueue } from './durability.ts';
 import { holdUntilTurnEnds } from './outbox.ts';
@@ -56,6 +56,7 @@ export class CollabConnection {
     readonly tandem: boolean,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
+    private readonly policy: Pick<CollabPolicy, 'wrote' | 'refused'>,
     private readonly onClosed: (conn: CollabConnection) => void,
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -165,6 +166,7 @@ export class CollabConnection {
         if (this.access === 'write') {
           checkOverlaps(doc.doc, message.items);
           if (!doc.acceptFromConnection(this, message.update)) return;
+          this.policy.wrote?.(this.identity, doc.name);
         } else if (!isEmptyUpdate(message.update)) {
           this.refuseWrite();
         }
@@ -190,6 +192,7 @@ export class CollabConnection {
       { docName: this.doc?.name, userId: this.identity.userId },
       'collab update from a read-only connection dropped',
     );
+    this.policy.refused?.(this.identity, this.doc!.name);
     this.send(encodePermissionDenied(READ_ONLY_REASON));
   }
 

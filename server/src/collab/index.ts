@@ -179,7 +179,7 @@ export async function attachCollab(
     target: CollabTarget,
   ) {
     let release: (() => void) | undefined;
-    const conn = new CollabConnection(ws, socket, target.tandem, limits, log, (c) => {
+    const conn = new CollabConnection(ws, socket, target.tandem, limits, log, policy, (c) => {
       connections.delete(c);
       if (c.doc) registry.released(c.doc);
       release?.();

@@ -6,17 +6,29 @@ import type { AuthUser } from '../auth/sessions.ts';
 import type { SessionWatch } from '../auth/session-watch.ts';
 import { planScope } from '../authz/authorize.ts';
 import { minutesDocAccess } from '../conference/collab-access.ts';
+import type { AuditEntry } from '../audit/service.ts';
 import type { CollabIdentity, CollabPolicy, DocAccessLevel } from './types.ts';
+
+/** A connection's writes are audited with its first change and then at most this often. */
+export const WRITE_AUDIT_EVERY_MS = 5 * 60_000;
+
+/** What the audit of a connection's later writes and refusals needs of its opening. */
+type Opened = { entry: Omit<AuditEntry, 'action' | 'outcome'>; lastWriteAt: number | null };
 
 /**
  * The policy of plan documents (`plan:<planId>:<care|medications|private>`)
  * and of conference minutes (`conference:<id>:case:<caseId>`, see conference/):
  * the session from the cookie or `?token=`, the caller's role on the plan,
- * and the permission table. Refusals and opened documents are audited; the
- * session watch closes the sockets of sessions that expire.
+ * and the permission table. Refusals, opened documents and writes are
+ * audited (writes once per connection per WRITE_AUDIT_EVERY_MS: the update log
+ * keeps each change's author and time); the session watch closes the sockets
+ * of sessions that expire.
  */
 export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPolicy {
   const admitted = new WeakMap<CollabIdentity, { user: AuthUser; ip: string | null }>();
+  // An identity is made per upgrade, so this is per connection.
+  const opened = new WeakMap<CollabIdentity, Opened>();
+  const record = (entry: AuditEntry) => void ctx.audit.record(entry).catch(() => {});
   return {
     async authenticate(req: IncomingMessage) {
       const ip = req.socket.remoteAddress ?? null;
@@ -64,9 +76,9 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
         actorRole: identity.role,
         resourceType: 'plan',
         resourceId: parsed.planId,
-        // A probe of a foreign plan stays anonymous; an opened record names its patient.
-        patientId: level === 'none' ? null : (scope?.patientId ?? null),
-        teamId: level === 'none' ? null : (scope?.teamId ?? null),
+        // A probe of a foreign plan stays anonymous; the care team's names its patient.
+        patientId: role ? scope!.patientId : null,
+        teamId: role ? scope!.teamId : null,
         ip: who.ip,
       };
       if (level === 'none') {
@@ -85,9 +97,33 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
         outcome: 'success',
         details: { doc: parsed.kind, access: level },
       });
+      opened.set(identity, {
+        entry: { ...audit, details: { doc: parsed.kind } },
+        lastWriteAt: null,
+      });
       return level;
     },
 
     admitted: (identity) => watch.track(identity.sessionId),
+
+    wrote(identity) {
+      const doc = opened.get(identity);
+      const now = ctx.clock.now();
+      if (!doc || (doc.lastWriteAt !== null && now - doc.lastWriteAt < WRITE_AUDIT_EVERY_MS))
+        return;
+      doc.lastWriteAt = now;
+      record({ ...doc.entry, action: 'plan.doc.write', outcome: 'success' });
+    },
+
+    refused(identity) {
+      const doc = opened.get(identity);
+      if (!doc) return;
+      record({
+        ...doc.entry,
+        action: 'access.denied',
+        outcome: 'denied',
+        details: { ...doc.entry.details, reason: 'read_only' },
+      });
+    },
   };
 }

@@ -17,6 +17,10 @@ export type CollabPolicy = {
   docAccess(identity: CollabIdentity, docName: string): Promise<DocAccessLevel>;
   /** Called when a connection is admitted; the returned function runs when it closes. */
   admitted?(identity: CollabIdentity, docName: string): () => void;
+  /** Called with each change the engine accepts from a connection (the audit of writes). */
+  wrote?(identity: CollabIdentity, docName: string): void;
+  /** Called once per connection when a change is dropped because it may only read. */
+  refused?(identity: CollabIdentity, docName: string): void;
 };
 
 /**

@@ -2,8 +2,13 @@ import { Types } from 'mongoose';
 import type { Comment, CommentThread, Role } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
-import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
-import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import {
+  authorizePlan,
+  refuseInPlan,
+  type PlanScope,
+  type RequestMeta,
+} from '../authz/authorize.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { announceStanding, careCircle } from '../plans/circle.ts';
 import { goalTitleOf } from '../plans/content.ts';
 import { notify } from '../notifications/service.ts';
@@ -221,7 +226,15 @@ export function commentService(ctx: AppContext) {
     ): Promise<Comment> {
       const scope = await authorizePlan(ctx, user, { action: 'plan.comment' }, planId, meta);
       const c = await loadInPlan(planId, commentId);
-      if (String(c.authorId) !== user.id) throw forbidden('Only the author can edit a comment.');
+      if (String(c.authorId) !== user.id)
+        await refuseInPlan(
+          ctx,
+          user,
+          scope,
+          { resourceType: 'comment', resourceId: commentId, reason: 'not_author' },
+          'Only the author can edit a comment.',
+          meta,
+        );
       const updated = await Comments.findOneAndUpdate(
         { _id: c._id },
         { $set: { body, editedAt: new Date(ctx.clock.now()) } },

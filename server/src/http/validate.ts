@@ -1,12 +1,19 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { badRequest } from '../errors.ts';
 
-/** Route step: replaces req.body with the parsed value, or answers 400 naming each bad field. */
-export function validateBody(schema: z.ZodType): RequestHandler {
-  return (req, _res, next) => {
+/**
+ * Route step: replaces req.body with the parsed value, or answers 400 naming
+ * each bad field (after `onInvalid`, for routes that audit a refused attempt).
+ */
+export function validateBody(
+  schema: z.ZodType,
+  onInvalid?: (req: Request) => Promise<void>,
+): RequestHandler {
+  return async (req, _res, next) => {
     const parsed = schema.safeParse(req.body ?? {});
     if (!parsed.success) {
+      await onInvalid?.(req);
       return next(
         badRequest(
           'Some fields are missing or invalid.',

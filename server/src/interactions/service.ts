@@ -30,8 +30,21 @@ export function interactionService(ctx: AppContext) {
   return {
     /** The interaction warnings of the plan's current medications, with any acknowledgement. */
     async list(user: AuthUser, planId: string, meta: RequestMeta): Promise<PlanInteraction[]> {
-      await authorizePlan(ctx, user, { action: 'plan.history' }, planId, meta);
-      return current(planId);
+      const scope = await authorizePlan(ctx, user, { action: 'plan.history' }, planId, meta);
+      const list = await current(planId);
+      await auditPlanEvent(
+        ctx,
+        user,
+        scope,
+        {
+          action: 'interaction.list',
+          resourceType: 'plan',
+          resourceId: planId,
+          details: { count: list.length },
+        },
+        meta,
+      );
+      return list;
     },
 
     /** The prescriber keeps a flagged combination on purpose; the reason is recorded and audited. */

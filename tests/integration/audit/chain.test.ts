@@ -50,10 +50,11 @@ describe('the audit chain', () => {
       const [field, change] = TAMPER[i % TAMPER.length]!;
       await audits.updateOne({ _id: original._id }, { $set: { [field]: change(original[field]) } });
       const broken = await verify();
-      expect(broken, `record ${i + 1} with ${field} changed`).toEqual({
+      expect(broken, `record ${i + 1} with ${field} changed`).toMatchObject({
         ok: false,
         checked: i + 1,
         firstBrokenId: String(original._id),
+        missingFrom: null,
       });
       await audits.replaceOne({ _id: original._id }, original);
     }
@@ -67,10 +68,32 @@ describe('the audit chain', () => {
     const audits = server.tandem.ctx.conn.collection('audits');
     const [, second, third] = await audits.find({}).sort({ seq: 1 }).limit(3).toArray();
     await audits.deleteOne({ _id: second!._id });
-    expect(await server.tandem.ctx.audit.verify()).toEqual({
+    expect(await server.tandem.ctx.audit.verify()).toMatchObject({
       ok: false,
       checked: 2,
       firstBrokenId: String(third!._id),
+    });
+  });
+
+  it('notices records cut off the end of the log that this server wrote', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const anon = new Api(server.url);
+    for (let i = 0; i < 5; i++) await anon.get('/plans');
+    const { audit } = server.tandem.ctx;
+    const whole = await audit.verify();
+    expect(whole).toMatchObject({ ok: true, missingFrom: null, lastSeq: whole.checked });
+    const audits = server.tandem.ctx.conn.collection('audits');
+    const cut = whole.lastSeq - 2;
+    const kept = await audits.findOne({ seq: cut - 1 });
+    await audits.deleteMany({ seq: { $gte: cut } });
+    // Every remaining link holds; only what this server knows it wrote tells.
+    expect(await audit.verify()).toEqual({
+      ok: false,
+      checked: cut - 1,
+      firstBrokenId: null,
+      missingFrom: cut,
+      lastSeq: cut - 1,
+      lastHash: kept!.hash,
     });
   });
 
@@ -93,11 +116,11 @@ describe('the audit chain', () => {
       rows.push({ ...fields, hash: prevHash });
     }
     await audits.insertMany(rows);
-    expect(await audit.verify()).toEqual({ ok: true, checked: 60, firstBrokenId: null });
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 60, firstBrokenId: null });
 
     const bySeq = async (seq: number) => (await audits.findOne({ seq }))!;
     const expectBrokenAt = async (seq: number, checked: number) =>
-      expect(await audit.verify()).toEqual({
+      expect(await audit.verify()).toMatchObject({
         ok: false,
         checked,
         firstBrokenId: String((await bySeq(seq))._id),
@@ -118,7 +141,7 @@ describe('the audit chain', () => {
     await audits.deleteMany({ seq: { $in: [0, 9000] } });
     // Records 21 to 40 are now stored after 60: read as stored they are out of order, so
     // the check reads the log sorted, and the chain is whole.
-    expect(await audit.verify()).toEqual({ ok: true, checked: 60, firstBrokenId: null });
+    expect(await audit.verify()).toMatchObject({ ok: true, checked: 60, firstBrokenId: null });
   });
 
   it('continues the chain after a restart at every length of the log', async () => {

@@ -8,11 +8,11 @@ import type {
   TeamDetail,
   TeamSummary,
 } from '@tandem/shared';
-import { planDocName } from '@tandem/shared';
+import { CloseCode, CollabMessage, planDocName } from '@tandem/shared';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
 import { connectSocket, joinPlan } from '../../helpers/socket.ts';
-import { rawClient } from '../collab/helpers.ts';
+import { mapUpdate, rawClient, storedDoc } from '../collab/helpers.ts';
 
 type Stored = {
   action: string;
@@ -38,6 +38,9 @@ describe('the audit trail', () => {
 
     // Sign-in: a failure, a success, a sign-out.
     await anon.post('/auth/login', { email: DEMO.therapist, password: 'wrong' });
+    expect((await anon.post('/auth/login', { email: DEMO.therapist, password: '' })).status).toBe(
+      400,
+    );
     const therapist = await loginAs(url, 'therapist');
     const prescriber = await loginAs(url, 'prescriber');
     const coordinator = await loginAs(url, 'coordinator');
@@ -78,6 +81,16 @@ describe('the audit trail', () => {
     const southSocket = await connectSocket(url, south.token!);
     expect(await joinPlan(southSocket, north)).toMatchObject({ ok: false });
 
+    // Reading the plan's interaction warnings; editing someone else's comment.
+    await prescriber.get(`/plans/${north}/interactions`);
+    const comment = await therapist.post<{ id: string }>(`/plans/${north}/comments`, {
+      goalId: 'goal-sleep',
+      body: 'Sleep diary each morning?',
+    });
+    expect(
+      (await prescriber.patch(`/plans/${north}/comments/${comment.body.id}`, { body: 'x' })).status,
+    ).toBe(403);
+
     await therapist.post('/auth/logout');
 
     const all = await stored(server, {});
@@ -102,6 +115,7 @@ describe('the audit trail', () => {
       actorId: ids.therapist,
       details: { reason: 'bad_credentials' },
     });
+    has('auth.login', 'failure', { actorId: null, details: { reason: 'invalid_request' } });
     has('auth.login', 'success', { actorId: ids.therapist, actorRole: 'therapist' });
     has('auth.logout', 'success', { actorId: ids.therapist });
     has('plan.list', 'success', { actorId: ids.prescriber });
@@ -127,6 +141,14 @@ describe('the audit trail', () => {
       details: { permission: 'team.manage', reason: 'role' },
     });
     has('access.denied', 'denied', { resourceType: 'socket' });
+    has('interaction.list', 'success', { actorId: ids.prescriber, resourceId: north, teamId });
+    has('access.denied', 'denied', {
+      actorId: ids.prescriber,
+      resourceType: 'comment',
+      resourceId: comment.body.id,
+      teamId,
+      details: { reason: 'not_author' },
+    });
 
     // The plan read carries the request id the client saw, and the source address.
     const planRead = all.find((r) => r.action === 'plan.read' && r.actorId === ids.prescriber)!;
@@ -145,6 +167,72 @@ describe('the audit trail', () => {
     ]) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe('edits through /collab', () => {
+  it('are audited with a connection’s first change and then every five minutes, and refusals as denials', async () => {
+    let now = Date.now();
+    const server = await startTestServer({ seedDemo: true, clock: { now: () => now } });
+    const { north } = await demoPlans(server.url);
+    const wsUrl = `${server.url.replace(/^http/, 'ws')}/collab`;
+    const [therapist, coordinator, patient] = [
+      await loginAs(server.url, 'therapist'),
+      await loginAs(server.url, 'coordinator'),
+      await loginAs(server.url, 'patient'),
+    ];
+    const patientId = (await therapist.get<{ patient: { id: string } }>(`/plans/${north}`)).body
+      .patient.id;
+    const name = planDocName(north, 'care');
+    const editor = rawClient(wsUrl, name, { token: therapist.token!, tandem: true });
+    const reader = rawClient(wsUrl, name, { token: coordinator.token!, tandem: true });
+    await Promise.all([editor.opened, reader.opened]);
+
+    // Audit appends run in order: once a later record is stored, those before it are too.
+    const settled = async (key: string) => {
+      await vi.waitFor(async () =>
+        expect((await storedDoc(server.tandem.ctx.conn, name)).getMap('auditProbe').has(key)).toBe(
+          true,
+        ),
+      );
+      await therapist.get(`/plans/${north}`);
+    };
+    const writes = () =>
+      stored(server, { action: 'plan.doc.write', actorId: therapist.user.id, resourceId: north });
+
+    for (const key of ['a', 'b', 'c']) editor.sendUpdate(mapUpdate('auditProbe', key, key));
+    await settled('c');
+    expect(await writes()).toMatchObject([
+      { actorRole: 'therapist', patientId, outcome: 'success', details: { doc: 'care' } },
+    ]);
+
+    now += 4 * 60_000;
+    editor.sendUpdate(mapUpdate('auditProbe', 'd', 'd'));
+    await settled('d');
+    expect(await writes()).toHaveLength(1);
+    now += 60_000;
+    editor.sendUpdate(mapUpdate('auditProbe', 'e', 'e'));
+    await settled('e');
+    expect(await writes()).toHaveLength(2);
+
+    // A reader's change is dropped and audited once per connection.
+    for (const key of ['x', 'y']) reader.sendUpdate(mapUpdate('auditProbe', key, key));
+    await vi.waitFor(() =>
+      expect(reader.received.filter((m) => m[0] === CollabMessage.Auth)).toHaveLength(1),
+    );
+    await therapist.get(`/plans/${north}`);
+    expect(
+      await stored(server, { action: 'access.denied', actorId: coordinator.user.id }),
+    ).toMatchObject([
+      { patientId, resourceId: north, details: { doc: 'care', reason: 'read_only' } },
+    ]);
+
+    // The plan's own patient refused the clinicians' notes: the record names the patient.
+    const notes = rawClient(wsUrl, planDocName(north, 'private'), { token: patient.token! });
+    expect((await notes.closed).code).toBe(CloseCode.Forbidden);
+    expect(
+      await stored(server, { action: 'access.denied', actorId: patient.user.id }),
+    ).toMatchObject([{ patientId, details: { doc: 'private', reason: 'role' } }]);
   });
 });
 
