@@ -22,7 +22,7 @@ import {
   type StoredConference,
 } from './model.ts';
 import { auditBase, resolveViewer, teamNameOf, visibleCases, type Viewer } from './access.ts';
-import { actionItemDto, decisionDto } from './records.ts';
+import { actionItemDto, decisionDto, decisionFor } from './records.ts';
 import { summarizeAttendance } from './attendance.ts';
 import { renderMinutesMarkdown } from './markdown.ts';
 import type { StateLog } from './state.ts';
@@ -59,7 +59,10 @@ async function attendanceOf(
     : entries.filter((e) => e.role !== 'patient' || e.userId === viewer.user.id);
 }
 
-/** Minutes of a conference as this viewer may read them: a patient's hold their own case only. */
+/**
+ * Minutes of a conference as this viewer may read them: a patient's hold their
+ * own case only, and its decisions without the medication proposals.
+ */
 export async function buildMinutes(
   ctx: AppContext,
   viewer: Viewer,
@@ -113,7 +116,9 @@ export async function buildMinutes(
               )
             : 0,
           discussion: await discussionOf(ctx, id, caseId),
-          decisions: decisions.filter((d) => d.caseId === caseId).map(decisionDto),
+          decisions: decisions
+            .filter((d) => d.caseId === caseId)
+            .map((d) => decisionFor(decisionDto(d), viewer.kind)),
           actionItems: items.filter((a) => a.caseId === caseId).map(actionItemDto),
         };
       }),

@@ -46,6 +46,16 @@ export function decisionDto(d: StoredDecision): ConferenceDecision {
   };
 }
 
+/**
+ * A decision as an audience may read it. Its medication change is a proposal,
+ * the care team's until the prescriber accepts it into the plan (a patient is
+ * refused the proposals list), so a patient's copy keeps the team's words and
+ * drops the change and the proposal it opened.
+ */
+export function decisionFor(d: ConferenceDecision, audience: Audience['kind']): ConferenceDecision {
+  return audience === 'team' ? d : { ...d, medicationChange: null, proposalId: null };
+}
+
 export function actionItemDto(a: StoredActionItem): ActionItem {
   return {
     id: String(a._id),
@@ -65,14 +75,10 @@ export function actionItemDto(a: StoredActionItem): ActionItem {
 }
 
 /** The audiences that may see a record about `kase`: the team, and its patient when invited. */
-function roomsFor(c: StoredConference, kase: StoredCase): string[] {
-  const id = String(c._id);
-  const rooms = [audienceRoom(id, { kind: 'team' })];
-  if (kase.patientInvited) {
-    const a: Audience = { kind: 'patient', caseId: String(kase._id), userId: '' };
-    rooms.push(audienceRoom(id, a));
-  }
-  return rooms;
+function audiencesFor(kase: StoredCase): Audience[] {
+  const out: Audience[] = [{ kind: 'team' }];
+  if (kase.patientInvited) out.push({ kind: 'patient', caseId: String(kase._id), userId: '' });
+  return out;
 }
 
 function requireLive(viewer: Viewer) {
@@ -104,7 +110,8 @@ export function conferenceRecords(ctx: AppContext) {
   return {
     /**
      * Records a decision on a case. One that changes medication becomes a
-     * proposal on the case's plan for the prescriber to accept or decline;
+     * proposal on the case's plan for the prescriber to accept or decline,
+     * and only one who may propose directly may record it (not a coordinator);
      * the proposal is made first, so a refused change records nothing.
      */
     async decide(
@@ -149,11 +156,14 @@ export function conferenceRecords(ctx: AppContext) {
         patientId: String(kase.patientId),
         details: { caseId, proposalId: dto.proposalId },
       });
-      ctx.realtime.toRooms(roomsFor(viewer.conference, kase), 'conference:record', {
-        conferenceId,
-        type: 'decision',
-        decision: dto,
-      });
+      // Each audience gets its own copy: the patient's without the proposal.
+      for (const a of audiencesFor(kase)) {
+        ctx.realtime.toRooms([audienceRoom(conferenceId, a)], 'conference:record', {
+          conferenceId,
+          type: 'decision',
+          decision: decisionFor(dto, a.kind),
+        });
+      }
       return dto;
     },
 
@@ -199,7 +209,8 @@ export function conferenceRecords(ctx: AppContext) {
         patientId: String(kase.patientId),
         details: { caseId, actionItemId: dto.id },
       });
-      ctx.realtime.toRooms(roomsFor(viewer.conference, kase), 'conference:record', {
+      const rooms = audiencesFor(kase).map((a) => audienceRoom(conferenceId, a));
+      ctx.realtime.toRooms(rooms, 'conference:record', {
         conferenceId,
         type: 'action-item',
         actionItem: dto,
@@ -224,7 +235,10 @@ export function conferenceRecords(ctx: AppContext) {
           .lean<StoredActionItem[]>(),
       ]);
       await ctx.audit.record({ ...auditBase(viewer, meta), action: 'conference.records.read' });
-      return { decisions: decisions.map(decisionDto), actionItems: items.map(actionItemDto) };
+      return {
+        decisions: decisions.map((d) => decisionFor(decisionDto(d), viewer.kind)),
+        actionItems: items.map(actionItemDto),
+      };
     },
 
     /** A plan's action items, for its workspace. A patient sees those of cases they joined. */

@@ -113,7 +113,8 @@ export function proposalService(ctx: AppContext) {
   return {
     /**
      * Records a proposed medication change for the prescriber. A conference
-     * decision comes through here too, recorded by the person who captured it.
+     * decision comes through here too, recorded by the person who captured it,
+     * who must be one who may propose: a conference is no way around the rule.
      */
     async propose(
       author: ProposalAuthor,
@@ -122,13 +123,7 @@ export function proposalService(ctx: AppContext) {
       meta: RequestMeta,
     ): Promise<Proposal> {
       const user = author.type === 'person' ? author.user : author.recordedBy;
-      const scope = await authorizePlan(
-        ctx,
-        user,
-        author.type === 'person' ? { action: 'medication.propose' } : { action: 'plan.read' },
-        planId,
-        meta,
-      );
+      const scope = await authorizePlan(ctx, user, { action: 'medication.propose' }, planId, meta);
       const current = (await readPlanSnapshot(ctx, planId)).medications ?? [];
       const created = await Proposals.create({
         planId,

@@ -126,7 +126,7 @@ describe('decisions and action items', () => {
     const sertraline = brief.snapshot.medications!.find((m) => m.name === 'Sertraline')!;
 
     const decision = ok(
-      await coordinator.post<ConferenceDecision>(
+      await therapist.post<ConferenceDecision>(
         `/conferences/${conf.id}/cases/${alexCase}/decisions`,
         {
           text: 'Increase sertraline to 100 mg daily',
@@ -250,6 +250,137 @@ describe('decisions and action items', () => {
       type: 'decision',
       decision: { text: 'Add a sleep diary' },
     });
+  });
+});
+
+describe('a decision that changes medication', () => {
+  const quetiapine = {
+    kind: 'start',
+    name: 'Quetiapine',
+    dose: 25,
+    unit: 'mg',
+    frequency: 'at bedtime',
+    route: 'oral',
+    indication: 'sleep',
+  } as const;
+
+  it('reaches the invited patient without the proposal, everywhere, while the team keeps it', async () => {
+    const conf = await liveConference();
+    const [alexCase] = conf.cases.map((c) => c.id);
+    const team = await participant(server.url, prescriber);
+    const patient = await participant(server.url, alex);
+    await join(team, conf.id);
+    await join(patient, conf.id);
+
+    const decision = ok(
+      await therapist.post<ConferenceDecision>(
+        `/conferences/${conf.id}/cases/${alexCase}/decisions`,
+        { text: 'Add an evening medication for sleep', medicationChange: quetiapine },
+      ),
+      'decision',
+    );
+    expect(decision).toMatchObject({
+      medicationChange: quetiapine,
+      proposalId: expect.any(String),
+    });
+    const proposalId = decision.proposalId!;
+    // Proposals are the care team's until accepted into the plan.
+    expect((await alex.get(`/plans/${plans.alex}/proposals`)).status).toBe(403);
+
+    // The patient reads the team's decision in their case, without the change or its proposal.
+    const stripped = {
+      id: decision.id,
+      text: decision.text,
+      medicationChange: null,
+      proposalId: null,
+    };
+    const full = { id: decision.id, medicationChange: quetiapine, proposalId };
+    const leaks = (payload: unknown) => {
+      const json = JSON.stringify(payload);
+      return json.includes('Quetiapine') || json.includes(proposalId);
+    };
+
+    await expect.poll(() => team.records.length).toBe(1);
+    await expect.poll(() => patient.records.length).toBe(1);
+    expect(team.records[0]).toMatchObject({ type: 'decision', decision: full });
+    expect(patient.records[0]).toMatchObject({ type: 'decision', decision: stripped });
+    expect(leaks(patient.raw)).toBe(false);
+
+    const teamRecords = ok(
+      await prescriber.get<ConferenceRecords>(`/conferences/${conf.id}/records`),
+      'records',
+    );
+    expect(teamRecords.decisions).toMatchObject([full]);
+    const ownRecords = await alex.get<ConferenceRecords>(`/conferences/${conf.id}/records`);
+    expect(ok(ownRecords, 'records').decisions).toMatchObject([stripped]);
+    expect(leaks(ownRecords.body)).toBe(false);
+
+    const teamMinutes = ok(
+      await prescriber.get<ConferenceMinutes>(`/conferences/${conf.id}/minutes`),
+      'minutes',
+    );
+    expect(teamMinutes.cases[0]!.decisions).toMatchObject([full]);
+    const ownMinutes = await alex.get<ConferenceMinutes>(`/conferences/${conf.id}/minutes`);
+    expect(ok(ownMinutes, 'minutes').cases[0]!.decisions).toMatchObject([stripped]);
+    expect(leaks(ownMinutes.body)).toBe(false);
+
+    const teamMd = (await prescriber.request<string>('GET', `/conferences/${conf.id}/minutes.md`))
+      .body;
+    expect(teamMd).toContain(
+      '- Add an evening medication for sleep _(medication change proposed to the prescriber)_',
+    );
+    const ownMd = await alex.request<string>('GET', `/conferences/${conf.id}/minutes.md`);
+    expect(ownMd.status).toBe(200);
+    expect(ownMd.body).toContain(`- Add an evening medication for sleep — recorded by `);
+    expect(ownMd.body).not.toContain('proposed to the prescriber');
+  });
+
+  it('is refused to a coordinator, who may not propose one, and records nothing', async () => {
+    const conf = await liveConference();
+    const [alexCase] = conf.cases.map((c) => c.id);
+    const audits = server.tandem.ctx.conn.collection('audits');
+    const refusals = () =>
+      audits.countDocuments({
+        actorId: coordinator.user.id,
+        action: 'access.denied',
+        resourceId: plans.alex,
+        'details.permission': 'medication.propose',
+      });
+    const before = await refusals();
+
+    const refused = await coordinator.post(`/conferences/${conf.id}/cases/${alexCase}/decisions`, {
+      text: 'Add an evening medication for sleep',
+      medicationChange: quetiapine,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await refusals()).toBe(before + 1);
+
+    const proposals = ok(
+      await prescriber.get<Proposal[]>(`/plans/${plans.alex}/proposals`),
+      'proposals',
+    );
+    expect(
+      proposals.filter((p) => p.source.type === 'conference' && p.source.conferenceId === conf.id),
+    ).toEqual([]);
+    const records = ok(
+      await coordinator.get<ConferenceRecords>(`/conferences/${conf.id}/records`),
+      'records',
+    );
+    expect(records.decisions).toEqual([]);
+
+    // The coordinator still records the team's other decisions.
+    const plain = await coordinator.post<ConferenceDecision>(
+      `/conferences/${conf.id}/cases/${alexCase}/decisions`,
+      { text: 'Review sleep at the next conference' },
+    );
+    expect(plain.status).toBe(201);
+    expect(plain.body).toMatchObject({ medicationChange: null, proposalId: null });
+    const after = ok(
+      await coordinator.get<ConferenceRecords>(`/conferences/${conf.id}/records`),
+      'records',
+    );
+    expect(after.decisions.map((d) => d.id)).toEqual([plain.body.id]);
   });
 });
 
