@@ -98,7 +98,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
   const conferences = conferenceEngine(ctx);
   const api = express.Router();
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
-  api.use(sameOriginOnly(config.publicUrl, (req) => auditRefusal(ctx, req, 'foreign_origin')));
+  api.use(sameOriginOnly(config, (req) => auditRefusal(ctx, req, 'foreign_origin')));
   api.use(healthRoutes(ctx));
   api.use(authRoutes(ctx));
   api.use(planRoutes(ctx));

@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import { docAccess, parseConferenceDocName, parsePlanDocName } from '@tandem/shared';
+import {
+  docAccess,
+  parseConferenceDocName,
+  parsePlanDocName,
+  SESSION_COOKIE,
+} from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { sessionOf } from '../auth/authenticate.ts';
+import { parseCookies } from '../auth/tokens.ts';
+import { hasBearer, isForeignRequest } from '../http/origin.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { SessionWatch } from '../auth/session-watch.ts';
 import { planScope } from '../authz/authorize.ts';
@@ -32,6 +39,19 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
   return {
     async authenticate(req: IncomingMessage) {
       const ip = req.socket.remoteAddress ?? null;
+      // A page on a sibling subdomain or another port gets our SameSite=Lax cookie sent with its
+      // upgrade, and the cookie wins over `?token=` (tokenFromRequest): it is held to our origin.
+      const viaCookie = !hasBearer(req) && !!parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      if (viaCookie && isForeignRequest(req, ctx.config)) {
+        await ctx.audit.record({
+          action: 'access.denied',
+          outcome: 'denied',
+          resourceType: 'collab',
+          ip,
+          details: { reason: 'foreign_origin' },
+        });
+        return null;
+      }
       const session = await sessionOf(ctx, req, { allowQueryToken: true });
       // A session whose account still has its first password is not admitted either (4401)
       // until the person has chosen their own.

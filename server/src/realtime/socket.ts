@@ -17,6 +17,7 @@ import { tokenFromRequest } from '../auth/tokens.ts';
 import type { SessionWatch } from '../auth/session-watch.ts';
 import { authorizePlan } from '../authz/authorize.ts';
 import { AppError } from '../errors.ts';
+import { hasBearer, isForeignRequest } from '../http/origin.ts';
 import { planModel } from '../plans/model.ts';
 
 export type SocketData = { user: AuthUser };
@@ -33,6 +34,13 @@ export type TandemSocket = Socket<
   SocketData
 >;
 
+/** What a refused handshake is told, by the code in its connect_error data. */
+const REFUSALS = {
+  unauthenticated: 'Sign in to continue.',
+  password_change_required: 'Choose your own password first.',
+  foreign_origin: 'This connection came from another site and was refused.',
+} as const;
+
 /** Socket.IO on the shared HTTP server: authenticated at the handshake, rooms joined through authorize(). */
 export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: SessionWatch): TandemIo {
   const io: TandemIo = new SocketServer(http, {
@@ -42,28 +50,37 @@ export function attachSocketIo(ctx: AppContext, http: HttpServer, watch: Session
     ...(ctx.redis ? { adapter: createAdapter(ctx.redis) } : {}),
   });
 
+  const refuse = async (
+    socket: TandemSocket,
+    next: (err?: Error) => void,
+    code: keyof typeof REFUSALS,
+    user: AuthUser | null,
+  ) => {
+    await ctx.audit.record({
+      actorId: user?.id ?? null,
+      actorRole: user?.role ?? null,
+      action: 'access.denied',
+      outcome: 'denied',
+      resourceType: 'socket',
+      ip: socket.handshake.address,
+      details: { reason: code },
+    });
+    next(Object.assign(new Error(code), { data: { code, message: REFUSALS[code] } }));
+  };
+
   io.use(async (socket, next) => {
     const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    const token =
-      typeof fromAuth === 'string' && fromAuth ? fromAuth : tokenFromRequest(socket.request);
+    const bearer = typeof fromAuth === 'string' && fromAuth ? fromAuth : null;
+    // A page on a sibling subdomain or another port gets our SameSite=Lax cookie sent along with
+    // its handshake; a bearer token it cannot know, so only the cookie is held to our origin.
+    if (!bearer && !hasBearer(socket.request) && isForeignRequest(socket.request, ctx.config)) {
+      return refuse(socket, next, 'foreign_origin', null);
+    }
+    const token = bearer ?? tokenFromRequest(socket.request);
     const session = token ? await resolveToken(ctx, token).catch(() => null) : null;
-    if (!session || session.passwordChangeDue) {
-      const code = session ? 'password_change_required' : 'unauthenticated';
-      await ctx.audit.record({
-        actorId: session?.user.id ?? null,
-        actorRole: session?.user.role ?? null,
-        action: 'access.denied',
-        outcome: 'denied',
-        resourceType: 'socket',
-        ip: socket.handshake.address,
-        details: { reason: code },
-      });
-      const err = new Error(code) as Error & { data?: unknown };
-      err.data = {
-        code,
-        message: session ? 'Choose your own password first.' : 'Sign in to continue.',
-      };
-      return next(err);
+    if (!session) return refuse(socket, next, 'unauthenticated', null);
+    if (session.passwordChangeDue) {
+      return refuse(socket, next, 'password_change_required', session.user);
     }
     socket.data.user = session.user;
     next();

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
 import {
   SESSION_ABSOLUTE_TIMEOUT_MS,
+  SESSION_COOKIE,
   SESSION_IDLE_TIMEOUT_MS,
   type MeResponse,
 } from '@tandem/shared';
-import { startTestServer } from '../../helpers/server.ts';
-import { Api, DEMO, DEMO_PASSWORD, loginAs } from '../../helpers/api.ts';
-import { connectSocket } from '../../helpers/socket.ts';
+import { registerTeardown, startTestServer } from '../../helpers/server.ts';
+import { Api, DEMO, DEMO_PASSWORD, demoPlans, loginAs } from '../../helpers/api.ts';
+import { connectSocket, joinPlan, type ClientSocket } from '../../helpers/socket.ts';
 
 const MINUTE = 60 * 1000;
 
@@ -25,6 +27,28 @@ async function endReason(server: Awaited<ReturnType<typeof startTestServer>>, em
     .limit(1)
     .next();
   return s?.endReason ?? null;
+}
+
+/**
+ * A raw Socket.IO handshake with the headers a browser page would send (the session cookie,
+ * Origin); resolves with the socket once connected, or with the connect_error data if refused.
+ */
+async function handshake(url: string, headers: Record<string, string>, token?: string) {
+  const socket: ClientSocket = io(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: headers,
+    ...(token ? { auth: { token } } : {}),
+  });
+  registerTeardown(async () => {
+    socket.disconnect();
+  });
+  const error = await new Promise<unknown>((resolve) => {
+    socket.once('connect', () => resolve(null));
+    socket.once('connect_error', (err) => resolve((err as Error & { data?: unknown }).data ?? err));
+  });
+  return { socket, error };
 }
 
 describe('session expiry', () => {
@@ -199,5 +223,99 @@ describe('cross-site requests', () => {
     // Its own origin is welcome.
     const own = await api.request('POST', '/auth/logout', {}, { origin: server.url });
     expect(own.status).toBe(204);
+  });
+
+  it('refuses a Socket.IO handshake riding the session cookie from another origin, and audits it', async () => {
+    const server = await startTestServer({
+      seedDemo: true,
+      env: { PUBLIC_URL: 'https://tandem.example' },
+    });
+    const { north } = await demoPlans(server.url);
+    const api = await loginAs(server.url, 'prescriber');
+    const cookie = `${SESSION_COOKIE}=${api.token}`;
+    const siblingPort = new URL(server.url);
+    siblingPort.port = String(Number(siblingPort.port) + 1);
+
+    const foreign: Record<string, string>[] = [
+      { cookie, origin: 'http://evil.example.com' },
+      { cookie, origin: siblingPort.origin },
+      { cookie, origin: 'null' },
+      { cookie, 'sec-fetch-site': 'same-site' },
+    ];
+    for (const headers of foreign) {
+      const { socket, error } = await handshake(server.url, headers);
+      expect(error, JSON.stringify(headers)).toEqual({
+        code: 'foreign_origin',
+        message: expect.any(String),
+      });
+      expect(socket.connected).toBe(false);
+    }
+    const refusals = await server.tandem.ctx.conn
+      .collection('audits')
+      .find({ action: 'access.denied', resourceType: 'socket' })
+      .toArray();
+    expect(refusals).toHaveLength(foreign.length);
+    for (const r of refusals) {
+      expect(r).toMatchObject({ outcome: 'denied', details: { reason: 'foreign_origin' } });
+    }
+
+    // The cookie is welcome from this site's own origin and from its public URL, and from a
+    // client that sends no Origin at all (not a browser page).
+    const welcome: Record<string, string>[] = [
+      { cookie, origin: server.url },
+      { cookie, origin: 'https://tandem.example' },
+      { cookie },
+    ];
+    for (const headers of welcome) {
+      const { socket, error } = await handshake(server.url, headers);
+      expect(error, JSON.stringify(headers)).toBeNull();
+      expect(await joinPlan(socket, north)).toEqual({ ok: true });
+    }
+    // A bearer token is not something a foreign page can hold, so its Origin does not matter.
+    const bearer = await handshake(server.url, { origin: 'http://evil.example.com' }, api.token!);
+    expect(bearer.error).toBeNull();
+    expect(await joinPlan(bearer.socket, north)).toEqual({ ok: true });
+  });
+
+  it('refuses a cookie request without Origin that the browser marks as from elsewhere', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const browser = new Api(server.url);
+    const cookieOf = async () =>
+      `${SESSION_COOKIE}=${(await loginAs(server.url, 'therapist')).token}`;
+    const cookie = await cookieOf();
+
+    for (const site of ['cross-site', 'same-site']) {
+      const res = await browser.request(
+        'POST',
+        '/auth/logout',
+        {},
+        { cookie, 'sec-fetch-site': site },
+      );
+      expect(res.status, site).toBe(403);
+      expect(res.body).toMatchObject({ error: { code: 'foreign_origin' } });
+    }
+    const refusals = await server.tandem.ctx.conn
+      .collection('audits')
+      .find({ action: 'access.denied', 'details.reason': 'foreign_origin' })
+      .toArray();
+    expect(refusals.map((r) => r.resourceId)).toEqual([
+      'POST /api/v1/auth/logout',
+      'POST /api/v1/auth/logout',
+    ]);
+
+    // Still accepted: the cookie from this origin or from a client without Origin or
+    // Sec-Fetch-Site, and a bearer token whatever the browser says.
+    const accepted: Record<string, string>[] = [
+      { cookie, 'sec-fetch-site': 'same-origin' },
+      { cookie: await cookieOf() },
+      {
+        authorization: `Bearer ${(await loginAs(server.url, 'therapist')).token}`,
+        'sec-fetch-site': 'cross-site',
+      },
+    ];
+    for (const headers of accepted) {
+      const res = await browser.request('POST', '/auth/logout', {}, headers);
+      expect(res.status, JSON.stringify(headers)).toBe(204);
+    }
   });
 });

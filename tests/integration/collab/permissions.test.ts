@@ -136,6 +136,43 @@ describe('plan documents on /collab with real sessions', () => {
     ws.terminate();
   });
 
+  it('holds the session cookie to this origin: another origin of the site is refused and audited', async () => {
+    const name = planDocName(northPlan, 'private');
+    const cookie = `${SESSION_COOKIE}=${users.therapist.token}`;
+    const firstOrClose = (headers: Record<string, string>, query = '') => {
+      const ws = new WebSocket(`${wsUrl}/${name}${query}`, { headers });
+      return new Promise<number | 'admitted'>((resolve) => {
+        ws.once('message', () => {
+          resolve('admitted');
+          ws.terminate();
+        });
+        ws.once('close', (code) => resolve(code));
+      });
+    };
+    const own = new URL(server.url).origin;
+    const sibling = own.replace(/:\d+$/, ':1');
+    const audits = server.tandem.ctx.conn.collection('audits');
+    const refusals = () =>
+      audits.countDocuments({ action: 'access.denied', 'details.reason': 'foreign_origin' });
+    const before = await refusals();
+
+    expect(await firstOrClose({ cookie, origin: 'http://evil.example.com' })).toBe(
+      CloseCode.Unauthenticated,
+    );
+    expect(await firstOrClose({ cookie, origin: sibling })).toBe(CloseCode.Unauthenticated);
+    // A stray ?token= does not make a foreign page's cookie count (the cookie is what is used).
+    expect(await firstOrClose({ cookie, origin: sibling }, `?token=${'x'.repeat(43)}`)).toBe(
+      CloseCode.Unauthenticated,
+    );
+    expect(await refusals()).toBe(before + 3);
+
+    expect(await firstOrClose({ cookie, origin: own })).toBe('admitted');
+    // A token is no cookie: a foreign page cannot know it.
+    expect(
+      await firstOrClose({ origin: 'http://evil.example.com' }, `?token=${users.therapist.token}`),
+    ).toBe('admitted');
+  });
+
   it('lets an unmodified provider edit with ?token= and closes it with 4401 on logout', async () => {
     const me = await loginAs(server.url, 'therapist');
     const name = planDocName(northPlan, 'care');
