@@ -121,7 +121,7 @@ describe("the coordinator's team page", () => {
     await context.close();
   });
 
-  it('changes a role, keeps the last coordinator, and removes a member after asking', async () => {
+  it("changes a clinician's role, keeps the last coordinator, and removes a member after asking", async () => {
     const coordinator = await loginAs(server.url, 'coordinator');
     const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
     const added = await coordinator.post<{ member: { id: string } }>(`/teams/${team!.id}/members`, {
@@ -135,24 +135,33 @@ describe("the coordinator's team page", () => {
     await openTeam(page);
     const roleOf = (name: string) => page.getByLabel(`Role of ${name}`);
 
-    await roleOf('Lee Park').selectOption({ label: 'Care coordinator' });
-    await expect
-      .poll(async () => {
-        const detail = await coordinator.get<{ members: { name: string; role: string }[] }>(
-          `/teams/${team!.id}`,
-        );
-        return detail.body.members.find((m) => m.name === 'Lee Park')?.role;
-      })
-      .toBe('coordinator');
+    const roleOnServer = async () => {
+      const detail = await coordinator.get<{ members: { name: string; role: string }[] }>(
+        `/teams/${team!.id}`,
+      );
+      return detail.body.members.find((m) => m.name === 'Lee Park')?.role;
+    };
+    await roleOf('Lee Park').selectOption({ label: 'Prescriber' });
+    await expect.poll(roleOnServer).toBe('prescriber');
     await roleOf('Lee Park').selectOption({ label: 'Therapist' });
+    await expect.poll(roleOnServer).toBe('therapist');
     await expect.poll(() => roleOf('Lee Park').isEnabled()).toBe(true);
 
-    // The only coordinator cannot step down: the refusal shows and the menu goes back.
-    await roleOf('Jordan Lee').selectOption({ label: 'Therapist' });
+    // A role is the account's: a clinician's is one of the clinical roles, and neither a
+    // coordinator's nor one's own has a menu.
+    expect(await roleOf('Lee Park').locator('option').allTextContents()).toEqual([
+      'Prescriber',
+      'Therapist',
+    ]);
+    expect(await roleOf('Jordan Lee').count()).toBe(0);
+
+    // The only coordinator cannot leave: the refusal shows.
+    await page.getByRole('button', { name: 'Remove Jordan Lee' }).click();
+    await page.getByRole('button', { name: 'Remove Jordan Lee from the team' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('A team needs at least one coordinator');
-    await expect.poll(() => roleOf('Jordan Lee').inputValue()).toBe('coordinator');
+    expect(await memberNames(page)).toContain('Jordan Lee (you)');
 
     // Removing asks first; "Keep" leaves the member where they are.
     await page.getByRole('button', { name: 'Remove Lee Park' }).click();

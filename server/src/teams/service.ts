@@ -8,12 +8,12 @@ import type {
   TeamRole,
   TeamSummary,
 } from '@tandem/shared';
-import { TEAM_ROLES } from '@tandem/shared';
+import { isClinicianRole, ROLE_LABELS, TEAM_ROLES, type Role } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { TeamScope } from '../authz/authorize.ts';
 import type { Actor } from '../http/request-meta.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { newInitialPassword, resetToInitialPassword } from '../auth/initial-password.ts';
 import { userModel } from '../users/model.ts';
@@ -79,8 +79,9 @@ async function getTeam(ctx: AppContext, scope: TeamScope): Promise<TeamDetail> {
 }
 
 /**
- * Adds a clinician to the team: an existing clinician account by email, or a
- * new account whose initial password is returned once (only its hash is kept).
+ * Adds a clinician to the team: an existing clinician account by email, in
+ * the role of that account, or a new account in the role asked for, whose
+ * initial password is returned once (only its hash is kept).
  */
 async function addMember(
   ctx: AppContext,
@@ -95,6 +96,7 @@ async function addMember(
   let initialPassword: string | undefined;
   if (existing) {
     if (existing.role === 'patient') {
+      await refuse(ctx, actor, scope, String(existing._id), input.role, 'not_a_clinician');
       throw conflict(
         'not_a_clinician',
         'This email belongs to a patient account; only clinicians can join a care team.',
@@ -135,11 +137,24 @@ async function addMember(
       if (members.some((m) => m.userId.equals(userId))) {
         throw conflict('already_member', 'This person is already on the team.');
       }
+      if (existing && existing.role !== input.role) {
+        const theirs = withArticle(existing.role as Role);
+        throw conflict(
+          'role_mismatch',
+          `This email belongs to ${theirs}'s account: add them as ${theirs}, the role they hold on every team.`,
+        );
+      }
       return [...members, { userId, role: input.role, addedAt }];
     });
   } catch (err) {
-    // An account made for this team and not added to it would be an orphan nobody knows the password of.
-    if (initialPassword) await Users.deleteOne({ _id: userId });
+    const code = err instanceof AppError ? err.code : null;
+    // An account made for this team and not added to it would be an orphan nobody knows the
+    // password of. One already on it stays: a request at the same moment found the account
+    // this one had just made, and added it.
+    if (initialPassword && code !== 'already_member') await Users.deleteOne({ _id: userId });
+    if (code === 'role_mismatch') {
+      await refuse(ctx, actor, scope, String(userId), input.role, 'role_mismatch');
+    }
     throw err;
   }
 
@@ -163,6 +178,15 @@ async function addMember(
   };
 }
 
+/**
+ * A member holds their account's role on every team, so a new role is a new
+ * role for the account, on all its teams. Only a coordinator of every one of
+ * those teams makes that change, only between the clinical roles (a care
+ * coordinator signs in with an account of their own), and never for
+ * themselves: otherwise a coordinator could take a clinical role and read
+ * what only clinicians may. A membership that differs from its account's
+ * role (made before this rule) can be set back to it.
+ */
 async function changeMemberRole(
   ctx: AppContext,
   updateMembers: MemberWriter,
@@ -172,6 +196,89 @@ async function changeMemberRole(
   actor: Actor,
 ): Promise<TeamMemberInfo> {
   const userId = memberObjectId(memberId);
+  const team = await teamModel(ctx.conn).findById(scope.teamId, { members: 1 }).lean();
+  const current = team?.members.find((m) => m.userId.equals(userId));
+  const account = current && (await userModel(ctx.conn).findById(userId, { role: 1 }).lean());
+  if (!current || !account) throw notFound('This person is not on the team.');
+  const from = current.role as TeamRole;
+  if (from === role && account.role === role) return (await describeMembers(ctx, [current]))[0]!;
+
+  const refusal = async (reason: string, message: string): Promise<never> => {
+    await refuse(ctx, actor, scope, memberId, role, reason);
+    throw conflict(reason, message);
+  };
+  if (memberId === actor.user.id) {
+    return refusal('own_role', 'Nobody changes their own role on a team.');
+  }
+  if (account.role === role) {
+    return setTeamRole(ctx, updateMembers, scope, userId, role, actor);
+  }
+  if (!isClinicianRole(account.role) || !isClinicianRole(role) || from !== account.role) {
+    return refusal('role_mismatch', roleMismatch(account.role as Role, role));
+  }
+  if (!(await coordinatesEveryTeamOf(ctx, userId, actor.user.id))) {
+    return refusal(
+      'other_team',
+      'This person is also on a care team you do not coordinate; a coordinator of all their teams can change their role.',
+    );
+  }
+
+  const updated = await moveAccountRole(ctx, updateMembers, scope, userId, from, role, actor);
+  const [member] = await describeMembers(ctx, [updated ?? { ...current, role }]);
+  return member!;
+}
+
+/**
+ * Gives the account its new role, then its membership on every team it is on
+ * by then (read afterwards, so a team it joined meanwhile follows too).
+ * Returns the membership on the scope's team.
+ */
+async function moveAccountRole(
+  ctx: AppContext,
+  updateMembers: MemberWriter,
+  scope: TeamScope,
+  userId: Types.ObjectId,
+  from: TeamRole,
+  role: TeamRole,
+  actor: Actor,
+): Promise<TeamMember | undefined> {
+  const moved = await userModel(ctx.conn).updateOne(
+    { _id: userId, role: from },
+    { $set: { role } },
+  );
+  if (moved.matchedCount !== 1) {
+    throw conflict('concurrent_update', 'The account changed while saving. Try again.');
+  }
+  const theirTeams = await teamModel(ctx.conn)
+    .find({ 'members.userId': userId }, { _id: 1 })
+    .lean();
+  let updated: TeamMember | undefined;
+  for (const t of theirTeams) {
+    const teamId = String(t._id);
+    let changed: TeamMember | undefined;
+    await updateMembers(teamId, (members) => {
+      changed = undefined;
+      return members.map((m) => {
+        if (!m.userId.equals(userId) || m.role !== from) return m;
+        return (changed = { ...m, role });
+      });
+    });
+    if (!changed) continue;
+    if (teamId === scope.teamId) updated = changed;
+    await recordRoleChange(ctx, { ...scope, teamId }, String(userId), from, role, actor);
+  }
+  return updated;
+}
+
+/** Sets one team's membership back to the role of the member's account. */
+async function setTeamRole(
+  ctx: AppContext,
+  updateMembers: MemberWriter,
+  scope: TeamScope,
+  userId: Types.ObjectId,
+  role: TeamRole,
+  actor: Actor,
+): Promise<TeamMemberInfo> {
   let from: TeamRole = role;
   let updated: TeamMember | undefined;
   await updateMembers(scope.teamId, (members) => {
@@ -182,18 +289,27 @@ async function changeMemberRole(
     updated = { ...current, role };
     return members.map((m) => (m.userId.equals(userId) ? updated! : m));
   });
-  if (from !== role) {
-    await ctx.audit.record({
-      ...auditBase(actor, scope),
-      action: 'team.member_role',
-      resourceType: 'user',
-      resourceId: memberId,
-      details: { from, to: role },
-    });
-    ctx.events.emit('membership:changed', { teamId: scope.teamId, userId: memberId, kind: 'role' });
-  }
+  if (from !== role) await recordRoleChange(ctx, scope, String(userId), from, role, actor);
   const [member] = await describeMembers(ctx, [updated!]);
   return member!;
+}
+
+async function recordRoleChange(
+  ctx: AppContext,
+  scope: TeamScope,
+  memberId: string,
+  from: TeamRole,
+  to: TeamRole,
+  actor: Actor,
+): Promise<void> {
+  await ctx.audit.record({
+    ...auditBase(actor, scope),
+    action: 'team.member_role',
+    resourceType: 'user',
+    resourceId: memberId,
+    details: { from, to },
+  });
+  ctx.events.emit('membership:changed', { teamId: scope.teamId, userId: memberId, kind: 'role' });
 }
 
 async function removeMember(
@@ -248,11 +364,7 @@ async function resetMemberPassword(
   if (memberId === actor.user.id) {
     throw conflict('own_account', 'Change your own password under Change password in your menu.');
   }
-  const theirTeams = await Teams.find({ 'members.userId': userId }, { members: 1 }).lean();
-  const coordinatesAll = theirTeams.every((t) =>
-    t.members.some((m) => String(m.userId) === actor.user.id && m.role === 'coordinator'),
-  );
-  if (!coordinatesAll) {
+  if (!(await coordinatesEveryTeamOf(ctx, userId, actor.user.id))) {
     throw conflict(
       'other_team',
       'This person is also on a care team you do not coordinate; a coordinator of all their teams can set a new password.',
@@ -266,6 +378,58 @@ async function resetMemberPassword(
     resourceId: memberId,
   });
   return { initialPassword };
+}
+
+/** Whether `coordinatorId` coordinates every team `userId` is on: a change to their account reaches all of them. */
+async function coordinatesEveryTeamOf(
+  ctx: AppContext,
+  userId: Types.ObjectId,
+  coordinatorId: string,
+): Promise<boolean> {
+  const theirTeams = await teamModel(ctx.conn)
+    .find({ 'members.userId': userId }, { members: 1 })
+    .lean();
+  return theirTeams.every((t) =>
+    t.members.some((m) => String(m.userId) === coordinatorId && m.role === 'coordinator'),
+  );
+}
+
+/**
+ * Audits a refused change to who holds which role, as authorize() audits the
+ * refusals it makes; the caller then throws the refusal.
+ */
+async function refuse(
+  ctx: AppContext,
+  actor: Actor,
+  scope: TeamScope,
+  memberId: string,
+  role: TeamRole,
+  reason: string,
+): Promise<void> {
+  await ctx.audit.record({
+    ...auditBase(actor, scope),
+    action: 'access.denied',
+    outcome: 'denied',
+    resourceType: 'user',
+    resourceId: memberId,
+    details: { permission: 'team.manage', reason, role },
+  });
+}
+
+/** Why an account cannot take `role`; what a coordinator can do instead. */
+function roleMismatch(account: Role, role: TeamRole): string {
+  if (account === 'coordinator') {
+    return "This is a care coordinator's account, which stays one: a clinician signs in with an account of their own.";
+  }
+  if (role === 'coordinator') {
+    return "A clinician's account cannot become a care coordinator's: a coordinator signs in with an account of their own.";
+  }
+  return `This person has ${withArticle(account)}'s account: set their role on this team back to it first.`;
+}
+
+/** "a prescriber", "a care coordinator": how a message names a role. */
+function withArticle(role: Role): string {
+  return `a ${ROLE_LABELS[role].toLowerCase()}`;
 }
 
 function memberObjectId(id: string): Types.ObjectId {

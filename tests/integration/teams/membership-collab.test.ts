@@ -57,20 +57,20 @@ describe('care-team membership and open editors', () => {
     const closeCode = (c: ReturnType<typeof openRaw>) =>
       Promise.race([c.closed, new Promise((r) => setTimeout(() => r('still open'), 5_000))]);
 
-    const writer = openRaw(two.url, planDocName(north, 'care'), therapist.token!);
-    await admitted(writer);
+    const reader = openRaw(two.url, planDocName(north, 'medications'), therapist.token!);
+    await admitted(reader);
     const role = await coordinator.patch(`/teams/${team!.id}/members/${therapist.user.id}`, {
-      role: 'coordinator',
+      role: 'prescriber',
     });
     expect(role.status).toBe(200);
-    // Its level changed (write → read): the client reconnects and is admitted at the new level.
-    expect(await closeCode(writer)).toBe(CloseCode.ShuttingDown);
+    // Its level changed (read → write): the client reconnects and is admitted at the new level.
+    expect(await closeCode(reader)).toBe(CloseCode.ShuttingDown);
 
-    const reader = openRaw(two.url, planDocName(north, 'care'), therapist.token!);
-    await admitted(reader);
+    const writer = openRaw(two.url, planDocName(north, 'medications'), therapist.token!);
+    await admitted(writer);
     const removed = await coordinator.delete(`/teams/${team!.id}/members/${therapist.user.id}`);
     expect(removed.status).toBe(204);
-    expect(await closeCode(reader)).toBe(CloseCode.Forbidden);
+    expect(await closeCode(writer)).toBe(CloseCode.Forbidden);
   });
 
   it("tells the person's open pages on every instance that their access changed, and no one else", async () => {
@@ -88,9 +88,10 @@ describe('care-team membership and open editors', () => {
     await expect.poll(() => theirs.length).toBe(1);
     expect((await coordinator.delete(member)).status).toBe(204);
     await expect.poll(() => theirs.length).toBe(2);
+    // In the role their account holds now.
     const added = await coordinator.post(`/teams/${team!.id}/members`, {
       email: therapist.user.email,
-      role: 'therapist',
+      role: 'prescriber',
     });
     expect(added.status).toBe(201);
     await expect.poll(() => theirs.length).toBe(3);

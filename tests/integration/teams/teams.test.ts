@@ -98,13 +98,13 @@ describe('team members', () => {
     expect(again.body).toMatchObject({ error: { code: 'already_member' } });
   });
 
-  it('adds an existing clinician by email, whose team role then decides their access', async () => {
+  it("adds an existing clinician by email in their account's role, which decides their access", async () => {
     const { url } = await startTestServer({ seedDemo: true });
     const { coordinator, teamId } = await northTeam(url);
     const { north } = await demoPlans(url);
     const res = await coordinator.post<AddMemberResponse>(`/teams/${teamId}/members`, {
       email: DEMO.prescriber2,
-      role: 'therapist',
+      role: 'prescriber',
     });
     expect(res.status).toBe(201);
     expect(res.body.accountCreated).toBe(false);
@@ -112,8 +112,8 @@ describe('team members', () => {
     const prescriber2 = await loginAs(url, 'prescriber2');
     const plan = await prescriber2.get<PlanDetail>(`/plans/${north}`);
     expect(plan.status).toBe(200);
-    expect(plan.body.role).toBe('therapist');
-    expect(plan.body.collab.docs.find((d) => d.kind === 'medications')!.access).toBe('read');
+    expect(plan.body.role).toBe('prescriber');
+    expect(plan.body.collab.docs.find((d) => d.kind === 'medications')!.access).toBe('write');
   });
 
   it('refuses patients as members and new emails without a name', async () => {
@@ -135,7 +135,7 @@ describe('team members', () => {
     });
   });
 
-  it('changes a role, which changes plan access at once, and keeps a coordinator on the team', async () => {
+  it("changes a clinician's role, which changes their account and plan access at once, and keeps a coordinator on the team", async () => {
     const { url } = await startTestServer({ seedDemo: true });
     const { coordinator, teamId, idOf } = await northTeam(url);
     const { north } = await demoPlans(url);
@@ -150,14 +150,11 @@ describe('team members', () => {
     expect(res.body).toMatchObject({ email: DEMO.therapist, role: 'prescriber' });
     const after = await therapist.get<PlanDetail>(`/plans/${north}`);
     expect(after.body.collab.docs.find((d) => d.kind === 'medications')!.access).toBe('write');
+    expect((await therapist.get<MeResponse>('/auth/me')).body.user.role).toBe('prescriber');
 
-    const demote = await coordinator.patch(`/teams/${teamId}/members/${idOf(DEMO.coordinator)}`, {
-      role: 'therapist',
-    });
-    expect(demote.status).toBe(409);
-    expect(demote.body).toMatchObject({ error: { code: 'last_coordinator' } });
     const leave = await coordinator.delete(`/teams/${teamId}/members/${idOf(DEMO.coordinator)}`);
     expect(leave.status).toBe(409);
+    expect(leave.body).toMatchObject({ error: { code: 'last_coordinator' } });
     const stranger = await coordinator.patch(`/teams/${teamId}/members/0123456789abcdef01234567`, {
       role: 'therapist',
     });
@@ -201,6 +198,42 @@ describe('team members', () => {
     expect(results.map((r) => r.status)).toEqual(Array(6).fill(201));
     const detail = await coordinator.get<TeamDetail>(`/teams/${teamId}`);
     expect(detail.body.members).toHaveLength(9);
+  });
+
+  it('adds a new clinician asked for many times at once exactly once, with their account', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { coordinator, teamId } = await northTeam(server.url);
+    const users = server.tandem.ctx.conn.collection('users');
+    for (let trial = 0; trial < 8; trial++) {
+      const email = `twice${trial}@demo.test`;
+      // Spread over a few milliseconds, so that some requests find the account others just made.
+      const results = await Promise.all(
+        Array.from({ length: 14 }, async (_, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i % 4));
+          return coordinator.post(`/teams/${teamId}/members`, {
+            email,
+            role: 'therapist',
+            ...(i % 2 ? {} : { name: `Twice ${trial}` }),
+          });
+        }),
+      );
+      expect(
+        results.filter((r) => r.status === 201),
+        email,
+      ).toHaveLength(1);
+      const accounts = await users.find({ email }).toArray();
+      expect(accounts, email).toHaveLength(1);
+      const members = (await coordinator.get<TeamDetail>(`/teams/${teamId}`)).body.members;
+      expect(
+        members.filter((m) => m.id === String(accounts[0]!._id)),
+        email,
+      ).toHaveLength(1);
+      // No member without an account behind them.
+      expect(
+        members.every((m) => m.email !== ''),
+        email,
+      ).toBe(true);
+    }
   });
 });
 
