@@ -556,6 +556,31 @@ describe('co-editing a plan', () => {
     expect(await coordinator.getByTestId('plan-role').textContent()).toMatch(
       /You are reading as care coordinator/,
     );
+
+    // A clinician in the private notes: the other clinician sees where, the coordinator does not.
+    const { prescriber, therapist } = await northClinicians();
+    // Every section the coordinator's page ever shows for anyone.
+    await coordinator.evaluate(`
+      window.seenSections = [];
+      new MutationObserver((changes) => {
+        for (const c of changes) window.seenSections.push(c.target.getAttribute('data-section'));
+      }).observe(document.body, { subtree: true, attributeFilter: ['data-section'] });
+    `);
+    await therapist
+      .locator('section#privateNotes')
+      .locator('[contenteditable=true], textarea, input')
+      .first()
+      .click();
+    const sectionOfSam = (page: Page) =>
+      page
+        .locator('[data-testid=presence-person][data-name="Sam Rivera, LCSW"]')
+        .getAttribute('data-section');
+    await expect.poll(() => sectionOfSam(prescriber)).toBe('privateNotes');
+    await therapist.evaluate('document.activeElement && document.activeElement.blur()');
+    await therapist.locator('section#safety').scrollIntoViewIfNeeded();
+    await expect.poll(() => sectionOfSam(coordinator)).toBe('safety');
+    await expect.poll(() => sectionOfSam(prescriber)).toBe('safety');
+    expect(await coordinator.evaluate('window.seenSections')).not.toContain('privateNotes');
   });
 
   it('explains a plan that does not exist or belongs to another team', async () => {

@@ -2,6 +2,8 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import {
   CloseCode,
+  PLAN_DOC_KINDS,
+  PLAN_DOC_SECTIONS,
   ensurePlanStructure,
   type PlanDetail,
   type PlanDocInfo,
@@ -105,13 +107,22 @@ export class PlanWorkspace {
   }
 
   get presence(): Presence[] {
-    return (this.presenceDoc?.collab.presence ?? []).map((p) => ({
+    const home = this.presenceDoc;
+    // Where people are in sections of the other documents (see setSection).
+    const elsewhere = Object.values(this.docs)
+      .filter((live) => live !== home)
+      .flatMap((live) => live.collab.presence)
+      .filter((p) => typeof p.state.section === 'string');
+    return (home?.collab.presence ?? []).map((p) => ({
       clientId: p.clientId,
       userId: p.userId,
       name: p.name,
       role: p.role,
       color: p.color,
-      section: typeof p.state.section === 'string' ? p.state.section : null,
+      section:
+        typeof p.state.section === 'string'
+          ? p.state.section
+          : ((elsewhere.find((o) => o.userId === p.userId)?.state.section as string) ?? null),
       self: p.self,
     }));
   }
@@ -163,11 +174,20 @@ export class PlanWorkspace {
     };
   }
 
-  /** Tells the others which part of the plan this person is in. */
+  /**
+   * Tells the others which part of the plan this person is in, on the
+   * document that holds that part: only those who may read the private notes
+   * learn that someone is in them.
+   */
   setSection(section: string | null): void {
-    const live = this.presenceDoc;
-    if (live && live.awareness.getLocalState()?.section !== section) {
-      live.collab.setPresence({ section });
+    const kind = PLAN_DOC_KINDS.find((k) =>
+      (PLAN_DOC_SECTIONS[k] as readonly string[]).includes(section ?? ''),
+    );
+    const home = (kind && this.docs[kind]) || this.presenceDoc;
+    for (const live of Object.values(this.docs)) {
+      const value = live === home ? section : null;
+      if ((live.awareness.getLocalState()?.section ?? null) !== value)
+        live.collab.setPresence({ section: value });
     }
   }
 
