@@ -15,7 +15,7 @@ export function conferenceEngine(ctx: AppContext) {
     log,
     conferences: conferenceService(ctx, log),
     live: conferenceLive(ctx, log),
-    records: conferenceRecords(ctx),
+    records: conferenceRecords(ctx, log),
     minutes: conferenceMinutes(ctx, log),
   };
 }

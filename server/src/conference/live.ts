@@ -34,7 +34,8 @@ import {
   type Audience,
 } from './views.ts';
 import { pauseTimer, resetTimer, startTimer } from './timers.ts';
-import type { StateChange, StateLog } from './state.ts';
+import { unchanged, type StateChange, type StateLog } from './state.ts';
+import { unlessEnded, whileLive } from './lifecycle.ts';
 
 /** How often an instance marks its sockets as still present. */
 export const PRESENCE_HEARTBEAT_MS = 20_000;
@@ -100,21 +101,9 @@ function sameFocus(a: ConferenceFocus | null, b: ConferenceFocus | null): boolea
   return a?.caseId === b?.caseId && a?.section === b?.section;
 }
 
-/** The same state with a new seq: marks a change of the participants. */
-const unchanged: StateChange = ({ seq: _seq, ...rest }) => rest;
-
-function live(change: StateChange): StateChange {
-  return (state, now) => {
-    if (state.status !== 'live') {
-      throw conflict('conference_not_live', 'The conference is not live.');
-    }
-    return change(state, now);
-  };
-}
-
 /** Only the presenter (checked again on the state the change applies to). */
 function byPresenter(userId: string, change: StateChange): StateChange {
-  return live((state, now) => {
+  return whileLive((state, now) => {
     if (state.presenter?.id !== userId) throw forbidden('Only the presenter can do this.');
     return change(state, now);
   });
@@ -151,15 +140,17 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
     }
   }
 
-  async function participantsChanged(c: StoredConference) {
-    const { after } = await log.append(c, unchanged);
+  async function participantsChanged(c: StoredConference, change = unchanged) {
+    const { after } = await log.append(c, change);
     return { state: after, participants: await broadcastState(ctx, c, after) };
   }
 
   return {
     /**
      * Admits a socket: records attendance (following from the start) and
-     * answers with the conference as this person may see it.
+     * answers with the conference as this person may see it. The stay is
+     * written before the claim that admits it (lifecycle.ts): an end that wins
+     * after the claim closes the stay, and a join that loses deletes it.
      */
     async join(
       user: AuthUser,
@@ -168,11 +159,12 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
       meta: RequestMeta,
     ): Promise<{ viewer: Viewer; view: ConferenceView; audience: Audience }> {
       const viewer = await resolveViewer(ctx, user, conferenceId, 'conference.attend', meta);
+      // Early refusal only (an end is final); the claim below admits.
       if (viewer.conference.status === 'ended') {
         throw conflict('conference_ended', 'This conference has ended.');
       }
       const now = new Date(ctx.clock.now());
-      await Attendance.create({
+      const stay = await Attendance.create({
         conferenceId,
         sid: presence.sid,
         instanceId: presence.instanceId,
@@ -185,8 +177,14 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
         leftAt: null,
         seenAt: now,
       });
+      const { state, participants } = await participantsChanged(
+        viewer.conference,
+        unlessEnded(unchanged),
+      ).catch(async (err: unknown) => {
+        await Attendance.deleteOne({ _id: stay._id });
+        throw err;
+      });
       await ctx.audit.record({ ...auditBase(viewer, meta), action: 'conference.join' });
-      const { state, participants } = await participantsChanged(viewer.conference);
       return {
         viewer,
         view: viewFor(viewer, state, teamNameOf(viewer), participants, ctx.clock.now()),
@@ -316,7 +314,7 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
       };
       const { after } = await log.append(
         viewer.conference,
-        target === user.id ? live(change) : byPresenter(user.id, change),
+        target === user.id ? whileLive(change) : byPresenter(user.id, change),
       );
       await broadcastState(ctx, viewer.conference, after);
     },
@@ -339,7 +337,7 @@ export function conferenceLive(ctx: AppContext, log: StateLog) {
       const change: StateChange = (state) => ({ ...state, presenter: to });
       const { after } = await log.append(
         viewer.conference,
-        takingOver ? live(change) : byPresenter(user.id, change),
+        takingOver ? whileLive(change) : byPresenter(user.id, change),
       );
       await broadcastState(ctx, viewer.conference, after);
       await ctx.audit.record({

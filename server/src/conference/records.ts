@@ -13,7 +13,7 @@ import type {
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type RequestMeta } from '../authz/authorize.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { teamModel } from '../teams/model.ts';
 import { userModel } from '../users/model.ts';
 import { proposalService } from '../proposals/service.ts';
@@ -28,6 +28,8 @@ import {
 } from './model.ts';
 import { auditBase, resolveCase, resolveViewer, type Viewer } from './access.ts';
 import { audienceRoom, type Audience } from './views.ts';
+import { unchanged, type StateLog } from './state.ts';
+import { whileLive } from './lifecycle.ts';
 
 type StoredDecision = DecisionDoc & { _id: Types.ObjectId };
 type StoredActionItem = ActionItemDoc & { _id: Types.ObjectId };
@@ -81,12 +83,6 @@ function audiencesFor(kase: StoredCase): Audience[] {
   return out;
 }
 
-function requireLive(viewer: Viewer) {
-  if (viewer.conference.status !== 'live') {
-    throw conflict('conference_not_live', 'Decisions and action items are captured while live.');
-  }
-}
-
 /** Cases a patient took part in, by conference: what their lists may show. */
 async function invitedCases(ctx: AppContext, userId: string, conferenceIds: string[]) {
   const rows = await conferenceModel(ctx.conn)
@@ -102,10 +98,22 @@ async function invitedCases(ctx: AppContext, userId: string, conferenceIds: stri
 }
 
 /** Decisions and action items captured in conferences, and where they land. */
-export function conferenceRecords(ctx: AppContext) {
+export function conferenceRecords(ctx: AppContext, log: StateLog) {
   const Decisions = conferenceDecisionModel(ctx.conn);
   const Items = actionItemModel(ctx.conn);
   const proposals = proposalService(ctx);
+
+  /**
+   * A record is taken while live: it claims a revision of the state log
+   * (lifecycle.ts), so one that wins is ordered before the end, and one that
+   * loses writes nothing.
+   */
+  async function claimLive(viewer: Viewer) {
+    await log.append(
+      viewer.conference,
+      whileLive(unchanged, 'Decisions and action items are captured while live.'),
+    );
+  }
 
   return {
     /**
@@ -129,7 +137,7 @@ export function conferenceRecords(ctx: AppContext) {
         'conference.record',
         meta,
       );
-      requireLive(viewer);
+      await claimLive(viewer);
       const planId = String(kase.planId);
       const proposal = input.medicationChange
         ? await proposals.propose(
@@ -183,11 +191,11 @@ export function conferenceRecords(ctx: AppContext) {
         'conference.record',
         meta,
       );
-      requireLive(viewer);
       const team = await teamModel(ctx.conn).findById(viewer.conference.teamId).lean();
       const member = team?.members.find((m) => String(m.userId) === input.ownerId);
       const owner = member ? await userModel(ctx.conn).findById(input.ownerId).lean() : null;
       if (!owner) throw badRequest('The owner of an action item must be on this care team.');
+      await claimLive(viewer);
       const created = await Items.create({
         conferenceId,
         conferenceTitle: viewer.conference.title,

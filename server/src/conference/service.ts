@@ -9,7 +9,7 @@ import type {
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { authorizeTeam, type RequestMeta } from '../authz/authorize.ts';
-import { badRequest, conflict } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { planModel } from '../plans/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { teamModel } from '../teams/model.ts';
@@ -32,6 +32,7 @@ import {
 } from './access.ts';
 import { broadcastState, presentParticipants, PRESENCE_STALE_MS } from './live.ts';
 import { initialState, type StateLog } from './state.ts';
+import { deleteScheduled, onScheduled, whileLive } from './lifecycle.ts';
 import { summaryFor, viewFor } from './views.ts';
 import { pauseAll } from './timers.ts';
 
@@ -210,6 +211,7 @@ export function conferenceService(ctx: AppContext, log: StateLog) {
         meta,
       );
       const c = viewer.conference;
+      // Early refusal only (it never becomes scheduled again); the guarded write decides.
       if (c.status !== 'scheduled') {
         throw conflict('conference_started', 'Only a conference that has not started can change.');
       }
@@ -225,12 +227,10 @@ export function conferenceService(ctx: AppContext, log: StateLog) {
           ),
         );
       }
-      const updated = await Conferences.findOneAndUpdate(
-        { _id: c._id, status: 'scheduled' },
-        { $set: set },
-        { new: true },
-      ).lean<StoredConference>();
-      if (!updated) throw conflict('conference_started', 'The conference has started meanwhile.');
+      const updated = await onScheduled(ctx, c, set, {
+        code: 'conference_started',
+        message: 'The conference has started meanwhile.',
+      });
       await ctx.audit.record({
         ...auditBase(viewer, meta),
         action: 'conference.update',
@@ -245,47 +245,52 @@ export function conferenceService(ctx: AppContext, log: StateLog) {
         await resolveViewer(ctx, user, conferenceId, 'conference.manage', meta),
         meta,
       );
-      const res = await Conferences.deleteOne({ _id: viewer.conference._id, status: 'scheduled' });
-      if (res.deletedCount !== 1) {
-        throw conflict('conference_started', 'A conference that has started stays on record.');
-      }
+      const c = viewer.conference;
+      await deleteScheduled(ctx, c, {
+        code: 'conference_started',
+        message: 'A conference that has started stays on record.',
+      });
+      // The waiting room's traces go with it; a join landing after this takes its own back.
+      await log.forget(c);
+      await Attendance.deleteMany({ conferenceId: c._id });
       await ctx.audit.record({ ...auditBase(viewer, meta), action: 'conference.delete' });
     },
 
-    /** Scheduled → live. Whoever starts it presents, from the first case. */
+    /**
+     * Scheduled → live, decided on the document (lifecycle.ts). Whoever starts it
+     * presents, from the first case of the agenda it flipped.
+     */
     async start(user: AuthUser, conferenceId: string, meta: RequestMeta): Promise<ConferenceView> {
       const viewer = await requireManager(
         ctx,
         await resolveViewer(ctx, user, conferenceId, 'conference.manage', meta),
         meta,
       );
-      const c = viewer.conference;
-      const first = (c.cases as StoredCase[])[0];
-      const startedAt = new Date(ctx.clock.now());
-      const { after } = await log.append(c, (state) => {
-        if (state.status !== 'scheduled') {
-          throw conflict('conference_not_scheduled', 'This conference already started.');
-        }
-        return {
-          status: 'live',
-          focus: first ? { caseId: String(first._id), section: 'overview' } : null,
-          presenter: { id: user.id, name: user.name },
-          timers: [],
-          hands: [],
-        };
-      });
-      const started = await Conferences.findOneAndUpdate(
-        { _id: c._id },
-        { $set: { status: 'live', startedAt } },
-        { new: true },
-      ).lean<StoredConference>();
+      const started = await onScheduled(
+        ctx,
+        viewer.conference,
+        { status: 'live', startedAt: new Date(ctx.clock.now()) },
+        { code: 'conference_not_scheduled', message: 'This conference already started.' },
+      );
+      const first = (started.cases as StoredCase[])[0];
+      // Only this start gets here, so the log is still scheduled: no check to lose.
+      const { after } = await log.append(started, () => ({
+        status: 'live',
+        focus: first ? { caseId: String(first._id), section: 'overview' } : null,
+        presenter: { id: user.id, name: user.name },
+        timers: [],
+        hands: [],
+      }));
       await ctx.audit.record({ ...auditBase(viewer, meta), action: 'conference.start' });
-      const fresh: Viewer = { ...viewer, conference: started ?? c };
-      await broadcastState(ctx, fresh.conference, after);
+      const fresh: Viewer = { ...viewer, conference: started };
+      await broadcastState(ctx, started, after);
       return viewOf(fresh, after);
     },
 
-    /** Live → ended, by the presenter or a coordinator: timers stop, attendance closes. */
+    /**
+     * Live → ended, decided in the state log (lifecycle.ts), by the presenter or a
+     * coordinator: timers stop, then the document takes the status and attendance closes.
+     */
     async end(user: AuthUser, conferenceId: string, meta: RequestMeta): Promise<ConferenceView> {
       const viewer = await resolveViewer(ctx, user, conferenceId, 'conference.attend', meta);
       const current = await log.latest(viewer.conference);
@@ -298,19 +303,25 @@ export function conferenceService(ctx: AppContext, log: StateLog) {
           meta,
         );
       }
+      const { after } = await log.append(
+        viewer.conference,
+        whileLive((state, now) => ({
+          ...state,
+          status: 'ended',
+          timers: pauseAll(state.timers, now),
+          hands: [],
+        })),
+      );
       const endedAt = new Date(ctx.clock.now());
-      const { after } = await log.append(viewer.conference, (state, now) => {
-        if (state.status !== 'live')
-          throw conflict('conference_not_live', 'The conference is not live.');
-        return { ...state, status: 'ended', timers: pauseAll(state.timers, now), hands: [] };
-      });
+      // A live conference cannot be deleted, so the copy always finds it.
       const ended = await Conferences.findOneAndUpdate(
         { _id: viewer.conference._id },
         { $set: { status: 'ended', endedAt, endedBy: { id: user.id, name: user.name } } },
         { new: true },
       ).lean<StoredConference>();
-      const fresh: Viewer = { ...viewer, conference: ended ?? viewer.conference };
-      await closeAttendance(fresh.conference, endedAt);
+      if (!ended) throw notFound('No such conference.');
+      const fresh: Viewer = { ...viewer, conference: ended };
+      await closeAttendance(ended, endedAt);
       ctx.events.emit('conference:ended', conferenceId);
       await ctx.audit.record({ ...auditBase(viewer, meta), action: 'conference.end' });
       await broadcastState(ctx, fresh.conference, after);
@@ -320,7 +331,8 @@ export function conferenceService(ctx: AppContext, log: StateLog) {
 
   /**
    * Everyone still present leaves when the conference ends; a stay whose
-   * instance stopped refreshing it ends when it was last seen.
+   * instance stopped refreshing it ends when it was last seen. Runs after the
+   * end won in the log, so it finds every join admitted before (live.ts).
    */
   async function closeAttendance(c: StoredConference, endedAt: Date) {
     const open = await Attendance.find({ conferenceId: c._id, leftAt: null }).lean();

@@ -1,9 +1,12 @@
 import type { AppContext } from '../context.ts';
-import { serviceUnavailable } from '../errors.ts';
-import { stateModel, type LiveState, type StoredConference } from './model.ts';
+import { notFound, serviceUnavailable } from '../errors.ts';
+import { conferenceModel, stateModel, type LiveState, type StoredConference } from './model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export type StateChange = (state: LiveState, now: Date) => Omit<LiveState, 'seq'>;
+
+/** The same state with a new seq: marks a change outside it (the participants), or claims a turn. */
+export const unchanged: StateChange = ({ seq: _seq, ...rest }) => rest;
 
 const MAX_ATTEMPTS = 25;
 /** Revisions kept behind the current one; older ones only ever served as history of clicks. */
@@ -42,12 +45,14 @@ function plain(row: LiveState): LiveState {
 }
 
 /**
- * The log of a conference's live state (see StateSchema). Appends to one
- * conference are queued within the instance, and a number lost to another
- * instance is retried on the fresh state, so every change applies in order.
+ * The log of a conference's live state (see StateSchema), and from the start
+ * the owner of its status (lifecycle.ts). Appends to one conference are queued
+ * within the instance, and a number lost to another instance is retried on the
+ * fresh state, so every change applies in order.
  */
 export function createStateLog(ctx: AppContext) {
   const States = stateModel(ctx.conn);
+  const Conferences = conferenceModel(ctx.conn);
   const queues = new Map<string, Promise<unknown>>();
 
   async function latest(c: StoredConference): Promise<LiveState> {
@@ -66,6 +71,12 @@ export function createStateLog(ctx: AppContext) {
       } catch (err) {
         if (isDuplicateKey(err)) continue;
         throw err;
+      }
+      // Until the start the conference may be deleted at any moment, its log with it: a
+      // revision that landed after that sweep is taken back (one that landed before is swept).
+      if (before.status === 'scheduled' && !(await Conferences.exists({ _id: c._id }))) {
+        await States.deleteOne({ conferenceId: c._id, seq: next.seq });
+        throw notFound('No such conference.');
       }
       if (next.seq % 50 === 0) {
         void States.deleteMany({ conferenceId: c._id, seq: { $lt: next.seq - KEEP_REVISIONS } })
@@ -93,6 +104,10 @@ export function createStateLog(ctx: AppContext) {
         if (queues.get(key) === settled) queues.delete(key);
       });
       return run;
+    },
+    /** Drops every revision, for a conference that is deleted. */
+    async forget(c: StoredConference): Promise<void> {
+      await States.deleteMany({ conferenceId: c._id });
     },
   };
 }
