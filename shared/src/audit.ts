@@ -146,6 +146,7 @@ const AUDIT_LABELS: Record<string, string> = {
   'conference.end': 'Ended a case conference',
   'conference.join': 'Joined a case conference',
   'conference.minutes.open': 'Opened the conference minutes',
+  'conference.minutes.write': 'Wrote in the conference minutes',
   'conference.minutes.read': 'Read the conference minutes',
   'conference.minutes.export': 'Exported the conference minutes',
   'conference.decision.create': 'Recorded a conference decision',

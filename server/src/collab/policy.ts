@@ -20,7 +20,12 @@ import type { CollabIdentity, CollabPolicy, DocAccessLevel } from './types.ts';
 export const WRITE_AUDIT_EVERY_MS = 5 * 60_000;
 
 /** What the audit of a connection's later writes and refusals needs of its opening. */
-type Opened = { entry: Omit<AuditEntry, 'action' | 'outcome'>; lastWriteAt: number | null };
+type Opened = {
+  entry: Omit<AuditEntry, 'action' | 'outcome'>;
+  /** The action a write is audited as. */
+  write: string;
+  lastWriteAt: number | null;
+};
 
 /**
  * The policy of plan documents (`plan:<planId>:<care|medications|private>`)
@@ -82,7 +87,15 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
       const minutes = parseConferenceDocName(docName);
       if (minutes) {
         const who = admitted.get(identity);
-        return who ? minutesDocAccess(ctx, who.user, minutes, who.ip) : 'none';
+        if (!who) return 'none';
+        const access = await minutesDocAccess(ctx, who.user, minutes, who.ip);
+        if (access.level === 'none') return 'none';
+        opened.set(identity, {
+          entry: access.audit,
+          write: 'conference.minutes.write',
+          lastWriteAt: null,
+        });
+        return access.level;
       }
       const parsed = parsePlanDocName(docName);
       if (!parsed) return 'unknown';
@@ -119,6 +132,7 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
       });
       opened.set(identity, {
         entry: { ...audit, details: { doc: parsed.kind } },
+        write: 'plan.doc.write',
         lastWriteAt: null,
       });
       return level;
@@ -132,7 +146,7 @@ export function planCollabPolicy(ctx: AppContext, watch: SessionWatch): CollabPo
       if (!doc || (doc.lastWriteAt !== null && now - doc.lastWriteAt < WRITE_AUDIT_EVERY_MS))
         return;
       doc.lastWriteAt = now;
-      record({ ...doc.entry, action: 'plan.doc.write', outcome: 'success' });
+      record({ ...doc.entry, action: doc.write, outcome: 'success' });
     },
 
     refused(identity) {

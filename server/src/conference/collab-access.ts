@@ -1,7 +1,12 @@
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
+import type { AuditEntry } from '../audit/service.ts';
 import { AppError } from '../errors.ts';
 import { auditBase, canRecord, resolveCase } from './access.ts';
+
+/** A minutes document opened: the access, and the audit record's fields for what follows. */
+export type MinutesAccess =
+  { level: 'write' | 'read'; audit: Omit<AuditEntry, 'action' | 'outcome'> } | { level: 'none' };
 
 /**
  * Access to a case's minutes document (`conference:<id>:case:<caseId>`) on
@@ -14,10 +19,10 @@ export async function minutesDocAccess(
   user: AuthUser,
   ref: { conferenceId: string; caseId: string },
   ip: string | null,
-): Promise<'write' | 'read' | 'none'> {
+): Promise<MinutesAccess> {
   const meta = { ip };
   try {
-    const { viewer } = await resolveCase(
+    const { viewer, kase } = await resolveCase(
       ctx,
       user,
       ref.conferenceId,
@@ -29,12 +34,18 @@ export async function minutesDocAccess(
       canRecord(viewer) && viewer.conference.status !== 'ended'
         ? ('write' as const)
         : ('read' as const);
-    await ctx.audit.record({
+    // One case's minutes are about its patient.
+    const audit = {
       ...auditBase(viewer, meta),
+      patientId: String(kase.patientId),
+      details: { caseId: ref.caseId },
+    };
+    await ctx.audit.record({
+      ...audit,
       action: 'conference.minutes.open',
       details: { caseId: ref.caseId, access: level },
     });
-    return level;
+    return { level, audit };
   } catch (err) {
     if (!(err instanceof AppError) || (err.status !== 403 && err.status !== 404)) throw err;
     if (err.status === 404) {
@@ -49,6 +60,6 @@ export async function minutesDocAccess(
         details: { reason: 'unknown', caseId: ref.caseId },
       });
     }
-    return 'none';
+    return { level: 'none' };
   }
 }

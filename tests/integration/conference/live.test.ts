@@ -279,6 +279,54 @@ describe('live control across two instances', () => {
   });
 });
 
+describe('minutes documents', () => {
+  it('are audited as opened, written and refused, each about its case’s patient', async () => {
+    const conf = await liveConference();
+    const kase = conf.cases[0]!;
+    const wsUrl = `${a.url.replace('http', 'ws')}/collab`;
+    const writer = connectClient(wsUrl, kase.minutesDoc, {
+      token: people.therapist.token!,
+      tandem: true,
+    });
+    const reader = connectClient(wsUrl, kase.minutesDoc, { token: people.alex.token! });
+    await Promise.all([writer.synced, reader.synced]);
+    writer.doc.getText('notes').insert(0, 'Sleep diary for two weeks.');
+    // The patient may only read: their change is dropped, and they are told.
+    reader.doc.getText('notes').insert(0, 'x');
+    await expect.poll(() => reader.denied.length).toBeGreaterThan(0);
+    await a.tandem.collab.flush();
+
+    const audits = a.tandem.ctx.conn.collection('audits');
+    const about = { patientId: kase.patient.id, resourceId: conf.id };
+    await expect
+      .poll(() =>
+        audits
+          .find({ ...about, actorId: { $in: [people.therapist.user.id, people.alex.user.id] } })
+          .sort({ seq: 1 })
+          .toArray(),
+      )
+      .toEqual(
+        expect.arrayContaining(
+          [
+            ['conference.minutes.open', people.therapist.user.id, 'write'],
+            ['conference.minutes.open', people.alex.user.id, 'read'],
+            ['conference.minutes.write', people.therapist.user.id, undefined],
+            ['access.denied', people.alex.user.id, undefined],
+          ].map(([action, actorId, access]) =>
+            expect.objectContaining({
+              action,
+              actorId,
+              details: expect.objectContaining({
+                caseId: kase.id,
+                ...(access ? { access } : {}),
+              }),
+            }),
+          ),
+        ),
+      );
+  });
+});
+
 describe('ending', () => {
   it('makes the minutes read-only on every instance, for connections already open', async () => {
     const conf = await liveConference();
