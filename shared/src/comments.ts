@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { requiredText } from './text.ts';
 import { ROLES } from './roles.ts';
 import { ObjectIdString } from './plans.ts';
 import { INSTRUMENTS } from './checkins/questionnaires.ts';
 
 export const COMMENT_MAX_LENGTH = 4000;
-const Body = z.string().trim().min(1, 'must not be empty').max(COMMENT_MAX_LENGTH);
+const Body = requiredText(COMMENT_MAX_LENGTH);
 
 export const CreateCommentRequest = z.strictObject({
   goalId: z.string().min(1).max(64),

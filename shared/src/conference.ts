@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from './text.ts';
 import type { CheckIn } from './checkins/api.ts';
 import { ROLES } from './roles.ts';
 import { ObjectIdString, PLAN_VIEW_SECTIONS } from './plans.ts';
@@ -34,7 +35,7 @@ export const CONFERENCE_SECTION_LABELS: Record<ConferenceSection, string> = {
 
 export const MAX_AGENDA_CASES = 30;
 
-const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const Text = requiredText;
 
 export const AgendaCaseInput = z.strictObject({
   planId: ObjectIdString,

@@ -17,3 +17,4 @@ export * from './collab.ts';
 export * from './proposals.ts';
 export * from './conference.ts';
 export * from './checkins/index.ts';
+export * from './text.ts';

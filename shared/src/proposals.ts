@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { requiredText, typedText } from './text.ts';
 import { ROLES } from './roles.ts';
 
 export const PROPOSAL_KINDS = ['start', 'change', 'stop'] as const;
 export const PROPOSAL_STATUSES = ['open', 'accepted', 'declined'] as const;
 
-const Text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const Text = requiredText;
 
 /** A medication change someone asks the prescriber to make. */
 export const MedicationChange = z.discriminatedUnion('kind', [
@@ -14,15 +15,15 @@ export const MedicationChange = z.discriminatedUnion('kind', [
     dose: z.number().positive().finite().max(100_000),
     unit: Text(20),
     frequency: Text(80),
-    route: z.string().trim().max(40).default('oral'),
-    indication: z.string().trim().max(200).default(''),
+    route: typedText(40).default('oral'),
+    indication: typedText(200).default(''),
   }),
   z.strictObject({
     kind: z.literal('change'),
     medicationId: Text(64),
     dose: z.number().positive().finite().max(100_000).optional(),
-    unit: z.string().trim().min(1).max(20).optional(),
-    frequency: z.string().trim().min(1).max(80).optional(),
+    unit: Text(20).optional(),
+    frequency: Text(80).optional(),
   }),
   z.strictObject({ kind: z.literal('stop'), medicationId: Text(64) }),
 ]);
@@ -35,7 +36,7 @@ export const CreateProposalRequest = z.strictObject({
 export type CreateProposalRequest = z.input<typeof CreateProposalRequest>;
 
 export const DecideProposalRequest = z.strictObject({
-  reason: z.string().trim().max(2000).default(''),
+  reason: typedText(2000).default(''),
 });
 export const DeclineProposalRequest = z.strictObject({ reason: Text(2000) });
 

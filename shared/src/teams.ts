@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { requiredText } from './text.ts';
 import { TEAM_ROLES } from './roles.ts';
 import { ObjectIdString } from './plans.ts';
 
 /** Names as people write them; trimmed, never empty. */
-export const PersonName = z.string().trim().min(1).max(120);
+export const PersonName = requiredText(120);
 /** Emails are compared lower-cased, so they are stored that way. */
 export const EmailAddress = z
   .email()
@@ -72,7 +73,7 @@ export const CreatePatientRequest = z.strictObject({
   name: PersonName,
   email: EmailAddress,
   dateOfBirth: BirthDate.optional(),
-  planTitle: z.string().trim().min(1).max(200).optional(),
+  planTitle: requiredText(200).optional(),
 });
 export type CreatePatientRequest = z.infer<typeof CreatePatientRequest>;
 

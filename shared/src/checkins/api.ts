@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '../text.ts';
 import { INSTRUMENTS, QUESTIONNAIRES, SEVERITIES } from './questionnaires.ts';
 
 /** A patient is asked for a check-in when their newest is older than this. */
@@ -28,7 +29,7 @@ export type SubmitCheckInRequest = z.input<typeof SubmitCheckInRequest>;
 
 /** `POST /plans/:planId/check-ins/:checkInId/follow-up`: a clinician records how they followed up a safety answer. */
 export const FollowUpCheckInRequest = z.strictObject({
-  note: z.string().trim().min(1, 'must not be empty').max(2000),
+  note: requiredText(2000),
 });
 
 export const CheckIn = z.object({

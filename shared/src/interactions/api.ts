@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { requiredText } from '../text.ts';
 import type { InteractionWarning } from './check.ts';
 
 export const AcknowledgeInteractionRequest = z.strictObject({
   key: z.string().min(1).max(200),
-  reason: z.string().trim().min(1, 'must not be empty').max(1000),
+  reason: requiredText(1000),
 });
 
 export type InteractionAcknowledgement = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requiredText } from '../text.ts';
 import { ROLES } from '../roles.ts';
 import type { PlanChange } from './diff.ts';
 import type { PlanSnapshot } from './snapshot.ts';
@@ -7,7 +8,7 @@ export const SIGNATURE_KINDS = ['sign', 'cosign', 'acknowledge'] as const;
 export type SignatureKind = (typeof SIGNATURE_KINDS)[number];
 
 export const CreateVersionRequest = z.strictObject({
-  label: z.string().trim().min(1, 'must not be empty').max(120),
+  label: requiredText(120),
 });
 export const RenameVersionRequest = CreateVersionRequest;
 

@@ -112,6 +112,27 @@ const writes = () =>
         ],
         ['an unknown field', { name: 'P', email: 'p@demo.test', teamId }, 400, 'validation_failed'],
         [
+          'a name of a control character',
+          { name: '\u0000', email: 'p@demo.test' },
+          400,
+          'validation_failed',
+          'name',
+        ],
+        [
+          'a name that reverses how it reads',
+          { name: 'Alex \u202eMorgan', email: 'p@demo.test' },
+          400,
+          'validation_failed',
+          'name',
+        ],
+        [
+          'a name of invisible characters',
+          { name: '\u200b\u200b', email: 'p@demo.test' },
+          400,
+          'validation_failed',
+          'name',
+        ],
+        [
           'a name too long',
           { name: 'x'.repeat(500), email: 'p@demo.test' },
           400,
