@@ -114,13 +114,15 @@ export function versionService(ctx: AppContext) {
       const scope = await authorizePlan(ctx, user, { doc: 'care', access: 'write' }, planId, meta);
       const content = canonicalJson(await readPlanSnapshot(ctx, planId));
       const contentHash = sha256(content);
-      // The unique (planId, number) index settles two people saving at the same moment.
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const last = await Versions.findOne({ planId }, { number: 1 }).sort({ number: -1 }).lean();
+      // The unique (planId, number) index settles people saving at the same moment: whoever
+      // loses a number takes the next one, so each save lands after a few tries at most.
+      const last = await Versions.findOne({ planId }, { number: 1 }).sort({ number: -1 }).lean();
+      let number = (last?.number ?? 0) + 1;
+      for (let attempt = 0; attempt < 50; attempt++, number++) {
         try {
           const created = await Versions.create({
             planId,
-            number: (last?.number ?? 0) + 1,
+            number,
             label,
             createdBy: { id: user.id, name: user.name, role: scope.role },
             content,

@@ -152,6 +152,23 @@ describe('plan versions', () => {
     expect(detail.body.signatures.filter((s) => s.kind === 'sign')).toHaveLength(1);
   });
 
+  it('are all saved, numbered one after another, when many are saved at once', async () => {
+    const before = (await prescriber.get<VersionHistory>(`/plans/${planId}/versions`)).body
+      .versions;
+    const saves = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        (i % 2 ? therapist : prescriber).post<VersionSummary>(`/plans/${planId}/versions`, {
+          label: `At once ${i}`,
+        }),
+      ),
+    );
+    expect(saves.map((s) => s.status)).toEqual(Array(15).fill(201));
+    const top = before[0]?.number ?? 0;
+    expect(saves.map((s) => s.body.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 15 }, (_, i) => top + i + 1),
+    );
+  });
+
   it('keep the label they were signed with when a rename races the signature', async () => {
     const outcomes = await Promise.all(
       [1, 2, 3, 4, 5, 6].map(async (i) => {
