@@ -50,6 +50,10 @@ export const ACCESS_LOG_LABELS: Record<string, string> = {
   'checkin.list': 'Read your check-ins',
   'checkin.submit': 'Completed a check-in',
   'checkin.follow_up': 'Followed up on your check-in',
+  'conference.minutes.open': 'Opened conference minutes about your care',
+  'conference.minutes.write': 'Wrote conference minutes about your care',
+  'conference.minutes.read': 'Read conference minutes about your care',
+  'conference.minutes.export': 'Exported conference minutes about your care',
 };
 
 const ACCESS_LOG_AREAS: [prefix: string, label: string][] = [

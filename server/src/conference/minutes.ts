@@ -135,11 +135,22 @@ export function conferenceMinutes(ctx: AppContext, log: StateLog) {
   ) {
     const viewer = await resolveViewer(ctx, user, conferenceId, 'conference.attend', meta);
     const minutes = await buildMinutes(ctx, viewer, await log.latest(viewer.conference));
-    await ctx.audit.record({
-      ...auditBase(viewer, meta),
-      action: format === 'markdown' ? 'conference.minutes.export' : 'conference.minutes.read',
-      details: { format, cases: minutes.cases.length },
-    });
+    const action = format === 'markdown' ? 'conference.minutes.export' : 'conference.minutes.read';
+    const cases = visibleCases(viewer);
+    // A record per case, naming its patient: each patient's access log shows the minutes.
+    await Promise.all(
+      cases.map((k) =>
+        ctx.audit.record({
+          ...auditBase(viewer, meta),
+          action,
+          patientId: String(k.patientId),
+          details: { format, caseId: String(k._id) },
+        }),
+      ),
+    );
+    if (cases.length === 0) {
+      await ctx.audit.record({ ...auditBase(viewer, meta), action, details: { format, cases: 0 } });
+    }
     return minutes;
   }
   return {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CloseCode,
   MINUTES_TEXT,
+  type AccessLogPage,
   type ActionItem,
   type CaseBrief,
   type ConferenceDecision,
@@ -467,6 +468,12 @@ describe('minutes', () => {
       actionItems: [{ id: item.id, owner: { name: therapist.user.name }, dueDate: '2030-02-01' }],
     });
 
+    const exportsSeenBy = async (patient: typeof alex) =>
+      ok(await patient.get<AccessLogPage>('/me/access-log?others=true'), 'access log')
+        .entries.filter((e) => e.action === 'conference.minutes.export')
+        .map((e) => [e.actor?.name, e.label])
+        .reverse();
+    const exportsBefore = await exportsSeenBy(alex);
     const md = await therapist.request<string>('GET', `/conferences/${conf.id}/minutes.md`);
     expect(md.status).toBe(200);
     expect(md.headers.get('content-type')).toContain('text/markdown');
@@ -488,6 +495,12 @@ describe('minutes', () => {
     expect(alexMd).not.toContain('Riley Chen');
     expect(alexMd).not.toContain('Engaged in therapy');
     expect(alexMd).not.toContain('Book a family session');
+
+    // The therapist's export is in Alex's access log once: for Alex's case, not Riley's.
+    expect(await exportsSeenBy(alex)).toEqual([
+      ...exportsBefore,
+      [therapist.user.name, 'Exported conference minutes about your care'],
+    ]);
 
     // Each case's summary is in its plan's history; the minutes are read-only now.
     const history = ok(
