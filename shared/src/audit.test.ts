@@ -67,6 +67,10 @@ describe('accessLogLabel', () => {
     );
     expect(accessLogLabel('plan.doc.open')).toBe('Opened your plan for editing');
     expect(accessLogLabel('conference.join')).toBe('Discussed your plan in a case conference');
+    // Looking at past conferences is not discussing the plan in one.
+    expect(accessLogLabel('conference.summaries.read')).toBe(
+      'Looked at the case conferences about your plan',
+    );
   });
 });
 

@@ -50,6 +50,8 @@ export const ACCESS_LOG_LABELS: Record<string, string> = {
   'checkin.list': 'Read your check-ins',
   'checkin.submit': 'Completed a check-in',
   'checkin.follow_up': 'Followed up on your check-in',
+  'conference.summaries.read': 'Looked at the case conferences about your plan',
+  'conference.case.read': 'Looked at your plan for a case conference',
   'conference.minutes.open': 'Opened conference minutes about your care',
   'conference.minutes.write': 'Wrote conference minutes about your care',
   'conference.minutes.read': 'Read conference minutes about your care',
@@ -156,6 +158,11 @@ const AUDIT_LABELS: Record<string, string> = {
   'conference.decision.create': 'Recorded a conference decision',
   'conference.action_item.create': 'Added a conference action item',
   'conference.attendance.read': 'Looked at who attended a conference',
+  'conference.case.read': 'Read a case’s brief for a conference',
+  'conference.records.read': 'Read a conference’s decisions and action items',
+  'conference.summaries.read': 'Looked at the plan’s case conferences',
+  'conference.navigate': 'Moved the conference to another case',
+  'conference.presenter': 'Handed over presenting a conference',
 };
 
 /** The audit trail's words for an action (and its `details`); null for one that only has its code. */
