@@ -38,6 +38,7 @@ let nextId = 1;
 export class CollabConnection {
   readonly id = nextId++;
   readonly acks = new AckQueue();
+  /** Set once authenticated, before the document is admitted (see `authenticated`). */
   identity!: CollabIdentity;
   access: CollabAccess = 'read';
   doc: CollabDocument | null = null;
@@ -63,6 +64,10 @@ export class CollabConnection {
     ws.on('pong', () => (this.alive = true));
     ws.on('error', () => {});
     ws.once('close', () => this.closed());
+  }
+
+  get authenticated(): boolean {
+    return this.identity !== undefined;
   }
 
   get isOpen(): boolean {

@@ -94,6 +94,8 @@ const KEEPALIVE_MS = 30_000;
 /** The keepalive visits one slice of the connections at a time. */
 const KEEPALIVE_SLICES = 30;
 const SWEEP_MS = 1_000;
+/** Longer than any authentication takes (the admission timeout). */
+const ENDED_SESSION_MEMORY_MS = 60_000;
 
 /**
  * Serves the y-websocket protocol on `/collab/<docName>` of the shared HTTP
@@ -195,6 +197,11 @@ export async function attachCollab(
       const identity = await policy.authenticate(req);
       if (conn.isClosed) return;
       if (!identity) return conn.close(CloseCode.Unauthenticated, 'unauthenticated');
+      // A session ended while it was being read is as good as unknown.
+      if (endedSessions.has(identity.sessionId))
+        return conn.close(CloseCode.Unauthenticated, 'session ended');
+      // From here a logout or a change of access finds the connection (closeSession, recheckUser).
+      conn.identity = identity;
       if (!target.docName) return conn.close(CloseCode.NotFound, 'no such document');
       const access = await policy.docAccess(identity, target.docName);
       if (conn.isClosed) return;
@@ -242,7 +249,15 @@ export async function attachCollab(
   }, SWEEP_MS);
   sweeper.unref();
 
-  const onSessionEnded = (sessionId: string) => void handle.closeSession(sessionId);
+  // Sessions ended lately, for connections whose authentication read them just before.
+  const endedSessions = new Map<string, number>();
+  const onSessionEnded = (sessionId: string) => {
+    const now = ctx.clock.now();
+    for (const [id, at] of endedSessions)
+      if (now - at > ENDED_SESSION_MEMORY_MS) endedSessions.delete(id);
+    endedSessions.set(sessionId, now);
+    handle.closeSession(sessionId);
+  };
   ctx.events?.on('session:ended', onSessionEnded);
 
   let closed: Promise<void> | null = null;
@@ -250,7 +265,7 @@ export async function attachCollab(
     closeSession(sessionId) {
       let n = 0;
       for (const conn of connections) {
-        if (conn.doc && conn.identity.sessionId === sessionId) {
+        if (conn.authenticated && conn.identity.sessionId === sessionId) {
           conn.close(CloseCode.Unauthenticated, 'session ended');
           n++;
         }
@@ -258,9 +273,11 @@ export async function attachCollab(
       return n;
     },
     async recheckUser(userId) {
-      const mine = [...connections].filter((c) => c.doc && c.identity.userId === userId);
+      const mine = [...connections].filter((c) => c.authenticated && c.identity.userId === userId);
       await Promise.all(
         mine.map(async (conn) => {
+          // Still being admitted: its access may have been read before the change. It tries again.
+          if (!conn.doc) return conn.close(CloseCode.ShuttingDown, 'access changed');
           const level = await policy.docAccess(conn.identity, conn.doc!.name).catch(() => 'none');
           if (level === 'none' || level === 'unknown')
             conn.close(CloseCode.Forbidden, 'access revoked');

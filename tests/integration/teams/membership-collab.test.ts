@@ -98,4 +98,42 @@ describe('care-team membership and open editors', () => {
     expect(theirs).toEqual([{ teamId: team!.id }, { teamId: team!.id }, { teamId: team!.id }]);
     expect(others).toEqual([]);
   });
+
+  it('closes connections still being admitted when the member is removed or signs out meanwhile', async () => {
+    const server = await startTestServer({ seedDemo: true });
+    const { north } = await demoPlans(server.url);
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<TeamSummary[]>('/teams')).body;
+    const care = planDocName(north, 'care');
+    // Closed within a few seconds, not by the half-minute session sweep, nor never.
+    const closeCode = (c: ReturnType<typeof openRaw>) =>
+      Promise.race([c.closed, new Promise((r) => setTimeout(() => r('still open'), 5_000))]);
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    for (let k = 0; k < 8; k++) {
+      const therapist = await loginAs(server.url, 'therapist');
+      const conn = openRaw(server.url, care, therapist.token!);
+      await pause(k * 3);
+      expect(
+        (await coordinator.delete(`/teams/${team!.id}/members/${therapist.user.id}`)).status,
+      ).toBe(204);
+      // Refused, or told to connect again (and then refused): never left open.
+      expect([CloseCode.Forbidden, CloseCode.ShuttingDown], `removal after ${k * 3} ms`).toContain(
+        await closeCode(conn),
+      );
+      const back = await coordinator.post(`/teams/${team!.id}/members`, {
+        email: therapist.user.email,
+        role: 'therapist',
+      });
+      expect(back.status).toBe(201);
+    }
+
+    for (let k = 0; k < 8; k++) {
+      const therapist = await loginAs(server.url, 'therapist');
+      const conn = openRaw(server.url, care, therapist.token!);
+      await pause(k * 3);
+      expect((await therapist.post('/auth/logout')).status).toBe(204);
+      expect(await closeCode(conn), `sign-out after ${k * 3} ms`).toBe(CloseCode.Unauthenticated);
+    }
+  });
 });
