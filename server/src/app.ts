@@ -91,12 +91,17 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', config.trustProxy);
+  app.set('trust proxy', config.proxyTrust);
   app.use(requestId);
   app.use(securityHeaders(config.nodeEnv === 'development'));
 
   const conferences = conferenceEngine(ctx);
   const api = express.Router();
+  // Answers are about patients and sessions: no browser or proxy keeps a copy.
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
   api.use(sameOriginOnly(config, (req) => auditRefusal(ctx, req, 'foreign_origin')));
   api.use(healthRoutes(ctx));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Health, type ErrorBody } from '@tandem/shared';
 import { startTestServer } from '../helpers/server.ts';
+import { loginAs } from '../helpers/api.ts';
 
 describe('GET /api/v1/health', () => {
   it('reports the database and Redis as ok when both answer', async () => {
@@ -62,5 +63,15 @@ describe('HTTP basics', () => {
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('tells browsers and proxies to keep no copy of any API answer', async () => {
+    const { url } = await startTestServer({ seedDemo: true });
+    const prescriber = await loginAs(url, 'prescriber');
+    const plans = await prescriber.get('/plans');
+    expect(plans.status).toBe(200);
+    expect(plans.headers.get('cache-control')).toBe('no-store');
+    const missing = await fetch(`${url}/api/v1/no-such-thing`);
+    expect(missing.headers.get('cache-control')).toBe('no-store');
   });
 });

@@ -22,18 +22,18 @@ export function auditRoutes(ctx: AppContext): Router {
     const teams = q.teamId
       ? [await authorizeTeam(ctx, user, permission, q.teamId, requestMeta(req))]
       : await authorizeTeams(ctx, user, permission, requestMeta(req));
-    res.set('Cache-Control', 'no-store').json(await listAudit(ctx, teams, q, actorOf(req)));
+    res.json(await listAudit(ctx, teams, q, actorOf(req)));
   });
 
   router.get('/audit/verify', async (req, res) => {
     await authorizeTeams(ctx, userOf(req), { action: 'audit.verify' }, requestMeta(req));
-    res.set('Cache-Control', 'no-store').json(await verifyAudit(ctx, actorOf(req)));
+    res.json(await verifyAudit(ctx, actorOf(req)));
   });
 
   router.get('/me/access-log', async (req, res) => {
     const q = parseQuery(AccessLogQuery, req.query);
     const self = await authorizeSelf(ctx, userOf(req), { action: 'audit.own' }, requestMeta(req));
-    res.set('Cache-Control', 'no-store').json(await accessLog(ctx, self, q, actorOf(req)));
+    res.json(await accessLog(ctx, self, q, actorOf(req)));
   });
 
   return router;

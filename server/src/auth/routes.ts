@@ -86,9 +86,7 @@ export function authRoutes(ctx: AppContext): Router {
 
   router.get('/auth/device-key', requireUser(ctx), async (req, res) => {
     const key = await deviceKeyOf(ctx, userOf(req).id);
-    res
-      .set('Cache-Control', 'no-store')
-      .json({ key: Buffer.from(key).toString('base64') } satisfies DeviceKeyResponse);
+    res.json({ key: Buffer.from(key).toString('base64') } satisfies DeviceKeyResponse);
   });
 
   // Asked before the app knows whether anyone is signed in (the login page, the first

@@ -24,14 +24,14 @@ export function patientRoutes(ctx: AppContext): Router {
     const scope = await team(req, 'team.manage');
     const result = await createPatient(ctx, scope, req.body as CreatePatientRequest, actorOf(req));
     // The response carries the patient's initial password: keep it out of every cache.
-    res.status(201).set('Cache-Control', 'no-store').json(result);
+    res.status(201).json(result);
   });
 
   router.post(`${base}/:patientId/password`, async (req, res) => {
     const scope = await team(req, 'team.manage');
     const result = await resetPatientPassword(ctx, scope, param(req, 'patientId'), actorOf(req));
     // The response carries the patient's new first password: keep it out of every cache.
-    res.set('Cache-Control', 'no-store').json(result);
+    res.json(result);
   });
 
   return router;

