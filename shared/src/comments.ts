@@ -84,6 +84,11 @@ export const Notification = z.object({
   /** The comment and its goal, for the comment types; null for the others. */
   commentId: z.string().nullable(),
   goalId: z.string().nullable(),
+  /**
+   * For the comment types, the goal's title when the conversation started
+   * ("commented on “Sleep 7 hours”"); null when it had none, and on the others.
+   */
+  goalTitle: z.string().nullable(),
   /** The version signed, for `version_signed`. */
   version: z.number().nullable(),
   /** The check-in, for the check-in types. */

@@ -11,7 +11,7 @@ import {
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { announceStanding, careCircle } from '../plans/circle.ts';
 import { goalTitleOf } from '../plans/content.ts';
-import { notify } from '../notifications/service.ts';
+import { notify, settleThreadNews } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { commentModel, type CommentDoc } from './model.ts';
 
@@ -62,10 +62,12 @@ export function commentService(ctx: AppContext) {
     return { circle, mentioned: mentions.filter((id) => id !== authorId) };
   }
 
+  /** Notifies of comment `c` in the thread that starts with `root` (itself, for a new thread). */
   async function deliver(
     scope: PlanScope,
     user: AuthUser,
     c: StoredComment,
+    root: StoredComment,
     recipients: { mentioned: string[]; others: string[]; othersType: 'patient_comment' | 'reply' },
   ) {
     const base = {
@@ -73,6 +75,8 @@ export function commentService(ctx: AppContext) {
       patientName: scope.patientName,
       commentId: c._id,
       goalId: c.goalId,
+      // The goal is named as the conversation named it; the comment's words stay in the plan.
+      goalTitle: root.goalTitle ?? null,
       actorId: user.id,
       actorName: user.name,
     };
@@ -82,6 +86,10 @@ export function commentService(ctx: AppContext) {
     );
     await notify(ctx, others, { ...base, type: recipients.othersType });
   }
+
+  /** The ids of a thread's comments: its first and the replies. */
+  const threadCommentIds = async (root: StoredComment): Promise<Types.ObjectId[]> =>
+    Comments.distinct('_id', { $or: [{ _id: root._id }, { threadId: root._id }] });
 
   async function loadInPlan(planId: string, commentId: string): Promise<StoredComment> {
     if (!Types.ObjectId.isValid(commentId)) throw notFound('No such comment.');
@@ -156,7 +164,7 @@ export function commentService(ctx: AppContext) {
       await announceStanding(ctx, scope);
       // A patient's comment is news for the whole care team.
       const team = [...circle].filter(([, role]) => role !== 'patient').map(([id]) => id);
-      await deliver(scope, user, c, {
+      await deliver(scope, user, c, c, {
         mentioned,
         others: scope.role === 'patient' ? team : [],
         othersType: 'patient_comment',
@@ -195,6 +203,7 @@ export function commentService(ctx: AppContext) {
         { $set: { lastAuthorRole: scope.role, lastCommentAt: c.createdAt } },
       );
       await auditComment(ctx, user, scope, 'comment.reply', String(c._id), meta);
+      await settleThreadNews(ctx, user.id, await threadCommentIds(root));
       const dto = toDto(c);
       ctx.realtime.toPlan(planId, 'comment:created', dto);
       await announceStanding(ctx, scope);
@@ -209,7 +218,7 @@ export function commentService(ctx: AppContext) {
         .map(String)
         .filter((id) => circle.has(id));
       const team = [...circle].filter(([, role]) => role !== 'patient').map(([id]) => id);
-      await deliver(scope, user, c, {
+      await deliver(scope, user, c, root, {
         mentioned,
         others: scope.role === 'patient' ? [...new Set([...team, ...participants])] : participants,
         othersType: scope.role === 'patient' ? 'patient_comment' : 'reply',
@@ -279,6 +288,7 @@ export function commentService(ctx: AppContext) {
         threadId,
         meta,
       );
+      if (resolved) await settleThreadNews(ctx, user.id, await threadCommentIds(root));
       const dto = toDto(updated);
       ctx.realtime.toPlan(planId, 'comment:updated', dto);
       await announceStanding(ctx, scope);

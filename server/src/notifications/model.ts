@@ -10,10 +10,14 @@ const NotificationSchema = new Schema(
     // Comment notifications name the comment and its goal; version_signed the version.
     commentId: { type: Schema.Types.ObjectId, default: null },
     goalId: { type: String, default: null },
+    // The goal's title when its conversation started: the only patient content a comment's news carries.
+    goalTitle: { type: String, default: null },
     version: { type: Number, default: null },
     // Check-in notifications name the check-in and its form; null on others, and missing on older ones.
     checkInId: { type: Schema.Types.ObjectId, default: null },
     instrument: { type: String, enum: [...INSTRUMENTS, null], default: null },
+    // Proposal notifications name the proposal; null on others, and missing on older ones.
+    proposalId: { type: Schema.Types.ObjectId, default: null },
     actorId: { type: String, required: true },
     actorName: { type: String, required: true },
     readAt: { type: Date, default: null },
@@ -21,6 +25,8 @@ const NotificationSchema = new Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 NotificationSchema.index({ userId: 1, createdAt: -1 });
+// Settling a request finds everyone's notifications of it by plan and type.
+NotificationSchema.index({ planId: 1, type: 1 });
 
 export type NotificationDoc = InferSchemaType<typeof NotificationSchema> & { createdAt: Date };
 export type NotificationModel = Model<NotificationDoc>;

@@ -12,6 +12,7 @@ import type { AuthUser } from '../auth/sessions.ts';
 import type { PlanScope } from '../authz/authorize.ts';
 import { careCircle } from '../plans/circle.ts';
 import { planModel } from '../plans/model.ts';
+import { proposalModel } from '../proposals/model.ts';
 import { notificationModel, type NotificationDoc } from './model.ts';
 
 export type NewNotification = Omit<NotificationDoc, 'readAt' | 'createdAt' | 'userId'>;
@@ -24,6 +25,7 @@ function toDto(n: NotificationDoc & { _id: Types.ObjectId }): Notification {
     patientName: n.patientName,
     commentId: n.commentId ? String(n.commentId) : null,
     goalId: n.goalId ?? null,
+    goalTitle: n.goalTitle ?? null,
     version: n.version ?? null,
     checkInId: n.checkInId ? String(n.checkInId) : null,
     instrument: (n.instrument as Instrument | null | undefined) ?? null,
@@ -60,7 +62,12 @@ export async function notifyAboutPlan(
   scope: PlanScope,
   actor: { id: string; name: string },
   to: { mayAct: readonly Action[] } | { userIds: string[] },
-  n: { type: NotificationType; version?: number; checkIn?: { id: string; instrument: Instrument } },
+  n: {
+    type: NotificationType;
+    version?: number;
+    checkIn?: { id: string; instrument: Instrument };
+    proposalId?: string;
+  },
 ): Promise<void> {
   const recipients = [...(await careCircle(ctx, scope))]
     .filter(([id, role]) =>
@@ -79,6 +86,7 @@ export async function notifyAboutPlan(
       version: n.version ?? null,
       checkInId: n.checkIn ? new Types.ObjectId(n.checkIn.id) : null,
       instrument: n.checkIn?.instrument ?? null,
+      proposalId: n.proposalId ? new Types.ObjectId(n.proposalId) : null,
     },
   );
 }
@@ -110,15 +118,70 @@ export async function listNotifications(
 }
 
 /**
+ * Marks read the unread notifications the filter picks. The people they
+ * belong to learn it from the `plan:standing` news that follows the act that
+ * settled them: call this before announcing it.
+ */
+async function settle(ctx: AppContext, filter: Record<string, unknown>): Promise<void> {
+  await notificationModel(ctx.conn).updateMany(
+    { ...filter, readAt: null },
+    { $set: { readAt: new Date(ctx.clock.now()) } },
+  );
+}
+
+/**
  * A safety answer followed up asks nothing more of anyone: its alerts are
- * read for everyone they went to (their pages learn it from the
+ * read for everyone they went to (the others' pages also learn it from the
  * `check_in_followed_up` news that comes with it).
  */
 export async function settleCheckInAlerts(ctx: AppContext, checkInId: string): Promise<void> {
-  await notificationModel(ctx.conn).updateMany(
-    { checkInId: new Types.ObjectId(checkInId), type: 'check_in_safety', readAt: null },
-    { $set: { readAt: new Date(ctx.clock.now()) } },
-  );
+  await settle(ctx, { checkInId: new Types.ObjectId(checkInId), type: 'check_in_safety' });
+}
+
+/**
+ * Someone co-signed or acknowledged a version: it no longer waits for them,
+ * nor does any version before it (the plan asks only for its latest
+ * signature). Each person signs for themselves: the others are still asked.
+ */
+export async function settleSignatureRequests(
+  ctx: AppContext,
+  planId: string,
+  userId: string,
+  version: number,
+): Promise<void> {
+  await settle(ctx, {
+    planId: new Types.ObjectId(planId),
+    type: 'version_signed',
+    userId: new Types.ObjectId(userId),
+    version: { $lte: version },
+  });
+}
+
+/**
+ * A decided proposal waits for no prescriber any more: its requests are read
+ * for everyone they went to. Requests stored before they named their proposal
+ * settle once none of the plan's proposals is open.
+ */
+export async function settleProposalRequests(
+  ctx: AppContext,
+  planId: string,
+  proposalId: string,
+): Promise<void> {
+  const open = await proposalModel(ctx.conn).exists({ planId, status: 'open' });
+  await settle(ctx, {
+    planId: new Types.ObjectId(planId),
+    type: 'proposal_opened',
+    $or: [{ proposalId: new Types.ObjectId(proposalId) }, ...(open ? [] : [{ proposalId: null }])],
+  });
+}
+
+/** Someone who answers or resolves a conversation has read it: their news of its comments is settled. */
+export async function settleThreadNews(
+  ctx: AppContext,
+  userId: string,
+  commentIds: Types.ObjectId[],
+): Promise<void> {
+  await settle(ctx, { userId: new Types.ObjectId(userId), commentId: { $in: commentIds } });
 }
 
 /** Marks the caller's own notifications read; ids of other people's notifications change nothing. */

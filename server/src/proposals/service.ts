@@ -12,7 +12,7 @@ import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/author
 import { conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { announceStanding } from '../plans/circle.ts';
-import { notifyAboutPlan } from '../notifications/service.ts';
+import { notifyAboutPlan, settleProposalRequests } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
 import { applyChange, previewChange, summarize } from './apply.ts';
@@ -88,6 +88,8 @@ export function proposalService(ctx: AppContext) {
    */
   async function publish(scope: PlanScope, user: AuthUser, dto: Proposal): Promise<Proposal> {
     ctx.realtime.toPlanTeam(scope.planId, 'proposal:updated', dto);
+    // Decided, it waits for no prescriber: their bells learn it from the standing news.
+    if (dto.status !== 'open') await settleProposalRequests(ctx, scope.planId, dto.id);
     await announceStanding(ctx, scope, 'care team');
     // An open proposal is news from its author, which may be a case conference.
     const actor = { id: user.id, name: dto.status === 'open' ? dto.proposedBy.name : user.name };
@@ -96,7 +98,7 @@ export function proposalService(ctx: AppContext) {
       scope,
       actor,
       dto.status === 'open' ? { mayAct: ['medication.decide'] } : { userIds: [dto.proposedBy.id] },
-      { type: NEWS[dto.status] },
+      { type: NEWS[dto.status], proposalId: dto.id },
     );
     return dto;
   }

@@ -21,7 +21,7 @@ import { signatureModel, versionModel, type SignatureDoc, type VersionDoc } from
 import { canonicalJson, sha256 } from './hash.ts';
 import { recordHead, renameHead, type VersionHead } from './head.ts';
 import { announceStanding } from '../plans/circle.ts';
-import { notifyAboutPlan } from '../notifications/service.ts';
+import { notifyAboutPlan, settleSignatureRequests } from '../notifications/service.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type StoredVersion = VersionDoc & { _id: Types.ObjectId };
@@ -224,7 +224,8 @@ export function versionService(ctx: AppContext) {
         number,
         contentHash: v.contentHash,
       });
-      // Signed, the version waits for the therapist's co-signature and the patient's review.
+      // Signed, the version waits for the therapist's co-signature and the patient's review;
+      // co-signed or acknowledged, it no longer waits for this person.
       if (kind === 'sign') {
         await notifyAboutPlan(
           ctx,
@@ -233,6 +234,8 @@ export function versionService(ctx: AppContext) {
           { mayAct: ['plan.cosign', 'plan.acknowledge'] },
           { type: 'version_signed', version: number },
         );
+      } else {
+        await settleSignatureRequests(ctx, planId, user.id, number);
       }
       return announce(scope, summary(v, [...existing, signature]));
     },
