@@ -1,11 +1,22 @@
 import { z } from 'zod';
 import { requiredText, typedText } from './text.ts';
 import { ROLES } from './roles.ts';
+import { DOSE_UNITS, MEDICATION_FREQUENCIES } from './plan/vocabulary.ts';
 
 export const PROPOSAL_KINDS = ['start', 'change', 'stop'] as const;
 export const PROPOSAL_STATUSES = ['open', 'accepted', 'declined'] as const;
 
 const Text = requiredText;
+
+/**
+ * A proposal sets a new unit or frequency, so it takes one the plan editor offers: accepting
+ * it must not write a word the plan does not use ("daily" for "once daily"). Typed as text,
+ * like the plan's own fields, which keep values written before the lists existed.
+ */
+const oneOf = (choices: readonly string[], what: string) =>
+  Text(80).refine((v) => choices.includes(v), `must be one of the ${what} the plan offers`);
+const Unit = oneOf(DOSE_UNITS, 'units');
+const Frequency = oneOf(MEDICATION_FREQUENCIES, 'frequencies');
 
 /** A medication change someone asks the prescriber to make. */
 export const MedicationChange = z.discriminatedUnion('kind', [
@@ -13,8 +24,8 @@ export const MedicationChange = z.discriminatedUnion('kind', [
     kind: z.literal('start'),
     name: Text(120),
     dose: z.number().positive().finite().max(100_000),
-    unit: Text(20),
-    frequency: Text(80),
+    unit: Unit,
+    frequency: Frequency,
     route: typedText(40).default('oral'),
     indication: typedText(200).default(''),
   }),
@@ -22,8 +33,8 @@ export const MedicationChange = z.discriminatedUnion('kind', [
     kind: z.literal('change'),
     medicationId: Text(64),
     dose: z.number().positive().finite().max(100_000).optional(),
-    unit: Text(20).optional(),
-    frequency: Text(80).optional(),
+    unit: Unit.optional(),
+    frequency: Frequency.optional(),
   }),
   z.strictObject({ kind: z.literal('stop'), medicationId: Text(64) }),
 ]);

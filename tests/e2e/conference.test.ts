@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { ConferenceView } from '@tandem/shared';
+import {
+  DOSE_UNITS,
+  MEDICATION_FREQUENCIES,
+  type CaseBrief,
+  type ConferenceView,
+  type Proposal,
+} from '@tandem/shared';
+import { loginAs } from '../helpers/api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { startNetworkProxy } from '../helpers/proxy.ts';
@@ -34,8 +41,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function liveConference(scheduledAt = Date.now() + 60_000): Promise<ConferenceView> {
-  const created = await createConference(coordinator, {
+function scheduledConference(scheduledAt = Date.now() + 60_000): Promise<ConferenceView> {
+  return createConference(coordinator, {
     teamId,
     title: unique('Tuesday case conference'),
     scheduledAt: new Date(scheduledAt).toISOString(),
@@ -49,6 +56,10 @@ async function liveConference(scheduledAt = Date.now() + 60_000): Promise<Confer
       { planId: plans.riley, reason: 'Therapy goals review', timeBoxMinutes: 15 },
     ],
   });
+}
+
+async function liveConference(scheduledAt?: number): Promise<ConferenceView> {
+  const created = await scheduledConference(scheduledAt);
   return ok(await coordinator.post<ConferenceView>(`/conferences/${created.id}/start`), 'start');
 }
 
@@ -222,5 +233,151 @@ describe('a live case conference in the browser', () => {
     await expect.poll(() => patient.page.getByText('Loading the minutes…').count()).toBe(0);
     await screenshot(patient.page, 'conference-patient');
     await patient.context.close();
+  });
+});
+
+describe('a conference seen by each role', () => {
+  it('asks only those who cannot start a scheduled conference to wait for it', async () => {
+    const conf = await scheduledConference();
+    const host = await signedInContext(browser, server.url, 'coordinator');
+    await host.page.goto(`${server.url}/conferences/${conf.id}`);
+    await host.page.getByRole('button', { name: 'Start conference' }).waitFor();
+    expect(await host.page.getByText('Waiting for the care coordinator').count()).toBe(0);
+    await screenshot(host.page, 'conference-scheduled-host');
+
+    const therapist = await signedInContext(browser, server.url, 'therapist');
+    await therapist.page.goto(`${server.url}/conferences/${conf.id}`);
+    await expect
+      .poll(() => therapist.page.getByText('Waiting for the care coordinator to start').count())
+      .toBe(1);
+    expect(await therapist.page.getByRole('button', { name: 'Start conference' }).count()).toBe(0);
+    await host.context.close();
+    await therapist.context.close();
+  });
+
+  it("proposes a medication change in the plan's own units and frequencies, from the current order", async () => {
+    const conf = await liveConference();
+    const { context, page } = await signedInContext(browser, server.url, 'therapist');
+    await page.goto(`${server.url}/conferences/${conf.id}`);
+    await expect.poll(() => currentCase(page)).toBe('Alex Morgan');
+
+    const decision = unique('Raise sertraline: mornings are still low');
+    await page.getByLabel('Decision', { exact: true }).fill(decision);
+    expect(
+      await page.locator('label', { hasText: 'This changes medication' }).textContent(),
+    ).toMatch(/\(sent to the prescriber as a proposal\)/);
+    await page.getByLabel('This changes medication').check();
+    const medication = page.getByLabel('Medication', { exact: true });
+    const sertraline = await medication
+      .locator('option', { hasText: 'Sertraline' })
+      .getAttribute('value');
+    await medication.selectOption(sertraline!);
+
+    // The choices of the plan's medication editor, starting from what Alex takes now.
+    const dose = page.getByLabel('Dose', { exact: true });
+    const unit = page.getByLabel('Unit', { exact: true });
+    const frequency = page.getByLabel('Frequency', { exact: true });
+    const offered = (select: typeof unit) =>
+      select
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+    expect(await offered(unit)).toEqual([...DOSE_UNITS]);
+    expect(await offered(frequency)).toEqual([...MEDICATION_FREQUENCIES]);
+    expect([
+      await dose.inputValue(),
+      await unit.inputValue(),
+      await frequency.inputValue(),
+    ]).toEqual(['50', 'mg', 'once daily']);
+    await dose.fill('100');
+    await frequency.selectOption('twice daily');
+    await screenshot(page, 'conference-medication-decision');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await expect
+      .poll(() => page.getByTestId('decisions').textContent())
+      .toContain('Proposed to the prescriber');
+
+    // Only what changed is proposed, in the plan's words.
+    const proposals = ok(
+      await coordinator.get<Proposal[]>(`/plans/${plans.alex}/proposals`),
+      'proposals',
+    );
+    const proposal = proposals.find((p) => p.rationale === decision);
+    expect(proposal?.change).toEqual({
+      kind: 'change',
+      medicationId: sertraline,
+      dose: 100,
+      frequency: 'twice daily',
+    });
+    expect(proposal?.summary).toBe('Sertraline 50 mg → 100 mg, once daily → twice daily');
+    await context.close();
+  });
+
+  it('refuses a medication decision in words the plan does not use, and records nothing', async () => {
+    const conf = await liveConference();
+    const therapist = await loginAs(server.url, 'therapist');
+    const caseId = conf.cases[0]!.id;
+    const brief = ok(
+      await therapist.get<CaseBrief>(`/conferences/${conf.id}/cases/${caseId}/brief`),
+      'brief',
+    );
+    const sertraline = brief.snapshot.medications?.find((m) => m.name === 'Sertraline');
+    const decision = unique('Sertraline daily');
+    for (const medicationChange of [
+      // As the free-text form once sent it: "once daily → daily".
+      { kind: 'change', medicationId: sertraline!.id, dose: 150, frequency: 'daily' },
+      { kind: 'start', name: 'Melatonin', dose: 3, unit: 'mg', frequency: 'daily' },
+      { kind: 'start', name: 'Melatonin', dose: 3, unit: 'spoon', frequency: 'at bedtime' },
+    ]) {
+      const res = await therapist.post(`/conferences/${conf.id}/cases/${caseId}/decisions`, {
+        text: decision,
+        medicationChange,
+      });
+      expect(res.status, JSON.stringify(medicationChange)).toBe(400);
+    }
+    const proposals = ok(
+      await coordinator.get<Proposal[]>(`/plans/${plans.alex}/proposals`),
+      'proposals',
+    );
+    expect(proposals.filter((p) => p.rationale === decision)).toEqual([]);
+  });
+
+  it('tells the prescriber that a medication decision waits for her under Medications', async () => {
+    const conf = await liveConference();
+    const { context, page } = await signedInContext(browser, server.url, 'prescriber');
+    await page.goto(`${server.url}/conferences/${conf.id}`);
+    await expect.poll(() => currentCase(page)).toBe('Alex Morgan');
+
+    const decision = unique('Melatonin for sleep');
+    await page.getByLabel('Decision', { exact: true }).fill(decision);
+    const wording = await page
+      .locator('label', { hasText: 'This changes medication' })
+      .textContent();
+    expect(wording).toMatch(/Proposed changes under Medications,\s+for you to accept or\s+decline/);
+    expect(wording).not.toContain('sent to the prescriber');
+    await page.getByLabel('This changes medication').check();
+    await page.getByLabel('Change', { exact: true }).selectOption('start');
+    await page.getByLabel('Medication', { exact: true }).fill('Melatonin');
+    await page.getByLabel('Dose', { exact: true }).fill('3');
+    await page.getByLabel('Frequency', { exact: true }).selectOption('at bedtime');
+    await screenshot(page, 'conference-prescriber-decision');
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await expect
+      .poll(() => page.getByTestId('decisions').textContent())
+      .toContain('Proposed to the prescriber');
+
+    // Where the wording says: Proposed changes, under the plan's Medications.
+    await page.goto(`${server.url}/plans/${plans.alex}`);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('proposals')
+            .getByTestId('open-proposal')
+            .filter({ hasText: 'Started Melatonin 3 mg at bedtime' })
+            .count(),
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await context.close();
   });
 });
