@@ -10,6 +10,22 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+/**
+ * `true`, `false`, or how many proxies stand in front (Express's `trust proxy` hop count).
+ * `true` believes the left-most X-Forwarded-For entry, which any client can write; a hop
+ * count believes only the entries the proxies in front appended.
+ */
+const proxyTrust = z
+  .string()
+  .regex(
+    /^(true|false|yes|no|on|off|\d{1,2})$/,
+    'must be true, false or the number of proxies in front (such as 1)',
+  )
+  .transform((v) => {
+    if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+    return ['true', 'yes', 'on'].includes(v);
+  });
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -33,7 +49,7 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: proxyTrust.default(false),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must look like 100kb')
@@ -68,7 +84,10 @@ export type Config = {
   sessionSecret: string | undefined;
   seedDemo: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Whether X-Forwarded-* headers are believed at all (TRUST_PROXY is true or a hop count). */
   trustProxy: boolean;
+  /** Express's `trust proxy`: `true`, `false`, or how many proxies stand in front. */
+  proxyTrust: boolean | number;
   bodyLimit: string;
   collabMaxMessageBytes: number;
   webBuildDir: string | undefined;
@@ -102,7 +121,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     // Demo data is on by default only for the embedded database.
     seedDemo: e.SEED_DEMO ?? e.MONGODB_URI === undefined,
     logLevel: e.LOG_LEVEL,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: e.TRUST_PROXY !== false,
+    proxyTrust: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
     collabMaxMessageBytes: e.COLLAB_MAX_MESSAGE_BYTES,
     webBuildDir: e.WEB_BUILD_DIR,

@@ -34,10 +34,17 @@ export async function resetToInitialPassword(
   userId: Types.ObjectId,
 ): Promise<string> {
   const password = newInitialPassword();
+  // The epoch bump refuses sessions opened with the old password that are stored after
+  // the sweep below has looked (a sign-in that checked it a moment before this update).
   await userModel(ctx.conn).updateOne(
     { _id: userId },
-    { $set: { passwordHash: await hashPassword(password), passwordChangeDue: true } },
+    {
+      $set: { passwordHash: await hashPassword(password), passwordChangeDue: true },
+      $unset: { credentialSession: '' },
+      $inc: { credentialEpoch: 1 },
+    },
   );
+  // Ended now rather than at their next request, so their open pages and sockets close.
   const open = await sessionModel(ctx.conn).find({ userId, endedAt: null }, { _id: 1 }).lean();
   for (const s of open) await endSession(ctx, s._id, 'password_reset');
   return password;

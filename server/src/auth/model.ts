@@ -14,6 +14,8 @@ const SessionSchema = new Schema({
   endReason: { type: String, default: null },
   ip: { type: String, default: null },
   userAgent: { type: String, default: null },
+  /** The user's credentialEpoch when the password this session was opened with was checked (missing: 0). */
+  credentialEpoch: { type: Number, default: 0 },
 });
 SessionSchema.index({ userId: 1 });
 

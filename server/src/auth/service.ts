@@ -1,3 +1,4 @@
+import type { Types } from 'mongoose';
 import type { AppContext } from '../context.ts';
 import { tooManyRequests, AppError } from '../errors.ts';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limit.ts';
@@ -10,6 +11,8 @@ import type { PublicUser, Role } from '@tandem/shared';
 const WINDOW_MS = 15 * 60 * 1000;
 /** Failed sign-ins allowed per account and per IP address in 15 minutes. */
 export const LOGIN_LIMITS = { perAccount: 5, perIp: 30 } as const;
+/** How long an account counts as known at an address after signing in from it. */
+const KNOWN_ADDRESS_MS = 30 * 24 * 60 * 60 * 1000;
 
 export type AuthService = {
   login(
@@ -40,13 +43,20 @@ export function createAuthService(ctx: AppContext): AuthService {
     prefix: `${prefix}:ip`,
   });
   const Users = userModel(ctx.conn);
+  /** Whether the account has signed in from this address lately (its sessions keep the address). */
+  const knownAt = async (userId: Types.ObjectId, ip: string | null) =>
+    ip !== null &&
+    (await sessionModel(ctx.conn).exists({
+      userId,
+      ip,
+      createdAt: { $gte: new Date(ctx.clock.now() - KNOWN_ADDRESS_MS) },
+    })) !== null;
 
   return {
     async login(email, password, meta) {
       const account = email.toLowerCase();
       const ipKey = meta.ip ?? 'unknown';
-      const [a, i] = await Promise.all([byAccount.peek(account), byIp.peek(ipKey)]);
-      if (!a.allowed || !i.allowed) {
+      const denied = async (retryAfterMs: number) => {
         await ctx.audit.record({
           action: 'auth.login',
           outcome: 'denied',
@@ -54,18 +64,31 @@ export function createAuthService(ctx: AppContext): AuthService {
           ip: meta.ip,
           details: { reason: 'rate_limited' },
         });
-        throw tooManyRequests(
-          Math.max(a.retryAfterMs, i.retryAfterMs) / 1000,
+        return tooManyRequests(
+          retryAfterMs / 1000,
           'Too many sign-in attempts. Wait a few minutes and try again.',
         );
+      };
+
+      // Counted before the password is checked, so concurrent attempts cannot all pass
+      // a check that none of them has been counted in yet; a success gives them back.
+      const [a, i] = await Promise.all([byAccount.hit(account), byIp.hit(ipKey)]);
+      if (!a.allowed) throw await denied(a.retryAfterMs);
+      const user = await Users.findOne({ email: account }).lean();
+      // The per-address limit slows one address guessing at many accounts. It must not
+      // let that address lock everyone else out (all of a clinic, or all users behind a
+      // balancer read as one address), nor answer whether a password is right once over
+      // it. So over the limit, only accounts that have signed in from this address lately
+      // may still try; others are refused untried. Those may still be guessed at, but only
+      // within the per-account limit, which holds for everyone.
+      if (!i.allowed && !(user && (await knownAt(user._id, meta.ip)))) {
+        throw await denied(i.retryAfterMs);
       }
 
-      const user = await Users.findOne({ email: account }).lean();
       const ok = user?.passwordHash
         ? await verifyPassword(user.passwordHash, password)
         : await verifyPassword(await dummyHash(), password);
       if (!user || !ok || user.status !== 'active') {
-        await Promise.all([byAccount.hit(account), byIp.hit(ipKey)]);
         await ctx.audit.record({
           actorId: user ? String(user._id) : null,
           actorRole: user?.role ?? null,
@@ -78,8 +101,9 @@ export function createAuthService(ctx: AppContext): AuthService {
         throw new AppError(401, 'invalid_credentials', 'The email or password is not correct.');
       }
 
-      await byAccount.reset(account);
-      const { token, sessionId } = await createSession(ctx, user._id, meta);
+      await Promise.all([byAccount.reset(account), byIp.undo(ipKey)]);
+      // `user` carries the epoch read with the hash just checked (see createSession).
+      const { token, sessionId } = await createSession(ctx, user, meta);
       await ctx.audit.record({
         actorId: String(user._id),
         actorRole: user.role,
@@ -98,8 +122,19 @@ export function createAuthService(ctx: AppContext): AuthService {
     async changePassword(user, currentPassword, newPassword, meta) {
       const account = user.email.toLowerCase();
       const audit = { actorId: user.id, actorRole: user.role, action: 'auth.password_change' };
-      // The same per-account budget as sign-in: a stolen session must not become a password oracle.
-      const allowed = await byAccount.peek(account);
+      const failed = async (reason: string) => {
+        await ctx.audit.record({
+          ...audit,
+          outcome: 'failure',
+          requestId: meta.requestId,
+          ip: meta.ip,
+          details: { reason },
+        });
+        return new AppError(403, 'invalid_credentials', 'The current password is not correct.');
+      };
+      // The same per-account budget as sign-in, counted first for the same reason:
+      // a stolen session must not become a password oracle.
+      const allowed = await byAccount.hit(account);
       if (!allowed.allowed) {
         await ctx.audit.record({
           ...audit,
@@ -115,20 +150,26 @@ export function createAuthService(ctx: AppContext): AuthService {
       }
       const stored = await Users.findById(user.id, { passwordHash: 1 }).lean();
       if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, currentPassword))) {
-        await byAccount.hit(account);
-        await ctx.audit.record({
-          ...audit,
-          outcome: 'failure',
-          requestId: meta.requestId,
-          ip: meta.ip,
-          details: { reason: 'bad_credentials' },
-        });
-        throw new AppError(403, 'invalid_credentials', 'The current password is not correct.');
+        throw await failed('bad_credentials');
       }
-      await Users.updateOne(
-        { _id: user.id },
-        { $set: { passwordHash: await hashPassword(newPassword), passwordChangeDue: false } },
+      // Replaces only the hash just checked: a reset landing meanwhile is not overwritten.
+      // The epoch bump refuses every session opened with the old password, also those a
+      // racing sign-in stores after the sweep below; naming this session in the same
+      // update keeps the caller signed in.
+      const changed = await Users.updateOne(
+        { _id: user.id, passwordHash: stored.passwordHash },
+        {
+          $set: {
+            passwordHash: await hashPassword(newPassword),
+            passwordChangeDue: false,
+            credentialSession: user.sessionId,
+          },
+          $inc: { credentialEpoch: 1 },
+        },
       );
+      if (changed.modifiedCount === 0) throw await failed('password_replaced');
+      await byAccount.reset(account);
+      // Ended now rather than at their next request, so their open pages and sockets close.
       const others = await sessionModel(ctx.conn)
         .find({ userId: user.id, endedAt: null, _id: { $ne: user.sessionId } }, { _id: 1 })
         .lean();

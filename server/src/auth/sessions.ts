@@ -24,9 +24,14 @@ export type ResolvedSession = {
 // Refreshing lastSeenAt on every request would write on every read; a few seconds of slack is harmless.
 const TOUCH_INTERVAL_MS = 15_000;
 
+/**
+ * Opens a session for a user whose password was just checked. `credentialEpoch` is the
+ * one read together with the hash that was checked, not a fresh read: if the password
+ * was replaced in between, the session is born stale and resolveToken refuses it.
+ */
 export async function createSession(
   ctx: AppContext,
-  userId: Types.ObjectId,
+  user: { _id: Types.ObjectId; credentialEpoch?: number | null },
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<{ token: string; sessionId: string }> {
   const token = newToken();
@@ -34,16 +39,20 @@ export async function createSession(
   const sessionId = sessionIdOf(token);
   await sessionModel(ctx.conn).create({
     _id: sessionId,
-    userId,
+    userId: user._id,
     createdAt: now,
     lastSeenAt: now,
     ip: meta.ip,
     userAgent: meta.userAgent?.slice(0, 256) ?? null,
+    credentialEpoch: user.credentialEpoch ?? 0,
   });
   return { token, sessionId };
 }
 
-/** Looks a token up and enforces idle and absolute expiry; an expired session is ended on the spot. */
+/**
+ * Looks a token up and enforces idle and absolute expiry and the password it was opened
+ * with; a session that fails any of them is ended on the spot.
+ */
 export async function resolveToken(
   ctx: AppContext,
   token: string,
@@ -71,6 +80,15 @@ export async function resolveToken(
   const user = await userModel(ctx.conn).findById(s.userId).lean();
   if (!user || user.status !== 'active') {
     await endSession(ctx, sessionId, 'account_inactive');
+    return null;
+  }
+  // Opened with a password that has since been replaced. The session that replaced it
+  // keeps working: the user document names it in the same update that bumped the epoch.
+  const current =
+    (s.credentialEpoch ?? 0) === (user.credentialEpoch ?? 0) ||
+    user.credentialSession === sessionId;
+  if (!current) {
+    await endSession(ctx, sessionId, 'password_changed');
     return null;
   }
   let lastSeen = s.lastSeenAt.getTime();

@@ -3,12 +3,16 @@ import type { RedisClient } from '../redis.ts';
 
 export type RateLimitResult = { allowed: boolean; retryAfterMs: number; count: number };
 
-/** A fixed-window counter per key. With Redis the window is shared by every instance. */
+/**
+ * A fixed-window counter per key. With Redis the window is shared by every instance.
+ * Count first, then decide on the returned count: a check followed later by a count
+ * lets every concurrent request pass the check before any of them is counted.
+ */
 export type RateLimiter = {
-  /** Counts one event and says whether the key is still within its limit. */
+  /** Counts one event atomically and says whether the key is still within its limit. */
   hit(key: string): Promise<RateLimitResult>;
-  /** Says whether the key is within its limit without counting. */
-  peek(key: string): Promise<RateLimitResult>;
+  /** Takes back one counted event that turned out not to count (a sign-in that succeeded). */
+  undo(key: string): Promise<void>;
   reset(key: string): Promise<void>;
 };
 
@@ -36,20 +40,16 @@ function memoryLimiter(clock: Clock, opts: RateLimitOptions): RateLimiter {
     }
     return { w, now };
   };
-  const result = (count: number, resetAt: number, now: number): RateLimitResult => ({
-    allowed: count <= opts.max,
-    retryAfterMs: count <= opts.max ? 0 : resetAt - now,
-    count,
-  });
   return {
     async hit(key) {
       const { w, now } = current(key);
       w.count++;
-      return result(w.count, w.resetAt, now);
+      const allowed = w.count <= opts.max;
+      return { allowed, retryAfterMs: allowed ? 0 : w.resetAt - now, count: w.count };
     },
-    async peek(key) {
-      const { w, now } = current(key);
-      return result(w.count + 1, w.resetAt, now);
+    async undo(key) {
+      const w = windows.get(key);
+      if (w && w.resetAt > clock.now() && w.count > 0) w.count--;
     },
     async reset(key) {
       windows.delete(key);
@@ -59,11 +59,6 @@ function memoryLimiter(clock: Clock, opts: RateLimitOptions): RateLimiter {
 
 function redisLimiter(redis: RedisClient, opts: RateLimitOptions): RateLimiter {
   const k = (key: string) => `${opts.prefix}:${key}`;
-  const result = (count: number, ttl: number): RateLimitResult => ({
-    allowed: count <= opts.max,
-    retryAfterMs: count <= opts.max ? 0 : Math.max(ttl, 1000),
-    count,
-  });
   return {
     async hit(key) {
       const [count, , ttl] = (await redis
@@ -72,11 +67,13 @@ function redisLimiter(redis: RedisClient, opts: RateLimitOptions): RateLimiter {
         .pExpire(k(key), opts.windowMs, 'NX')
         .pTTL(k(key))
         .exec()) as unknown as [number, number, number];
-      return result(count, ttl);
+      const allowed = count <= opts.max;
+      return { allowed, retryAfterMs: allowed ? 0 : Math.max(ttl, 1000), count };
     },
-    async peek(key) {
-      const [raw, ttl] = await Promise.all([redis.get(k(key)), redis.pTTL(k(key))]);
-      return result(Number(raw ?? 0) + 1, ttl);
+    async undo(key) {
+      // If the window ended meanwhile, DECR starts a new one at -1: give it an expiry
+      // too, so the key does not outlive its window (that window allows one more try).
+      await redis.multi().decr(k(key)).pExpire(k(key), opts.windowMs, 'NX').exec();
     },
     async reset(key) {
       await redis.del(k(key));
