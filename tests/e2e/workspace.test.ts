@@ -558,6 +558,8 @@ describe('co-editing a plan', () => {
     expect(await coordinator.getByTestId('plan-role').textContent()).toMatch(
       /You are reading as care coordinator/,
     );
+    // Nothing of theirs to save: the plan is up to date.
+    expect(await coordinator.getByTestId('save-state').textContent()).toContain('Up to date');
 
     // A clinician in the private notes: the other clinician sees where, the coordinator does not.
     const { prescriber, therapist } = await northClinicians();
@@ -809,6 +811,67 @@ describe('on a phone', () => {
       .toEqual([]);
     await ready(therapist);
   });
+
+  it('shows a dose of six characters whole, on a laptop and a phone', async () => {
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await openPlan('prescriber', plans.north, viewport);
+      await ready(page);
+      const dose = page.getByRole('spinbutton', { name: 'Dose of Sertraline' });
+      const before = await dose.inputValue();
+      await dose.fill('1250.5');
+      // A cut dose reads as another one: "1250.5" shown as "250.5".
+      const hidden = await dose.evaluate((input) => input.scrollWidth - input.clientWidth);
+      expect(hidden).toBeLessThanOrEqual(0);
+      await screenshot(page.locator('section#medications'), `medication-dose-${viewport.width}`);
+      await dose.fill(before);
+      await ready(page);
+    }
+  });
+
+  it('shows a long goal whole on a phone, wrapped in its field', async () => {
+    const page = await openPlan('prescriber', plans.north, { width: 390, height: 844 });
+    await ready(page);
+    const titles = page.getByTestId('goal-title');
+    expect(await titles.count()).toBeGreaterThan(0);
+    const cut = await titles.evaluateAll((fields) =>
+      fields
+        .filter((f) => f.scrollWidth > f.clientWidth || f.scrollHeight > f.clientHeight + 1)
+        .map((f) => (f as unknown as { value: string }).value),
+    );
+    expect(cut).toEqual([]);
+  });
+
+  it('reads a medication in the same words and dates as the rest of the app, for those who cannot change it', async () => {
+    const prescriber = await openPlan('prescriber', plans.north);
+    await ready(prescriber);
+    const start = await prescriber.getByLabel('Start date of Sertraline').inputValue();
+    const frequency = await prescriber
+      .getByLabel('Frequency of Sertraline')
+      .evaluate(
+        (s) => (s as unknown as { selectedOptions: { text: string }[] }).selectedOptions[0]!.text,
+      );
+    const { context, page } = await signedInContext(browser, server.url, 'therapist', {
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+    });
+    contexts.push(context);
+    await page.goto(`${server.url}/plans/${plans.north}`);
+    await ready(page);
+    const row = page.getByTestId('medication').filter({ hasText: 'Sertraline' });
+    // "2026-12-07" reads "Dec 7, 2026", as plan versions and conferences show dates.
+    const [year, month, day] = start.split('-').map(Number);
+    const expected = new Date(year!, month! - 1, day!).toLocaleDateString('en-US', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+    });
+    expect(await row.locator('td[data-label="Start"]').textContent()).toBe(expected);
+    // The frequency reads as the prescriber's select shows it ("Once daily"), not as stored.
+    expect(await row.locator('td[data-label="Frequency"]').textContent()).toBe(frequency);
+  });
 });
 
 describe('what reaches the patient', () => {
@@ -879,6 +942,12 @@ describe('losing the connection', () => {
       'Offline — changes kept on this device',
     );
     expect(await page.getByTestId('reconnecting').isVisible()).toBe(true);
+    // Scrolled down to the goals, the therapist still sees that they are offline.
+    await page.locator('section#goals').scrollIntoViewIfNeeded();
+    await page.evaluate('window.scrollBy(0, 400)');
+    const pill = await page.getByTestId('save-state').boundingBox();
+    expect(pill!.y).toBeGreaterThanOrEqual(0);
+    expect(pill!.y + pill!.height).toBeLessThanOrEqual(page.viewportSize()!.height);
 
     const goal = `Written while offline ${Date.now()}`;
     await page.getByTestId('new-goal').fill(goal);

@@ -21,6 +21,11 @@ export function withCurrent(opts: readonly Option[], current: string): readonly 
     : [...opts, { value: current, label: current }];
 }
 
+/** The words a select shows for a stored value, for the same value read without the select. */
+export function labelOf(opts: readonly Option[], value: string): string {
+  return opts.find((o) => o.value === value)?.label ?? value;
+}
+
 /** Parses a number input: empty or invalid is null (no value), not 0. */
 export function numberOrNull(raw: string): number | null {
   if (raw.trim() === '') return null;

@@ -1,15 +1,15 @@
 import type { Action } from 'svelte/action';
 
 /**
- * Shows a co-edited value in an input (`use:liveValue={goal.title}` in place
+ * Shows a co-edited value in an input or textarea (`use:liveValue={goal.title}` in place
  * of `value=`). When someone else changes the text while this person types in
  * it, their caret stays by the letters it was at instead of jumping to the end
  * as it does when a value is replaced.
  */
-export const liveValue: Action<HTMLInputElement, string | number | null | undefined> = (
-  input,
-  value,
-) => {
+export const liveValue: Action<
+  HTMLInputElement | HTMLTextAreaElement,
+  string | number | null | undefined
+> = (input, value) => {
   input.value = String(value ?? '');
   return {
     update(next) {
