@@ -33,10 +33,24 @@ export async function subscribeChannel(
   return () => subscriber.close().catch(() => {});
 }
 
+/** Longest a health check waits for Redis's answer. */
+const PING_TIMEOUT_MS = 1_000;
+
+/**
+ * Whether Redis answers now. A client that is reconnecting queues commands
+ * until Redis is back, so a ping then would wait out the outage: it counts as down.
+ */
 export async function pingRedis(client: RedisClient): Promise<boolean> {
+  if (!client.isReady) return false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(resolve, PING_TIMEOUT_MS, false)),
+  );
   try {
-    return (await client.ping()) === 'PONG';
+    return (await Promise.race([client.ping(), late])) === 'PONG';
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

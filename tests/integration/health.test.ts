@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Health, type ErrorBody } from '@tandem/shared';
 import { startTestServer } from '../helpers/server.ts';
 import { loginAs } from '../helpers/api.ts';
+import { startRedis } from '../helpers/services.ts';
 
 describe('GET /api/v1/health', () => {
   it('reports the database and Redis as ok when both answer', async () => {
@@ -11,6 +12,16 @@ describe('GET /api/v1/health', () => {
     const body = Health.parse(await res.json());
     expect(body).toMatchObject({ status: 'ok', db: 'ok', redis: 'ok' });
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reports Redis down with 503 while it is unreachable, instead of waiting for it', async () => {
+    const redis = await startRedis();
+    const { url } = await startTestServer({ env: { REDIS_URL: redis.url } });
+    expect((await fetch(`${url}/api/v1/health`)).status).toBe(200);
+    await redis.stop();
+    const res = await fetch(`${url}/api/v1/health`);
+    expect(res.status).toBe(503);
+    expect(Health.parse(await res.json())).toMatchObject({ status: 'degraded', redis: 'down' });
   });
 
   it('reports Redis as disabled without REDIS_URL', async () => {
