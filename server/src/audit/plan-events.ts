@@ -1,15 +1,18 @@
 import type { AppContext } from '../context.ts';
+import type { AuditOutcome } from './service.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { PlanScope, RequestMeta } from '../authz/authorize.ts';
 
 export type PlanEvent = {
   action: string;
+  /** `success` unless said otherwise (a refusal is `denied`). */
+  outcome?: AuditOutcome;
   resourceType: string;
   resourceId: string;
   details?: Record<string, unknown> | null;
 };
 
-/** Audits a successful read or write of a plan's record by someone authorized for it. */
+/** Audits a read or write of a plan's record by someone in its care team, or its refusal. */
 export function auditPlanEvent(
   ctx: AppContext,
   user: AuthUser,
@@ -21,7 +24,7 @@ export function auditPlanEvent(
     actorId: user.id,
     actorRole: scope.role,
     action: event.action,
-    outcome: 'success',
+    outcome: event.outcome ?? 'success',
     resourceType: event.resourceType,
     resourceId: event.resourceId,
     patientId: scope.patientId,

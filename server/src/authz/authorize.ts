@@ -12,6 +12,7 @@ import {
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { forbidden } from '../errors.ts';
+import { auditPlanEvent } from '../audit/plan-events.ts';
 import { planModel } from '../plans/model.ts';
 import { patientModel } from '../patients/model.ts';
 import { teamModel } from '../teams/model.ts';
@@ -273,18 +274,18 @@ export async function refuseInPlan(
   message: string,
   meta: RequestMeta,
 ): Promise<never> {
-  await ctx.audit.record({
-    actorId: user.id,
-    actorRole: scope.role,
-    action: 'access.denied',
-    outcome: 'denied',
-    resourceType: what.resourceType,
-    resourceId: what.resourceId,
-    patientId: scope.patientId,
-    teamId: scope.teamId,
-    requestId: meta.requestId ?? null,
-    ip: meta.ip ?? null,
-    details: { reason: what.reason },
-  });
+  await auditPlanEvent(
+    ctx,
+    user,
+    scope,
+    {
+      action: 'access.denied',
+      outcome: 'denied',
+      resourceType: what.resourceType,
+      resourceId: what.resourceId,
+      details: { reason: what.reason },
+    },
+    meta,
+  );
   throw forbidden(message);
 }
