@@ -170,8 +170,9 @@ export class CollabConnection {
       case 'update':
         if (this.access === 'write') {
           checkOverlaps(doc.doc, message.items);
-          if (!doc.acceptFromConnection(this, message.update)) return;
-          this.policy.wrote?.(this.identity, doc.name);
+          const outcome = doc.acceptFromConnection(this, message.update);
+          if (outcome === 'closed') return;
+          if (outcome === 'changed') this.policy.wrote?.(this.identity, doc.name);
         } else if (!isEmptyUpdate(message.update)) {
           this.refuseWrite();
         }

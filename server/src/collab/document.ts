@@ -140,24 +140,32 @@ export class CollabDocument {
     }
   }
 
-  /** Applies a writer's update. Returns false when the connection was closed instead. */
-  acceptFromConnection(conn: CollabConnection, update: Uint8Array): boolean {
+  /**
+   * Applies a writer's update: whether it changed the document (a client's
+   * first sync sends an empty one), or 'closed' when the connection was
+   * closed instead.
+   */
+  acceptFromConnection(
+    conn: CollabConnection,
+    update: Uint8Array,
+  ): 'changed' | 'unchanged' | 'closed' {
     if (!this.fits(update.length)) {
       conn.close(CloseCode.MessageTooLarge, 'document too large');
-      return false;
+      return 'closed';
     }
     const changes = this.apply(update, {
       source: 'connection',
       connId: conn.id,
       userId: conn.identity.userId,
     });
-    if (!changes) return false;
+    if (!changes) return 'closed';
     for (const change of changes) this.recordOwn(change, conn.identity.userId, conn);
+    if (changes.length > 0) return 'changed';
     // Yjs holds an update whose predecessors it lacks without reporting a change; it still has to
     // be stored before the client hears it is saved.
-    if (changes.length === 0 && this.hasPending())
-      this.recordOwn({ update, sections: [] }, conn.identity.userId, conn);
-    return true;
+    if (!this.hasPending()) return 'unchanged';
+    this.recordOwn({ update, sections: [] }, conn.identity.userId, conn);
+    return 'changed';
   }
 
   /**

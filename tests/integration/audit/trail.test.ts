@@ -1,3 +1,5 @@
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
 import { describe, expect, it, vi } from 'vitest';
 import type {
   AccessLogPage,
@@ -12,7 +14,7 @@ import { CloseCode, CollabMessage, planDocName } from '@tandem/shared';
 import { startTestServer, type TestServer } from '../../helpers/server.ts';
 import { Api, DEMO, demoPlans, loginAs } from '../../helpers/api.ts';
 import { connectSocket, joinPlan } from '../../helpers/socket.ts';
-import { mapUpdate, rawClient, storedDoc } from '../collab/helpers.ts';
+import { mapUpdate, rawClient, storedDoc, syncMessage } from '../collab/helpers.ts';
 
 type Stored = {
   action: string;
@@ -199,6 +201,14 @@ describe('edits through /collab', () => {
     };
     const writes = () =>
       stored(server, { action: 'plan.doc.write', actorId: therapist.user.id, resourceId: north });
+
+    // Opening the document is no edit, though a client's first sync sends an (empty) update.
+    const opener = rawClient(wsUrl, name, { token: therapist.token!, tandem: true });
+    await opener.opened;
+    opener.send(syncMessage((e) => syncProtocol.writeSyncStep2(e, new Y.Doc())));
+    const answered = opener.received.length;
+    opener.requestState();
+    await vi.waitFor(() => expect(opener.received.length).toBeGreaterThan(answered));
 
     for (const key of ['a', 'b', 'c']) editor.sendUpdate(mapUpdate('auditProbe', key, key));
     await settled('c');
