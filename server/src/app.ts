@@ -8,7 +8,7 @@ import { connectDb } from './db/connect.ts';
 import { connectRedis } from './redis.ts';
 import { VERSION } from './version.ts';
 import { apiNotFound, errorHandler, requestId } from './http/middleware.ts';
-import { securityHeaders } from './http/security.ts';
+import { apiHeaders, securityHeaders } from './http/security.ts';
 import { sameOriginOnly } from './http/origin.ts';
 import { createEvents } from './events.ts';
 import { createAuditLog } from './audit/service.ts';
@@ -97,11 +97,7 @@ export async function createTandem(opts: CreateOptions): Promise<Tandem> {
 
   const conferences = conferenceEngine(ctx);
   const api = express.Router();
-  // Answers are about patients and sessions: no browser or proxy keeps a copy.
-  api.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  api.use(apiHeaders);
   api.use(express.json({ limit: config.bodyLimit, strict: true }));
   api.use(sameOriginOnly(config, (req) => auditRefusal(ctx, req, 'foreign_origin')));
   api.use(healthRoutes(ctx));

@@ -31,6 +31,37 @@ describe('landing page', () => {
   });
 });
 
+describe('content security policy', () => {
+  it('runs the app, but not a script injected into its page', async () => {
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on('console', (m) => {
+      if (m.text().includes('Content Security Policy')) refused.push(m.text());
+    });
+    const res = await page.goto(`${server.url}/login`);
+    const csp = (await res!.headerValue('content-security-policy')) ?? '';
+    const scripts = csp.split(';').find((d) => d.trim().startsWith('script-src'));
+    expect(scripts).toMatch(/'sha256-/);
+    expect(scripts).not.toContain('unsafe-inline');
+    const signIn = page.getByRole('button', { name: 'Sign in' });
+    await expect.poll(() => signIn.count()).toBe(1);
+    // A reload revalidates the page (304), which must not bring another policy along.
+    await page.reload();
+    await expect.poll(() => signIn.count()).toBe(1);
+    expect(refused).toEqual([]);
+
+    const ran = await page.evaluate<boolean>(`(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.injected = true';
+      document.body.append(script);
+      return 'injected' in window;
+    })()`);
+    expect(ran).toBe(false);
+    await expect.poll(() => refused.length).toBe(1);
+    await page.close();
+  });
+});
+
 describe('a new build written over the running one', () => {
   it('answers 404 for a file of the old build, and keeps serving', async () => {
     // A copy of the build, so that removing a file from it leaves the other tests' build alone.

@@ -71,7 +71,7 @@ describe('HTTP basics', () => {
   it('sends security headers', async () => {
     const { url } = await startTestServer();
     const res = await fetch(`${url}/api/v1/health`);
-    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
