@@ -267,29 +267,41 @@ export function versionService(ctx: AppContext) {
       return { from, to, changes: diffPlans(a, b) };
     },
 
-    /** For the patient: changes since the version they last acknowledged (or everything, the first time). */
+    /**
+     * For the patient: what the newest signed version changed since the
+     * version they last acknowledged (what acknowledging it confirms), and
+     * apart from that, what the care team has changed since and not signed yet.
+     */
     async changesSinceReview(
       user: AuthUser,
       planId: string,
       meta: RequestMeta,
     ): Promise<ChangesSinceReview> {
       const scope = await authorizePlan(ctx, user, { action: 'plan.read' }, planId, meta);
-      const ack = await Signatures.findOne({
-        planId,
-        kind: 'acknowledge',
-        userId: scope.patientUserId,
-      })
-        .sort({ at: -1 })
-        .lean();
-      const reviewed = ack ? await Versions.findById(ack.versionId).lean<StoredVersion>() : null;
-      const live = await readPlanSnapshot(ctx, planId);
+      const [ack, signs] = await Promise.all([
+        Signatures.findOne({ planId, kind: 'acknowledge', userId: scope.patientUserId })
+          .sort({ at: -1 })
+          .lean(),
+        Signatures.find({ planId, kind: 'sign' }, { versionId: 1 }).lean(),
+      ]);
+      const [reviewed, signed, live] = await Promise.all([
+        ack ? Versions.findById(ack.versionId).lean<StoredVersion>() : null,
+        Versions.findOne({ _id: { $in: signs.map((s) => s.versionId) } })
+          .sort({ number: -1 })
+          .lean<StoredVersion>(),
+        readPlanSnapshot(ctx, planId),
+      ]);
       await audit(user, scope, 'version.changes_since_review', meta, planId);
+      const base = reviewed ? contentOf(reviewed) : {};
+      const toReview = signed && signed.number !== reviewed?.number ? signed : null;
       return {
         lastReviewed:
           reviewed && ack
             ? { number: reviewed.number, label: reviewed.label, at: ack.at.toISOString() }
             : null,
-        changes: diffPlans(reviewed ? contentOf(reviewed) : {}, live),
+        toReview: toReview && { number: toReview.number, label: toReview.label },
+        changes: toReview ? diffPlans(base, contentOf(toReview)) : [],
+        unsigned: diffPlans(signed ? contentOf(signed) : base, live),
       };
     },
   };

@@ -50,5 +50,10 @@ export type VersionDiff = {
 /** What changed for the patient since the version they last acknowledged. */
 export type ChangesSinceReview = {
   lastReviewed: { number: number; label: string; at: string } | null;
+  /** The newest signed version, when the patient has not acknowledged it. */
+  toReview: { number: number; label: string } | null;
+  /** What `toReview` changed since `lastReviewed`: what acknowledging it confirms. */
   changes: PlanChange[];
+  /** Changes in the live plan since the newest signed version, not signed yet. */
+  unsigned: PlanChange[];
 };

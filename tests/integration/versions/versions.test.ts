@@ -126,7 +126,9 @@ describe('plan versions', () => {
       `/plans/${planId}/changes-since-review`,
     );
     expect(forPatient.body.lastReviewed).toMatchObject({ number: 1, label: 'Initial plan' });
-    expect(forPatient.body.changes.map((c) => c.plain)).toContain(
+    // Nothing signed since: nothing to acknowledge, and the change is shown as not signed yet.
+    expect(forPatient.body).toMatchObject({ toReview: null, changes: [] });
+    expect(forPatient.body.unsigned.map((c) => c.plain)).toContain(
       'Your Sertraline dose went up from 50 mg to 100 mg, once a day.',
     );
 
@@ -137,6 +139,40 @@ describe('plan versions', () => {
       `/plans/${planId}/diff?from=1&to=${v3.body.number}`,
     );
     expect(between.body.changes.map((c) => c.kind)).toEqual(['medication.dose']);
+  });
+
+  it('show the patient what a signed version changed, apart from later changes not signed yet', async () => {
+    await raiseSertraline(100);
+    const v = await prescriber.post<VersionSummary>(`/plans/${planId}/versions`, {
+      label: 'Sertraline 100 mg',
+    });
+    await raiseSertraline(150);
+    expect((await prescriber.post(`/plans/${planId}/versions/${v.body.number}/sign`)).status).toBe(
+      200,
+    );
+
+    const since = async () =>
+      (await patient.get<ChangesSinceReview>(`/plans/${planId}/changes-since-review`)).body;
+    const before = await since();
+    expect(before.toReview).toEqual({ number: v.body.number, label: 'Sertraline 100 mg' });
+    // What acknowledging confirms is the signed version, not the live plan.
+    expect(before.changes.map((c) => c.plain)).toEqual([
+      'Your Sertraline dose went up from 50 mg to 100 mg, once a day.',
+    ]);
+    expect(before.unsigned.map((c) => c.plain)).toEqual([
+      'Your Sertraline dose went up from 100 mg to 150 mg, once a day.',
+    ]);
+
+    expect(
+      (await patient.post(`/plans/${planId}/versions/${v.body.number}/acknowledge`)).status,
+    ).toBe(200);
+    const after = await since();
+    expect(after).toMatchObject({
+      lastReviewed: { number: v.body.number },
+      toReview: null,
+      changes: [],
+    });
+    expect(after.unsigned.map((c) => c.plain)).toEqual(before.unsigned.map((c) => c.plain));
   });
 
   it('record a signature once even when two requests race', async () => {
