@@ -505,6 +505,39 @@ describe('co-editing a plan', () => {
     await ready(prescriber);
   });
 
+  it('keeps a number each clinician types whole when both type into it at once', async () => {
+    const { prescriber, therapist } = await northClinicians();
+    const length = (page: Page) => page.locator('#therapy-length');
+    await length(therapist).click();
+    await length(prescriber).click();
+    await prescriber.keyboard.press('Control+A');
+    await prescriber.keyboard.type('4');
+    await expect.poll(() => length(therapist).inputValue()).toBe('4');
+
+    // The therapist stores 60 while the prescriber is half-way through typing 45. Her field
+    // keeps what she types: the 60 put into it would have made her 5 into 605.
+    await therapist.keyboard.press('Control+A');
+    await therapist.keyboard.type('60');
+    await therapist.keyboard.press('Tab');
+    await ready(therapist);
+    await prescriber.waitForTimeout(300);
+    await prescriber.keyboard.type('5');
+    expect(await length(prescriber).inputValue()).toBe('45');
+    await prescriber.keyboard.press('Tab');
+    await ready(prescriber);
+    // The last number stored wins, on both pages and after a reload.
+    await expect.poll(() => length(therapist).inputValue()).toBe('45');
+    expect(await length(prescriber).inputValue()).toBe('45');
+    await therapist.reload();
+    await expect.poll(() => length(therapist).inputValue()).toBe('45');
+
+    // Out of the field, a colleague's number shows at once.
+    await length(therapist).click();
+    await therapist.keyboard.press('Control+A');
+    await therapist.keyboard.type('50');
+    await expect.poll(() => length(prescriber).inputValue()).toBe('50');
+  });
+
   it('shows the patient a reordered goal list and a dose change live, in plain words', async () => {
     const prescriber = await openPlan('prescriber2', plans.south);
     const patient = await openPlan('patient2', plans.south, { width: 390, height: 844 });
