@@ -7,7 +7,7 @@ import {
   type MedicationChange,
   type MedicationSnapshot,
 } from '@tandem/shared';
-import { badRequest } from '../errors.ts';
+import { badRequest, conflict } from '../errors.ts';
 
 /** The medication list after a change, as plain data (for the summary and interaction checks). */
 export function previewChange(
@@ -38,10 +38,35 @@ export function summarize(current: MedicationSnapshot[], change: MedicationChang
   return first.text;
 }
 
-/** Applies an accepted change to the medications document, as the prescriber's edit. */
+/** What a proposal to change or stop a medication was made against. */
+export type ProposalBase = Pick<
+  MedicationSnapshot,
+  'name' | 'dose' | 'unit' | 'frequency' | 'status'
+>;
+
+const BASE_FIELDS = ['name', 'dose', 'unit', 'frequency', 'status'] as const;
+
+/** The medication a change or stop proposal names, as it stands now. */
+export function baseOf(
+  current: MedicationSnapshot[],
+  change: MedicationChange,
+): ProposalBase | null {
+  if (change.kind === 'start') return null;
+  const m = current.find((e) => e.id === change.medicationId);
+  return m ? (Object.fromEntries(BASE_FIELDS.map((k) => [k, m[k] ?? null])) as ProposalBase) : null;
+}
+
+/**
+ * Applies an accepted change to the medications document, as the prescriber's
+ * edit. A change or stop is applied only to the medication as it was when
+ * proposed: a dose raised to 225 mg once daily, accepted after someone made it
+ * twice daily, would otherwise order 450 mg a day that nobody proposed.
+ * `base` is null for proposals stored before it was kept.
+ */
 export function applyChange(
   doc: Y.Doc,
   change: MedicationChange,
+  base: ProposalBase | null,
   prescriber: string,
   today: string,
 ): void {
@@ -59,8 +84,18 @@ export function applyChange(
     });
     return;
   }
-  const exists = readList(doc, 'medications').some((m) => m.id === change.medicationId);
-  if (!exists) throw badRequest('That medication is no longer on this plan.');
+  const now = readList(doc, 'medications').find((m) => m.id === change.medicationId);
+  if (!now)
+    throw conflict(
+      'proposal_outdated',
+      'That medication is no longer on this plan. Decline this proposal, and propose again if it is still needed.',
+    );
+  const current = baseOf([now], change);
+  if (base && BASE_FIELDS.some((k) => (current?.[k] ?? null) !== (base[k] ?? null)))
+    throw conflict(
+      'proposal_outdated',
+      `${now.name} has changed since this was proposed (now ${[now.dose, now.unit, now.frequency, now.status].filter((v) => v !== null && v !== undefined && v !== '').join(' ')}). Decline this proposal, and propose again if it is still needed.`,
+    );
   if (change.kind === 'stop') {
     updateEntry(doc, 'medications', change.medicationId, { status: 'stopped' });
     return;

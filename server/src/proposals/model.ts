@@ -5,6 +5,8 @@ export type ProposalDoc = {
   planId: Types.ObjectId;
   status: (typeof PROPOSAL_STATUSES)[number];
   change: Record<string, unknown>;
+  /** The medication as it stood when a change or stop was proposed (null for a start). */
+  base: Record<string, unknown> | null;
   summary: string;
   rationale: string;
   proposedBy: { id: string; name: string; role: string };
@@ -21,6 +23,7 @@ const ProposalSchema = new Schema<ProposalDoc>(
     planId: { type: Schema.Types.ObjectId, required: true },
     status: { type: String, required: true, enum: PROPOSAL_STATUSES, default: 'open' },
     change: { type: Schema.Types.Mixed, required: true },
+    base: { type: Schema.Types.Mixed, default: null },
     summary: { type: String, required: true },
     rationale: { type: String, required: true },
     proposedBy: {

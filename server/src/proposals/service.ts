@@ -15,7 +15,7 @@ import { announceStanding } from '../plans/circle.ts';
 import { notifyAboutPlan, settleProposalRequests } from '../notifications/service.ts';
 import { auditPlanEvent } from '../audit/plan-events.ts';
 import { decisionModel, proposalModel, type ProposalDoc } from './model.ts';
-import { applyChange, previewChange, summarize } from './apply.ts';
+import { applyChange, baseOf, previewChange, summarize, type ProposalBase } from './apply.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type StoredProposal = ProposalDoc & { _id: Types.ObjectId };
@@ -130,6 +130,7 @@ export function proposalService(ctx: AppContext) {
       const created = await Proposals.create({
         planId,
         change: input.change,
+        base: baseOf(current, input.change),
         summary: summarize(current, input.change),
         rationale: input.rationale,
         proposedBy:
@@ -175,7 +176,13 @@ export function proposalService(ctx: AppContext) {
       await claim(p, user, now);
       try {
         await ctx.planDocs.change(planId, 'medications', user.id, (doc) =>
-          applyChange(doc, change, user.name, now.toISOString().slice(0, 10)),
+          applyChange(
+            doc,
+            change,
+            (p.base as ProposalBase | null) ?? null,
+            user.name,
+            now.toISOString().slice(0, 10),
+          ),
         );
       } catch (err) {
         await Decisions.deleteOne({ proposalId: p._id });

@@ -2,7 +2,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
-import { planDocName, readList, type InteractionWarning, type Proposal } from '@tandem/shared';
+import {
+  addEntry,
+  planDocName,
+  readList,
+  removeEntry,
+  updateEntry,
+  type InteractionWarning,
+  type Proposal,
+} from '@tandem/shared';
 import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { registerTeardown, startTestServer, type TestServer } from '../../helpers/server.ts';
 import { demoPlans, loginAs, type UserApi } from '../../helpers/api.ts';
@@ -181,5 +189,56 @@ describe('medication proposals', () => {
       const res = await therapist.post(`/plans/${planId}/proposals`, { change, rationale: 'r' });
       expect(res.status, JSON.stringify(change)).toBe(400);
     }
+  });
+
+  it('are refused, and stay open to decline, once the medication changed or left the plan since', async () => {
+    const live = openDoc(prescriber.token!, 'medications');
+    await expect
+      .poll(() => readList(live.doc, 'medications').some((m) => m.id === sertralineId))
+      .toBe(true);
+    const stored = async () =>
+      ((await readPlanSnapshot(server.tandem.ctx, planId)).medications ?? []).find(
+        (m) => m.id === sertralineId,
+      );
+    const before = (await stored())!;
+    const proposed = await therapist.post<Proposal>(`/plans/${planId}/proposals`, {
+      change: { kind: 'change', medicationId: sertralineId, dose: before.dose! + 50 },
+      rationale: 'Partial response',
+    });
+    // The prescriber changes how often it is taken before deciding.
+    updateEntry(live.doc, 'medications', sertralineId, { frequency: 'twice daily' });
+    await expect.poll(async () => (await stored())?.frequency).toBe('twice daily');
+
+    const url = `/plans/${planId}/proposals/${proposed.body.id}`;
+    const refused = await prescriber.post(`${url}/accept`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      error: { code: 'proposal_outdated', message: expect.stringContaining('twice daily') },
+    });
+    expect(await stored()).toMatchObject({ dose: before.dose, frequency: 'twice daily' });
+    const listed = await prescriber.get<Proposal[]>(`/plans/${planId}/proposals`);
+    expect(listed.body.find((p) => p.id === proposed.body.id)?.status).toBe('open');
+    expect((await prescriber.post(`${url}/decline`, { reason: 'Out of date' })).status).toBe(200);
+
+    // A medication taken off the plan since.
+    const id = addEntry(live.doc, 'medications', { name: 'Hydroxyzine', dose: 25, unit: 'mg' });
+    await expect
+      .poll(async () =>
+        (await readPlanSnapshot(server.tandem.ctx, planId)).medications?.some((m) => m.id === id),
+      )
+      .toBe(true);
+    const stop = await therapist.post<Proposal>(`/plans/${planId}/proposals`, {
+      change: { kind: 'stop', medicationId: id },
+      rationale: 'Drowsy at work',
+    });
+    removeEntry(live.doc, 'medications', id);
+    await expect
+      .poll(async () =>
+        (await readPlanSnapshot(server.tandem.ctx, planId)).medications?.some((m) => m.id === id),
+      )
+      .toBe(false);
+    const gone = await prescriber.post(`/plans/${planId}/proposals/${stop.body.id}/accept`, {});
+    expect(gone.status).toBe(409);
+    expect(gone.body).toMatchObject({ error: { code: 'proposal_outdated' } });
   });
 });
