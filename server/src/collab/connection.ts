@@ -14,7 +14,7 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
-  isEmptyUpdate,
+  changesNothing,
   ProtocolError,
   type ClientMessage,
 } from './protocol.ts';
@@ -173,7 +173,7 @@ export class CollabConnection {
           const outcome = doc.acceptFromConnection(this, message.update);
           if (outcome === 'closed') return;
           if (outcome === 'changed') this.policy.wrote?.(this.identity, doc.name);
-        } else if (!isEmptyUpdate(message.update)) {
+        } else if (!changesNothing(doc.doc, message.update, message.items)) {
           this.refuseWrite();
         }
         this.acks.receive(doc.tracker.latest);

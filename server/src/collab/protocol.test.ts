@@ -10,7 +10,7 @@ import {
   decodeClientMessage,
   encodeAwarenessEntries,
   encodePermissionDenied,
-  isEmptyUpdate,
+  changesNothing,
   ProtocolError,
 } from './protocol.ts';
 
@@ -172,11 +172,31 @@ describe('server messages', () => {
     expect(decodeTandemMessage(Uint8Array.of(0, 0, 0))).toBeNull();
   });
 
-  it('recognise the empty update Yjs sends when nothing is missing', () => {
-    const doc = docWithText('x');
-    const sv = Y.encodeStateVector(doc);
-    expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc, sv))).toBe(true);
-    expect(isEmptyUpdate(Y.encodeStateAsUpdate(doc))).toBe(false);
+  it('tell an update that holds nothing new, such as a reader’s answer to sync, from a change', () => {
+    const doc = docWithText('abc');
+    doc.getText('goals').delete(1, 1);
+    const reader = new Y.Doc();
+    Y.applyUpdate(reader, Y.encodeStateAsUpdate(doc));
+    const answer = Y.encodeStateAsUpdate(reader, Y.encodeStateVector(doc));
+    // Not empty: it carries the deletion the reader learned from the document.
+    expect(answer.length).toBeGreaterThan(2);
+    const nothing = (u: Uint8Array) =>
+      changesNothing(
+        doc,
+        u,
+        Y.decodeUpdate(u).structs.filter((s) => s instanceof Y.Item),
+      );
+    expect(nothing(answer)).toBe(true);
+    expect(nothing(Y.encodeStateAsUpdate(doc))).toBe(true);
+
+    const before = Y.encodeStateVector(reader);
+    reader.getText('goals').insert(0, 'z');
+    expect(nothing(Y.encodeStateAsUpdate(reader, before))).toBe(false);
+    const deleting = new Y.Doc();
+    Y.applyUpdate(deleting, Y.encodeStateAsUpdate(doc));
+    const sv = Y.encodeStateVector(deleting);
+    deleting.getText('goals').delete(0, 1);
+    expect(nothing(Y.encodeStateAsUpdate(deleting, sv))).toBe(false);
   });
 });
 
@@ -185,7 +205,7 @@ describe('checkOverlaps', () => {
   function held(): Y.Doc {
     const author = new Y.Doc();
     author.clientID = 1;
-    author.getText('therapy').insert(0, 'abc');
+    author.getText('goals').insert(0, 'abc');
     author.getMap('safety').set('contacts', ['crisis line']);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(author));
@@ -195,7 +215,7 @@ describe('checkOverlaps', () => {
   function itemsOf(text: string): Y.Item[] {
     const other = new Y.Doc();
     other.clientID = 1;
-    other.getText('therapy').insert(0, text);
+    other.getText('goals').insert(0, text);
     const msg = syncMessage((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(other)));
     const decoded = decodeClientMessage(msg);
     if (decoded.type !== 'update') throw new Error('not an update');
@@ -212,11 +232,11 @@ describe('checkOverlaps', () => {
     // Client 1 wrote "abc" after client 2's "z"; the document has client 1's clocks 0–3 but not "z".
     const other = new Y.Doc();
     other.clientID = 2;
-    other.getText('therapy').insert(0, 'z');
+    other.getText('goals').insert(0, 'z');
     const writer = new Y.Doc();
     writer.clientID = 1;
     Y.applyUpdate(writer, Y.encodeStateAsUpdate(other));
-    writer.getText('therapy').insert(1, 'abc');
+    writer.getText('goals').insert(1, 'abc');
     const onlyClient1 = Y.encodeStateAsUpdate(writer, Y.encodeStateVector(other));
     const msg = syncMessage((e) => syncProtocol.writeUpdate(e, onlyClient1));
     const decoded = decodeClientMessage(msg);
@@ -229,7 +249,7 @@ describe('checkOverlaps', () => {
   it('passes an item sent again that goes on in the same place, and new items', () => {
     const author = new Y.Doc();
     author.clientID = 1;
-    author.getText('therapy').insert(0, 'abc');
+    author.getText('goals').insert(0, 'abc');
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(author));
     expect(() => checkOverlaps(doc, itemsOf('abcdef'))).not.toThrow();

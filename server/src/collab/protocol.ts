@@ -267,7 +267,25 @@ export function encodePermissionDenied(reason: string): Uint8Array {
   });
 }
 
-/** Yjs' encoding of an update that changes nothing: no structs, empty delete set. */
-export function isEmptyUpdate(update: Uint8Array): boolean {
-  return update.length === 2 && update[0] === 0 && update[1] === 0;
+/**
+ * Whether an update holds nothing the document lacks. A client answering the
+ * server's sync sends what it has that the server's state vector does not
+ * show, and always every deletion it knows, so a reader that only read sends
+ * back the deletions it learned from the server.
+ */
+export function changesNothing(doc: Y.Doc, update: Uint8Array, items: Y.Item[]): boolean {
+  const known = (client: number) => Y.getState(doc.store, client);
+  if (items.some((i) => i.id.clock + i.length > known(i.id.client))) return false;
+  for (const [client, ranges] of Y.decodeUpdate(update).ds.clients) {
+    for (const r of ranges) {
+      for (let clock = r.clock; clock < r.clock + r.len;) {
+        if (clock >= known(client)) return false;
+        const struct = Y.getItem(doc.store, Y.createID(client, clock));
+        // Garbage-collected structs are deleted content.
+        if (struct instanceof Y.Item && !struct.deleted) return false;
+        clock = struct.id.clock + struct.length;
+      }
+    }
+  }
+  return true;
 }

@@ -225,6 +225,29 @@ describe('collab engine, one instance', () => {
     expect(patient.ws.readyState).toBe(patient.ws.OPEN);
   });
 
+  it('takes a reader’s answer to sync, with the deletions it learned, as no attempt to write', async () => {
+    const engine = await startEngine({
+      access: (id) => (id.role === 'patient' ? 'read' : 'write'),
+    });
+    const name = docName();
+    const writer = connectClient(engine.wsUrl, name, { token: 'doc', tandem: true });
+    await writer.synced;
+    writer.doc.getMap('goals').set('g1', 'walk');
+    writer.doc.getMap('goals').set('g1', 'run');
+
+    const patient = connectClient(engine.wsUrl, name, { token: 'pat:patient', tandem: true });
+    await patient.synced;
+    // Reconnecting answers the server's sync again, deletions included.
+    patient.provider.disconnect();
+    await vi.waitFor(() => expect(patient.provider.wsconnected).toBe(false));
+    patient.provider.connect();
+    await vi.waitFor(() => expect(patient.provider.synced).toBe(true));
+    writer.doc.getMap('goals').set('g2', 'journal');
+    await vi.waitFor(() => expect(patient.doc.getMap('goals').get('g2')).toBe('journal'));
+    expect(patient.access).toBe('read');
+    expect(patient.denied).toEqual([]);
+  });
+
   it('stamps presence with the signed-in identity and forgets it on disconnect', async () => {
     const engine = await startEngine();
     const name = docName();
