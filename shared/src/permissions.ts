@@ -69,6 +69,8 @@ export const ACTIONS = {
   'plan.sign': ['prescriber'],
   'plan.cosign': ['therapist'],
   'plan.acknowledge': ['patient'],
+  /** Say what a goal means to them, in their own words; the goal itself is the care team's. */
+  'goal.own_words': ['patient'],
   'plan.export': ['prescriber', 'therapist', 'coordinator'],
   /** Ask the prescriber for a medication change (therapists cannot order one). */
   'medication.propose': ['prescriber', 'therapist'],

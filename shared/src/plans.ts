@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from './roles.ts';
 import { PLAN_DOC_KINDS, PLAN_SECTIONS, roleMay } from './permissions.ts';
 import { CheckInStanding } from './checkins/api.ts';
+import { typedText } from './text.ts';
 
 export const ObjectIdString = z.string().regex(/^[a-f0-9]{24}$/, 'must be an id');
 
@@ -67,6 +68,12 @@ export const PlanListQuery = z.strictObject({
   standing: z.enum(['true', 'false']).default('true'),
 });
 export type PlanListItem = z.infer<typeof PlanListItem>;
+
+/**
+ * `PUT /plans/:planId/goals/:goalId/own-words`: the patient says what a goal
+ * means to them. Empty clears it.
+ */
+export const OwnWordsRequest = z.strictObject({ text: typedText(1000) });
 
 /** Something the viewer is asked to do on a plan, in the order the list shows them. */
 export type PlanTask =

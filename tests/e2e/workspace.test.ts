@@ -653,6 +653,31 @@ describe('patient view', () => {
     await screenshot(page, 'patient-phone');
   });
 
+  it('lets the patient put a goal in their own words, which the therapist sees live', async () => {
+    const therapist = await openPlan('therapist', plans.north);
+    await ready(therapist);
+    const page = await openPlan('patient', plans.north, { width: 390, height: 844 });
+    const goal = page.getByTestId('patient-goal').first();
+    await expect.poll(() => goal.count(), { timeout: 15_000 }).toBe(1);
+    const title = (await goal.locator('h3').textContent())!;
+
+    const words = `Enjoying Sunday lunch again ${Date.now()}`;
+    await goal.getByRole('button', { name: /own words|Change your words/ }).click();
+    const field = goal.getByLabel(`What does “${title}” mean to you?`);
+    expect(await field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await field.fill(words);
+    await goal.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => goal.getByTestId('own-words').textContent()).toContain(words);
+    expect(await goal.getByRole('button', { name: 'Change your words' }).count()).toBe(1);
+
+    // The same goal, first in both lists.
+    const inWorkspace = therapist.getByTestId('goal').first();
+    expect(await inWorkspace.getByTestId('goal-title').inputValue()).toBe(title);
+    await expect
+      .poll(() => inWorkspace.getByLabel('In the patient’s own words').inputValue())
+      .toBe(words);
+  });
+
   it('prints the plan on paper, dated, without the app around it or anything to click', async () => {
     const page = await openPlan('patient', plans.north, { width: 800, height: 1000 });
     await expect

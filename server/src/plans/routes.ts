@@ -1,10 +1,11 @@
 import { Router } from 'express';
-import { PlanEditsQuery, PlanListQuery } from '@tandem/shared';
+import { OwnWordsRequest, PlanEditsQuery, PlanListQuery } from '@tandem/shared';
 import type { AppContext } from '../context.ts';
 import { requireUser, userOf } from '../auth/authenticate.ts';
-import { param, parseQuery } from '../http/validate.ts';
+import { param, parseQuery, validateBody } from '../http/validate.ts';
 import { getPlan, listPlans } from './service.ts';
 import { planEdits } from './edits.ts';
+import { setOwnWords } from './own-words.ts';
 
 export function planRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -37,6 +38,19 @@ export function planRoutes(ctx: AppContext): Router {
       }),
     );
   });
+
+  router.put(
+    '/plans/:planId/goals/:goalId/own-words',
+    validateBody(OwnWordsRequest),
+    async (req, res) => {
+      const { text } = req.body as { text: string };
+      await setOwnWords(ctx, userOf(req), param(req, 'planId'), param(req, 'goalId'), text, {
+        requestId: req.id,
+        ip: req.ip,
+      });
+      res.status(204).end();
+    },
+  );
 
   return router;
 }

@@ -1,4 +1,5 @@
 import type { Role } from '@tandem/shared';
+import { readPlanSnapshot } from '@tandem/server/plans/content.ts';
 import { DEMO, DEMO_PASSWORD } from '../../helpers/api.ts';
 import { checkInBody, proposalBody, type Fixtures, type Target } from './route-fixtures.ts';
 import { actionItemBody, conferenceParams as conf } from '../conference/matrix.ts';
@@ -144,6 +145,12 @@ export const ROUTES: RouteEntry[] = [
     query: (fx, t) => fx.version(t).then((n) => ({ from: String(n) })),
   }),
   route('GET', '/plans/:planId/changes-since-review', scoped(all(200))),
+  route('PUT', '/plans/:planId/goals/:goalId/own-words', scoped(only(['patient'], 204)), {
+    params: async (fx, t) => ({
+      goalId: (await readPlanSnapshot(fx.server.tandem.ctx, fx.planId(t))).goals![0]!.id,
+    }),
+    body: () => ({ text: 'Sleeping through the night again' }),
+  }),
   route('GET', '/plans/:planId/edits', scoped(all(200))),
 
   // --- medication proposals
