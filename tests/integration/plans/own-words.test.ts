@@ -48,13 +48,11 @@ describe('a goal in the patient’s own words', () => {
         (await db.collection('collab_history').countDocuments(byPatient)),
     ).toBeGreaterThan(0);
     expect(
-      await db
-        .collection('audits')
-        .countDocuments({
-          action: 'goal.own_words',
-          actorId: patient.user.id,
-          resourceId: goal!.id,
-        }),
+      await db.collection('audits').countDocuments({
+        action: 'goal.own_words',
+        actorId: patient.user.id,
+        resourceId: goal!.id,
+      }),
     ).toBe(1);
 
     // Empty clears it.
