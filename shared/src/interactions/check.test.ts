@@ -13,6 +13,22 @@ describe('classesOf', () => {
     expect(classesOf("St. John's Wort")).toEqual(['otherSerotonergic']);
     expect(classesOf('unknownium')).toEqual([]);
   });
+
+  it('reads a typographic apostrophe in “St John’s wort” as a plain one', () => {
+    expect(classesOf('St John’s wort 300 mg')).toEqual(['otherSerotonergic']);
+    expect(classesOf('St. John‘s Wort')).toEqual(['otherSerotonergic']);
+    expect(classesOf('St John’s-wort')).toEqual(['otherSerotonergic']);
+    const ids = checkInteractions([med('a', 'St John’s wort'), med('b', 'sertraline')]).map(
+      (w) => w.rule.id,
+    );
+    expect(ids).toEqual(['ssri-other-serotonergic']);
+  });
+
+  it('knows the sedative-hypnotics, gabapentinoids and loop diuretics the rules name', () => {
+    expect(classesOf('Zolpidem 5 mg')).toEqual(['sedativeHypnotic']);
+    expect(classesOf('Lyrica')).toEqual(['gabapentinoid']);
+    expect(classesOf('Furosemide 40 mg')).toEqual(['lithiumRaiser']);
+  });
 });
 
 describe('checkInteractions', () => {
@@ -38,9 +54,46 @@ describe('checkInteractions', () => {
     ['divalproex', 'lamotrigine', 'valproate-lamotrigine'],
     ['clozapine', 'carbamazepine', 'clozapine-marrow'],
     ['lorazepam', 'oxycodone', 'benzodiazepine-opioid'],
+    ['duloxetine', 'sumatriptan', 'snri-triptan'],
+    ['venlafaxine', 'rizatriptan', 'snri-triptan'],
+    ['venlafaxine', 'trazodone', 'snri-other-serotonergic'],
+    ['venlafaxine', 'lithium', 'snri-other-serotonergic'],
+    ['phenelzine', 'trazodone', 'maoi-other-serotonergic'],
+    ['tranylcypromine', 'bupropion', 'maoi-other-serotonergic'],
+    ['phenelzine', 'mirtazapine', 'maoi-other-serotonergic'],
+    ['isocarboxazid', 'buspirone', 'maoi-other-serotonergic'],
+    ['selegiline', 'St John’s wort', 'maoi-other-serotonergic'],
+    ['selegiline', 'phenelzine', 'maoi-maoi'],
+    ['fluoxetine', 'amitriptyline', 'ssri-tca'],
+    ['paroxetine', 'clomipramine', 'ssri-tca'],
+    ['duloxetine', 'nortriptyline', 'snri-tca'],
+    ['amitriptyline', 'tramadol', 'tca-serotonergic-opioid'],
+    ['trazodone', 'tramadol', 'other-serotonergic-opioid'],
+    ['bupropion', 'tramadol', 'other-serotonergic-opioid'],
+    ['sertraline', 'fluoxetine', 'ssri-ssri'],
+    ['zolpidem', 'oxycodone', 'sedative-hypnotic-opioid'],
+    ['gabapentin', 'oxycodone', 'gabapentinoid-opioid'],
+    ['pregabalin', 'hydrocodone', 'gabapentinoid-opioid'],
+    ['lithium', 'furosemide', 'lithium-raisers'],
   ])('%s with %s triggers %s', (a, b, rule) => {
     const ids = checkInteractions([med('1', a), med('2', b)]).map((w) => w.rule.id);
     expect(ids).toContain(rule);
+  });
+
+  it('marks every pair with an MAOI contraindicated, and each new pair once', () => {
+    for (const other of ['trazodone', 'bupropion', 'mirtazapine', 'buspirone', 'selegiline']) {
+      const warnings = checkInteractions([med('1', 'phenelzine'), med('2', other)]);
+      expect(
+        warnings.map((w) => w.rule.severity),
+        other,
+      ).toEqual(['contraindicated']);
+    }
+    expect(
+      checkInteractions([med('1', 'sertraline'), med('2', 'fluoxetine')]).map((w) => w.rule.id),
+    ).toEqual(['ssri-ssri']);
+    expect(
+      checkInteractions([med('1', 'duloxetine'), med('2', 'sumatriptan')]).map((w) => w.rule.id),
+    ).toEqual(['snri-triptan']);
   });
 
   it('ignores stopped medications and the same drug listed twice', () => {

@@ -17,7 +17,9 @@ const CHECKED_STATUSES = new Set(['active', 'planned', 'proposed', 'titrating', 
 export function classesOf(name: string): DrugClass[] {
   const normalized = name
     .toLowerCase()
-    .replace(/st\.?\s*john'?s\s*wort/, 'st-johns-wort')
+    // Phones and word processors type “St John’s wort” with a typographic apostrophe.
+    .replace(/[\u2018\u2019\u02bc\u0060\u00b4]/g, "'")
+    .replace(/st\.?[\s-]*john'?s[\s-]*wort/, 'st-johns-wort')
     .replace(/methylene blue/, 'methylene-blue');
   const word = normalized.match(/[a-z-]+/)?.[0] ?? '';
   return (Object.keys(DRUG_CLASSES) as DrugClass[]).filter((c) =>

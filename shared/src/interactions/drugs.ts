@@ -144,6 +144,14 @@ export const DRUG_CLASSES = {
       'oxazepam',
     ],
   },
+  sedativeHypnotic: {
+    label: 'sedative-hypnotic',
+    drugs: ['zolpidem', 'ambien', 'eszopiclone', 'lunesta', 'zaleplon', 'sonata'],
+  },
+  gabapentinoid: {
+    label: 'gabapentinoid',
+    drugs: ['gabapentin', 'neurontin', 'pregabalin', 'lyrica'],
+  },
   otherSerotonergic: {
     label: 'serotonergic drug',
     drugs: [
@@ -213,6 +221,10 @@ export const DRUG_CLASSES = {
       'valsartan',
       'hydrochlorothiazide',
       'chlorthalidone',
+      'furosemide',
+      'lasix',
+      'bumetanide',
+      'torsemide',
     ],
   },
   valproate: { label: 'valproate', drugs: ['valproate', 'valproic', 'divalproex', 'depakote'] },
