@@ -1,17 +1,24 @@
-import type {
-  GoalSnapshot,
-  MedicationSnapshot,
-  PlanSnapshot,
-  TherapySnapshot,
-} from './snapshot.ts';
-import { capitalize, doseText, medicationLine, plainFrequency } from './wording.ts';
+import { sameContent, sameText } from './compare.ts';
+import { diffMedications } from './diff-medications.ts';
+import { diffOverview } from './diff-overview.ts';
+import { diffTherapy } from './diff-therapy.ts';
+import type { GoalSnapshot, PlanSnapshot } from './snapshot.ts';
+
+export { diffMedications, diffOverview, diffTherapy };
 
 export type ChangeKind =
   | 'medication.started'
+  | 'medication.added'
   | 'medication.stopped'
+  | 'medication.removed'
+  | 'medication.status'
   | 'medication.dose'
   | 'medication.frequency'
+  | 'medication.route'
   | 'medication.changed'
+  | 'diagnosis.added'
+  | 'diagnosis.removed'
+  | 'diagnosis.changed'
   | 'goal.added'
   | 'goal.removed'
   | 'goal.retitled'
@@ -21,7 +28,11 @@ export type ChangeKind =
   | 'therapy.removed'
   | 'therapy.modality'
   | 'therapy.frequency'
+  | 'therapy.length'
   | 'therapy.changed'
+  | 'homework.added'
+  | 'homework.removed'
+  | 'homework.changed'
   | 'safety.added'
   | 'safety.removed'
   | 'section.changed';
@@ -36,12 +47,14 @@ export type PlanChange = {
   plain: string;
 };
 
-const STOPPED = new Set(['stopped', 'discontinued', 'inactive', 'completed']);
-
-/** Changes from `before` to `after`, medications first, then goals, therapy and safety. */
+/**
+ * Changes from `before` to `after`: medications first, then the evaluation,
+ * diagnoses and phasing, goals, therapy, safety, and the sections compared whole.
+ */
 export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanChange[] {
   return [
     ...diffMedications(before.medications ?? [], after.medications ?? []),
+    ...diffOverview(before.overview, after.overview),
     ...diffGoals(before.goals ?? [], after.goals ?? []),
     ...diffTherapy(before.therapy, after.therapy),
     ...diffSafety(before.safety ?? {}, after.safety ?? {}),
@@ -49,101 +62,9 @@ export function diffPlans(before: PlanSnapshot, after: PlanSnapshot): PlanChange
   ];
 }
 
-function byId<T extends { id: string }>(items: T[]): Map<string, T> {
-  return new Map(items.map((i) => [i.id, i]));
-}
-
-export function diffMedications(
-  before: MedicationSnapshot[],
-  after: MedicationSnapshot[],
-): PlanChange[] {
-  const changes: PlanChange[] = [];
-  const old = byId(before);
-  const section = 'medications';
-  for (const m of after) {
-    const prev = old.get(m.id);
-    const name = m.name.trim();
-    const isStopped = STOPPED.has(m.status ?? '');
-    if (!prev) {
-      if (isStopped) continue;
-      changes.push({
-        section,
-        kind: 'medication.started',
-        text: `Started ${medicationLine(m)}`,
-        plain: `New medicine: ${name}${doseText(m) ? `, ${doseText(m)}` : ''}${m.frequency ? `, ${plainFrequency(m.frequency)}` : ''}.`,
-      });
-      continue;
-    }
-    const wasStopped = STOPPED.has(prev.status ?? '');
-    if (isStopped && !wasStopped) {
-      changes.push({
-        section,
-        kind: 'medication.stopped',
-        text: `Stopped ${medicationLine(prev)}`,
-        plain: `${capitalize(name)} was stopped.`,
-      });
-      continue;
-    }
-    if (!isStopped && wasStopped) {
-      changes.push({
-        section,
-        kind: 'medication.started',
-        text: `Restarted ${medicationLine(m)}`,
-        plain: `${capitalize(name)} was started again${doseText(m) ? `: ${doseText(m)}` : ''}${m.frequency ? `, ${plainFrequency(m.frequency)}` : ''}.`,
-      });
-      continue;
-    }
-    const doseChanged = doseText(prev) !== doseText(m);
-    const freqChanged = (prev.frequency ?? '').trim() !== (m.frequency ?? '').trim();
-    if (doseChanged) {
-      const up = (m.dose ?? 0) > (prev.dose ?? 0) && prev.unit === m.unit;
-      const down = (m.dose ?? 0) < (prev.dose ?? 0) && prev.unit === m.unit;
-      const freq = freqChanged
-        ? `, ${prev.frequency ?? ''} → ${m.frequency ?? ''}`.replace(/ +/g, ' ')
-        : m.frequency
-          ? ` ${m.frequency.trim()}`
-          : '';
-      changes.push({
-        section,
-        kind: 'medication.dose',
-        text: `${name} ${doseText(prev)} → ${doseText(m)}${freq}`,
-        plain: `Your ${name} dose ${up ? 'went up' : down ? 'went down' : 'changed'} from ${doseText(prev)} to ${doseText(m)}${m.frequency ? `, ${plainFrequency(m.frequency)}` : ''}.`,
-      });
-    } else if (freqChanged) {
-      changes.push({
-        section,
-        kind: 'medication.frequency',
-        text: `${name} ${doseText(m)} ${prev.frequency ?? '—'} → ${m.frequency ?? '—'}`.replace(
-          / +/g,
-          ' ',
-        ),
-        plain: `You now take ${name} ${plainFrequency(m.frequency) || 'on a new schedule'} (before: ${plainFrequency(prev.frequency) || 'another schedule'}).`,
-      });
-    } else if (prev.name.trim() !== name || (prev.route ?? '') !== (m.route ?? '')) {
-      changes.push({
-        section,
-        kind: 'medication.changed',
-        text: `${medicationLine(prev)} → ${medicationLine(m)}`,
-        plain: `The details of ${name} were updated.`,
-      });
-    }
-  }
-  const current = new Set(after.map((m) => m.id));
-  for (const prev of before) {
-    if (current.has(prev.id) || STOPPED.has(prev.status ?? '')) continue;
-    changes.push({
-      section,
-      kind: 'medication.stopped',
-      text: `Stopped ${medicationLine(prev)}`,
-      plain: `${capitalize(prev.name.trim())} was stopped.`,
-    });
-  }
-  return changes;
-}
-
 export function diffGoals(before: GoalSnapshot[], after: GoalSnapshot[]): PlanChange[] {
   const changes: PlanChange[] = [];
-  const old = byId(before);
+  const old = new Map(before.map((g) => [g.id, g]));
   const section = 'goals';
   for (const g of after) {
     const prev = old.get(g.id);
@@ -156,7 +77,7 @@ export function diffGoals(before: GoalSnapshot[], after: GoalSnapshot[]): PlanCh
       });
       continue;
     }
-    if (prev.title.trim() !== g.title.trim()) {
+    if (!sameText(prev.title, g.title)) {
       changes.push({
         section,
         kind: 'goal.retitled',
@@ -164,7 +85,7 @@ export function diffGoals(before: GoalSnapshot[], after: GoalSnapshot[]): PlanCh
         plain: `A goal was reworded: it now reads “${g.title}”.`,
       });
     }
-    if ((prev.status ?? '') !== (g.status ?? '')) {
+    if (!sameText(prev.status, g.status)) {
       changes.push({
         section,
         kind: 'goal.status',
@@ -173,7 +94,7 @@ export function diffGoals(before: GoalSnapshot[], after: GoalSnapshot[]): PlanCh
       });
     }
     const detail = (['target', 'dueDate', 'patientWords'] as const).filter(
-      (k) => (prev[k] ?? '') !== (g[k] ?? ''),
+      (k) => !sameText(prev[k], g[k]),
     );
     if (detail.length > 0) {
       changes.push({
@@ -205,73 +126,6 @@ function fieldWord(k: 'target' | 'dueDate' | 'patientWords'): string {
   return { target: 'target', dueDate: 'due date', patientWords: 'patient’s own words' }[k];
 }
 
-function therapyList(t: TherapySnapshot | TherapySnapshot[] | undefined): TherapySnapshot[] {
-  if (!t) return [];
-  return Array.isArray(t) ? t : [t];
-}
-
-export function diffTherapy(
-  before: TherapySnapshot | TherapySnapshot[] | undefined,
-  after: TherapySnapshot | TherapySnapshot[] | undefined,
-): PlanChange[] {
-  const a = therapyList(before);
-  const b = therapyList(after);
-  const changes: PlanChange[] = [];
-  const section = 'therapy';
-  const keyed = (list: TherapySnapshot[]) =>
-    new Map(list.map((t, i) => [String((t as { id?: unknown }).id ?? i), t]));
-  const old = keyed(a);
-  for (const [key, t] of keyed(b)) {
-    const prev = old.get(key);
-    if (!prev) {
-      if (t.modality) {
-        changes.push({
-          section,
-          kind: 'therapy.added',
-          text: `Therapy added: ${t.modality}${t.frequency ? `, ${t.frequency}` : ''}`,
-          plain: `New therapy: ${t.modality}${t.frequency ? `, ${plainFrequency(t.frequency)}` : ''}.`,
-        });
-      }
-      continue;
-    }
-    if ((prev.modality ?? '') !== (t.modality ?? '')) {
-      changes.push({
-        section,
-        kind: 'therapy.modality',
-        text: `Therapy modality ${prev.modality || '—'} → ${t.modality || '—'}`,
-        plain: `Your therapy changed from ${prev.modality || 'none'} to ${t.modality || 'none'}.`,
-      });
-    }
-    if ((prev.frequency ?? '') !== (t.frequency ?? '')) {
-      changes.push({
-        section,
-        kind: 'therapy.frequency',
-        text: `Therapy frequency ${prev.frequency || '—'} → ${t.frequency || '—'}`,
-        plain: `Therapy sessions are now ${plainFrequency(t.frequency) || 'to be decided'}.`,
-      });
-    }
-    if ((prev.focus ?? '') !== (t.focus ?? '') || (prev.therapist ?? '') !== (t.therapist ?? '')) {
-      changes.push({
-        section,
-        kind: 'therapy.changed',
-        text: `Therapy ${t.modality ?? ''} details updated`.replace(/ +/g, ' '),
-        plain: 'Details of your therapy were updated.',
-      });
-    }
-  }
-  const current = new Set(keyed(b).keys());
-  for (const [key, prev] of old) {
-    if (current.has(key) || !prev.modality) continue;
-    changes.push({
-      section,
-      kind: 'therapy.removed',
-      text: `Therapy ended: ${prev.modality}`,
-      plain: `${capitalize(prev.modality)} therapy was taken off your plan.`,
-    });
-  }
-  return changes;
-}
-
 const SAFETY_LABELS: Record<string, string> = {
   warningSigns: 'warning sign',
   copingStrategies: 'coping strategy',
@@ -282,11 +136,14 @@ const SAFETY_LABELS: Record<string, string> = {
 };
 
 function itemText(item: unknown): string {
-  if (typeof item === 'string') return item;
+  if (typeof item === 'string') return item.normalize('NFC').trim();
   if (item && typeof item === 'object') {
     const o = item as Record<string, unknown>;
     const t = o.text ?? o.name ?? o.title ?? o.label;
-    if (typeof t === 'string') return o.phone ? `${t} (${String(o.phone)})` : t;
+    if (typeof t === 'string') {
+      const text = t.normalize('NFC').trim();
+      return o.phone ? `${text} (${String(o.phone)})` : text;
+    }
   }
   return JSON.stringify(item);
 }
@@ -331,37 +188,10 @@ export function diffSafety(
   return changes;
 }
 
-/**
- * Deep equality that ignores key order: a stored version is canonical JSON
- * (sorted keys) while the live plan keeps the document's insertion order.
- */
-function sameContent(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sorted(a ?? null)) === JSON.stringify(sorted(b ?? null));
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o)
-        .sort()
-        .map((k) => [k, sorted(o[k])]),
-    );
-  }
-  return value;
-}
-
 /** Sections compared as a whole: the clinician's name for each, and the patient's sentence. */
 const OTHER_SECTIONS: Record<string, { label: string; plain: string }> = {
   monitoring: { label: 'Monitoring', plain: 'Your check-ups and tests were updated.' },
   education: { label: 'Education notes', plain: 'Education notes were updated.' },
-  evaluation: { label: 'Evaluation summary', plain: 'The summary of your evaluation was updated.' },
-  diagnoses: { label: 'Diagnoses', plain: 'Your diagnoses were updated.' },
-  phasing: {
-    label: 'Phasing of medication and therapy',
-    plain: 'How your medication and therapy fit together was updated.',
-  },
 };
 
 function diffOther(before: PlanSnapshot, after: PlanSnapshot): PlanChange[] {

@@ -22,6 +22,9 @@ export type MedicationSnapshot = {
   frequency?: string;
   status?: string;
   indication?: string;
+  instructions?: string;
+  monitoring?: string;
+  titration?: { afterWeeks?: number | null; dose?: number | null; note?: string }[];
   [extra: string]: unknown;
 };
 
@@ -30,10 +33,22 @@ export type TherapySnapshot = {
   frequency?: string;
   focus?: string;
   therapist?: string;
+  /** Minutes per session. */
+  sessionLength?: number | null;
+  homework?: { id: string; task?: string; due?: string; done?: boolean }[];
   [extra: string]: unknown;
 };
 
+/** Evaluation summary (symptoms, history, lifestyle, patientGoals), diagnoses and phasing. */
+export type OverviewSnapshot = {
+  phasing?: string;
+  phasingNote?: string;
+  diagnoses?: { id: string; condition?: string; code?: string; status?: string; note?: string }[];
+  [field: string]: unknown;
+};
+
 export type PlanSnapshot = {
+  overview?: OverviewSnapshot;
   goals?: GoalSnapshot[];
   medications?: MedicationSnapshot[];
   therapy?: TherapySnapshot | TherapySnapshot[];

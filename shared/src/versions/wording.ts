@@ -25,6 +25,31 @@ export function plainFrequency(frequency: string | undefined): string {
   return FREQUENCY_WORDS[frequency.trim().toLowerCase()] ?? frequency.trim();
 }
 
+/** How many doses a frequency means per day, or undefined when it does not say ("as needed"). */
+const TIMES_PER_DAY: Record<string, number> = {
+  qd: 1,
+  daily: 1,
+  'once daily': 1,
+  qam: 1,
+  'every morning': 1,
+  qhs: 1,
+  'at bedtime': 1,
+  bid: 2,
+  'twice daily': 2,
+  tid: 3,
+  'three times daily': 3,
+  qid: 4,
+  'four times daily': 4,
+  weekly: 1 / 7,
+  biweekly: 1 / 14,
+  'every two weeks': 1 / 14,
+  monthly: 1 / 30,
+};
+
+export function timesPerDay(frequency: string | undefined): number | undefined {
+  return TIMES_PER_DAY[(frequency ?? '').trim().toLowerCase()];
+}
+
 export function doseText(m: Pick<MedicationSnapshot, 'dose' | 'unit'>): string {
   if (m.dose === undefined || m.dose === null || Number.isNaN(m.dose)) return '';
   return `${formatNumber(m.dose)}${m.unit ? ` ${m.unit}` : ''}`;
