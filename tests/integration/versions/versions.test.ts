@@ -138,7 +138,11 @@ describe('plan versions', () => {
     const between = await patient.get<VersionDiff>(
       `/plans/${planId}/diff?from=1&to=${v3.body.number}`,
     );
-    expect(between.body.changes.map((c) => c.kind)).toEqual(['medication.dose']);
+    // raiseSertraline also starts the template's planned sertraline.
+    expect(between.body.changes.map((c) => c.text)).toEqual([
+      'Started Sertraline 100 mg once daily',
+      'Sertraline 50 mg → 100 mg once daily',
+    ]);
   });
 
   it('show the patient what a signed version changed, apart from later changes not signed yet', async () => {
