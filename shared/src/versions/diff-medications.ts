@@ -290,7 +290,7 @@ function detailChanges(prev: MedicationSnapshot, m: MedicationSnapshot): PlanCha
       kind,
       text: `${name} instructions: ${was ? `“${was}”` : 'none'} → ${is ? `“${is}”` : 'none'}`,
       plain: is
-        ? `New instructions for ${name}: “${is}”.`
+        ? `New instructions for ${name}: “${is}”${/[.!?]$/.test(is) ? '' : '.'}`
         : `The instructions for ${name} (“${was}”) were taken off your plan.`,
     });
   }

@@ -387,7 +387,7 @@ describe('medication detail changes', () => {
       {
         kind: 'medication.changed',
         text: 'sertraline instructions: “Take in the morning with food.” → “Take at bedtime.”',
-        plain: 'New instructions for sertraline: “Take at bedtime.”.',
+        plain: 'New instructions for sertraline: “Take at bedtime.”',
       },
       {
         kind: 'medication.changed',
