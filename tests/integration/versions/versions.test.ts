@@ -160,7 +160,9 @@ describe('plan versions', () => {
     const before = await since();
     expect(before.toReview).toEqual({ number: v.body.number, label: 'Sertraline 100 mg' });
     // What acknowledging confirms is the signed version, not the live plan.
+    // (raiseSertraline also starts the template's planned sertraline.)
     expect(before.changes.map((c) => c.plain)).toEqual([
+      'Sertraline was started: 100 mg, once a day.',
       'Your Sertraline dose went up from 50 mg to 100 mg, once a day.',
     ]);
     expect(before.unsigned.map((c) => c.plain)).toEqual([
