@@ -271,7 +271,8 @@ export function commentService(ctx: AppContext) {
         {
           $set: resolved
             ? { resolvedAt: new Date(ctx.clock.now()), resolvedBy: user.id }
-            : { resolvedAt: null, resolvedBy: null },
+            : // Reopening asks for an answer, as a new comment would.
+              { resolvedAt: null, resolvedBy: null, lastAuthorRole: scope.role },
         },
         { new: true },
       ).lean<StoredComment>();

@@ -191,8 +191,12 @@ describe('the plan list says where each plan stands', () => {
     await as.patient.post(`${thread}/replies`, { body: 'Will do.' });
     expect((await standing('coordinator')).patientWaiting).toBe(1);
 
+    await as.therapist.post(`${thread}/replies`, { body: 'See you Thursday.' });
     expect((await as.therapist.post(`${thread}/resolve`)).status).toBe(200);
     expect(await standing('prescriber')).toMatchObject({ openThreads: 1, patientWaiting: 0 });
+    // The patient reopening the answered thread waits for the team again.
+    expect((await as.patient.post(`${thread}/reopen`)).status).toBe(200);
+    expect(await standing('prescriber')).toMatchObject({ openThreads: 2, patientWaiting: 1 });
   });
 
   it('is left out for pages that only pick a plan, and the choice is checked', async () => {
