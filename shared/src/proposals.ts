@@ -48,6 +48,11 @@ export type CreateProposalRequest = z.input<typeof CreateProposalRequest>;
 
 export const DecideProposalRequest = z.strictObject({
   reason: typedText(2000).default(''),
+  /**
+   * The prescriber's date, for a medication the change starts: the server
+   * knows only UTC's, a day ahead in the Americas' evenings.
+   */
+  today: z.iso.date().optional(),
 });
 export const DeclineProposalRequest = z.strictObject({ reason: Text(2000) });
 

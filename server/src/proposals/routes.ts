@@ -40,13 +40,13 @@ export function proposalRoutes(ctx: AppContext): Router {
     `${base}/:proposalId/accept`,
     validateBody(DecideProposalRequest),
     async (req, res) => {
-      const { reason } = req.body as z.infer<typeof DecideProposalRequest>;
+      const { reason, today } = req.body as z.infer<typeof DecideProposalRequest>;
       res.json(
         await proposals.accept(
           userOf(req),
           param(req, 'planId'),
           param(req, 'proposalId'),
-          reason,
+          { reason, today },
           meta(req),
         ),
       );

@@ -9,7 +9,7 @@ import {
 import type { AppContext } from '../context.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { authorizePlan, type PlanScope, type RequestMeta } from '../authz/authorize.ts';
-import { conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { readPlanSnapshot } from '../plans/content.ts';
 import { announceStanding } from '../plans/circle.ts';
 import { notifyAboutPlan, settleProposalRequests } from '../notifications/service.ts';
@@ -165,24 +165,20 @@ export function proposalService(ctx: AppContext) {
       user: AuthUser,
       planId: string,
       id: string,
-      reason: string,
+      decision: { reason: string; today?: string | undefined },
       meta: RequestMeta,
     ): Promise<{ proposal: Proposal; warnings: InteractionWarning[] }> {
+      const { reason } = decision;
       const scope = await authorizePlan(ctx, user, { action: 'medication.decide' }, planId, meta);
       const p = await findOpen(planId, id);
       const change = p.change as MedicationChange;
       // Claim the decision first, so two prescribers cannot both apply it.
       const now = new Date(ctx.clock.now());
+      const today = prescriberToday(now, decision.today);
       await claim(p, user, now);
       try {
         await ctx.planDocs.change(planId, 'medications', user.id, (doc) =>
-          applyChange(
-            doc,
-            change,
-            (p.base as ProposalBase | null) ?? null,
-            user.name,
-            now.toISOString().slice(0, 10),
-          ),
+          applyChange(doc, change, (p.base as ProposalBase | null) ?? null, user.name, today),
         );
       } catch (err) {
         await Decisions.deleteOne({ proposalId: p._id });
@@ -251,4 +247,16 @@ export function proposalService(ctx: AppContext) {
       return checkInteractions(previewChange(current, change));
     },
   };
+}
+
+/**
+ * The prescriber's date, which the client sends: one day either side of
+ * UTC's covers every time zone. Without it (other clients), UTC's date.
+ */
+function prescriberToday(now: Date, sent: string | undefined): string {
+  const utc = now.toISOString().slice(0, 10);
+  if (!sent) return utc;
+  const days = (Date.parse(sent) - Date.parse(utc)) / 86_400_000;
+  if (Math.abs(days) > 1) throw badRequest('That date is not today anywhere.');
+  return sent;
 }

@@ -174,10 +174,20 @@ describe('medication proposals', () => {
       rationale: 'Back pain',
     });
     expect(created.body.summary).toBe('Started Tramadol 50 mg as needed');
-    const accepted = await prescriber.post<{ warnings: InteractionWarning[] }>(
-      `/plans/${planId}/proposals/${created.body.id}/accept`,
-    );
+    const url = `/plans/${planId}/proposals/${created.body.id}/accept`;
+    // The prescriber's own date starts it (still yesterday in UTC's terms in the Americas'
+    // evenings); a date that is today nowhere is refused.
+    const day = (offset: number) =>
+      new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    expect((await prescriber.post(url, { today: day(3) })).status).toBe(400);
+    const accepted = await prescriber.post<{ warnings: InteractionWarning[] }>(url, {
+      today: day(-1),
+    });
     expect(accepted.body.warnings.map((w) => w.rule.id)).toContain('serotonergic-opioid');
+    const started = (await readPlanSnapshot(server.tandem.ctx, planId)).medications!.find(
+      (m) => m.name === 'Tramadol',
+    );
+    expect(started?.startDate).toBe(day(-1));
   });
 
   it('reject malformed changes', async () => {

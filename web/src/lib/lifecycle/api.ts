@@ -15,6 +15,7 @@ import type {
   VersionSummary,
 } from '@tandem/shared';
 import { api } from '$lib/api.ts';
+import { localDay } from '../dates.ts';
 
 /** Typed calls to the plan-lifecycle endpoints (versions, comments, proposals, interactions, export). */
 
@@ -66,7 +67,7 @@ export const proposalsApi = {
   accept: (planId: string, id: string, reason: string) =>
     post<{ proposal: Proposal; warnings: InteractionWarning[] }>(
       `${plan(planId)}/proposals/${id}/accept`,
-      reason ? { reason } : {},
+      { ...(reason ? { reason } : {}), today: localDay() },
     ),
   decline: (planId: string, id: string, reason: string) =>
     post<Proposal>(`${plan(planId)}/proposals/${id}/decline`, { reason }),
