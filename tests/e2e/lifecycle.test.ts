@@ -92,15 +92,19 @@ describe('comments on goals', () => {
       .getByTestId('comments-goal')
       .filter({ has: therapist.getByText(body) });
     expect(await goalGroup.locator('h3').textContent()).toContain(goalTitle);
-    expect(await therapist.getByTestId('live-announcement').textContent()).toContain(
-      'New comment from Alex Morgan',
-    );
     // The goal's own button counts the open thread.
     expect(await therapist.getByTestId('goal-comments-button').first().textContent()).toContain(
       '1',
     );
-    // A patient's comment notifies the care team.
+    // A patient's comment notifies the care team, and a screen reader hears of it once: from
+    // the notifications, not again from the plan.
     await eventually(() => therapist.getByTestId('notifications-unread').textContent()).toBe('1');
+    const heard = therapist.locator('[aria-live]').filter({ hasText: /Alex Morgan.*comment/ });
+    await eventually(() => heard.allTextContents()).toHaveLength(1);
+    expect(await heard.textContent()).toContain('Alex Morgan commented on');
+    expect(await therapist.getByTestId('live-announcement').textContent()).not.toContain(
+      'New comment from Alex Morgan',
+    );
 
     // The therapist replies and mentions the prescriber through the @ picker.
     await thread.getByRole('button', { name: 'Reply' }).click();

@@ -73,8 +73,11 @@ export class PlanLifecycle {
     this.checkIns = new CheckInLog(plan.id);
     const onCreated = (c: Comment) => {
       if (c.planId !== plan.id) return;
+      // Asked before the comment joins its thread: had this person written in it already?
+      const notified = this.#notifies(c);
       this.#upsert(c);
-      if (c.author.id !== me.id) {
+      // What also arrives as a notification is read out once, by the notifications menu.
+      if (c.author.id !== me.id && !notified) {
         this.announcement = `New comment from ${c.author.name} on “${this.goalTitle(c.goalId)}”.`;
       }
     };
@@ -277,6 +280,18 @@ export class PlanLifecycle {
   }
 
   /** Adds or replaces a comment; the author's own copy arrives both in the response and live. */
+  /**
+   * Whether the server also sends this person a notification of comment `c` (comments/service.ts):
+   * a mention, a patient's comment to the care team, a reply in a conversation they wrote in.
+   */
+  #notifies(c: Comment): boolean {
+    if (c.mentions.includes(this.me.id)) return true;
+    if (c.author.role === 'patient' && this.plan.role !== 'patient') return true;
+    if (c.threadId === c.id) return false;
+    const thread = this.threads.find((t) => t.id === c.threadId);
+    return thread?.comments.some((x) => x.author.id === this.me.id) ?? false;
+  }
+
   upsert(c: Comment): void {
     this.#upsert(c);
   }

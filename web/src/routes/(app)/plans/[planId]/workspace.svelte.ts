@@ -156,6 +156,11 @@ export class PlanWorkspace {
     return 'saved';
   }
 
+  /** This tab holds changes the server has not confirmed as stored. */
+  get pending(): boolean {
+    return Object.values(this.docs).some((d) => d.collab.pending);
+  }
+
   /** Every change the server has not stored is also kept on this device, safe from a closed tab. */
   get keptOnDevice(): boolean {
     return Object.values(this.docs).every((d) => d.collab.kept);
