@@ -48,14 +48,20 @@ export function decisionDto(d: StoredDecision): ConferenceDecision {
   };
 }
 
+/** What a patient's copy of a decision with a medication change adds to the team's words. */
+const PRESCRIBER_DECIDES = ' (a change to your medicines that your prescriber will decide on)';
+
 /**
  * A decision as an audience may read it. Its medication change is a proposal,
  * the care team's until the prescriber accepts it into the plan (a patient is
- * refused the proposals list), so a patient's copy keeps the team's words and
- * drops the change and the proposal it opened.
+ * refused the proposals list), so a patient's copy keeps the team's words,
+ * says that the prescriber has yet to decide, and drops the change and the
+ * proposal it opened.
  */
 export function decisionFor(d: ConferenceDecision, audience: Audience['kind']): ConferenceDecision {
-  return audience === 'team' ? d : { ...d, medicationChange: null, proposalId: null };
+  if (audience === 'team') return d;
+  const text = d.medicationChange ? `${d.text}${PRESCRIBER_DECIDES}` : d.text;
+  return { ...d, text, medicationChange: null, proposalId: null };
 }
 
 export function actionItemDto(a: StoredActionItem): ActionItem {

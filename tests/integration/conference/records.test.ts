@@ -288,10 +288,11 @@ describe('a decision that changes medication', () => {
     // Proposals are the care team's until accepted into the plan.
     expect((await alex.get(`/plans/${plans.alex}/proposals`)).status).toBe(403);
 
-    // The patient reads the team's decision in their case, without the change or its proposal.
+    // The patient reads the team's decision in their case, told that the prescriber decides,
+    // without the change or its proposal.
     const stripped = {
       id: decision.id,
-      text: decision.text,
+      text: 'Add an evening medication for sleep (a change to your medicines that your prescriber will decide on)',
       medicationChange: null,
       proposalId: null,
     };
@@ -332,7 +333,9 @@ describe('a decision that changes medication', () => {
     );
     const ownMd = await alex.request<string>('GET', `/conferences/${conf.id}/minutes.md`);
     expect(ownMd.status).toBe(200);
-    expect(ownMd.body).toContain(`- Add an evening medication for sleep — recorded by `);
+    expect(ownMd.body).toContain(
+      `- Add an evening medication for sleep \\(a change to your medicines that your prescriber will decide on\\) — recorded by `,
+    );
     expect(ownMd.body).not.toContain('proposed to the prescriber');
   });
 
