@@ -142,8 +142,14 @@ describe("the coordinator's team page", () => {
       return detail.body.members.find((m) => m.name === 'Lee Park')?.role;
     };
     await roleOf('Lee Park').selectOption({ label: 'Prescriber' });
+    await page.getByRole('button', { name: 'Make Lee Park a prescriber' }).click();
     await expect.poll(roleOnServer).toBe('prescriber');
+    // Saved, the menu has focus again and shows the new role.
+    await expect
+      .poll(() => roleOf('Lee Park').evaluate((el) => el === document.activeElement))
+      .toBe(true);
     await roleOf('Lee Park').selectOption({ label: 'Therapist' });
+    await page.getByRole('button', { name: 'Make Lee Park a therapist' }).click();
     await expect.poll(roleOnServer).toBe('therapist');
     await expect.poll(() => roleOf('Lee Park').isEnabled()).toBe(true);
 
@@ -255,6 +261,114 @@ describe("the coordinator's team page", () => {
       new Api(server.url).post('/auth/login', { email: 'jamie.ortiz@example.test', password });
     expect((await login(first)).status).toBe(401);
     expect((await login('a garden in spring')).status).toBe(200);
+  });
+});
+
+describe('the team page with the keyboard', () => {
+  const active = (page: Page) =>
+    page.evaluate(() => {
+      const el = document.activeElement;
+      return el === document.body || !el
+        ? 'BODY'
+        : `${el.tagName} ${(el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
+    });
+  const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+  /** Whether the button of this accessible name has focus. */
+  const focusedButton = (page: Page, name: string) =>
+    page
+      .getByRole('button', { name, exact: true })
+      .evaluate((el) => el === document.activeElement)
+      .catch(() => false);
+
+  it('asks before a role changes: the arrow keys on the menu only propose it, naming what it changes', async () => {
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
+    const roleOnServer = async () => {
+      const detail = await coordinator.get<{ members: { name: string; role: string }[] }>(
+        `/teams/${team!.id}`,
+      );
+      return detail.body.members.find((m) => m.name === 'Dr. Maya Okafor')?.role;
+    };
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    const select = page.getByLabel('Role of Dr. Maya Okafor');
+    await select.focus();
+    await page.keyboard.press('ArrowDown');
+    // A look at the choices: nothing is saved, the menu keeps focus, and the change waits.
+    await expect.poll(() => select.inputValue()).toBe('therapist');
+    const note = page.getByText('As a therapist Dr. Maya Okafor will no longer write medications');
+    await expect.poll(() => note.count()).toBe(1);
+    expect(await select.isEnabled()).toBe(true);
+    expect(await active(page)).toMatch(/^SELECT/);
+    expect(await roleOnServer()).toBe('prescriber');
+    const confirm = page.getByRole('button', { name: 'Make Dr. Maya Okafor a therapist' });
+    expect(await confirm.getAttribute('aria-describedby')).toBe(await note.getAttribute('id'));
+    expect(await roleOnServer()).toBe('prescriber');
+
+    // Back to her role: nothing waits any more.
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => confirm.count()).toBe(0);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => confirm.count()).toBe(1);
+
+    // "Keep" puts the menu back on her role, and focus on the menu.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focusedButton(page, 'Keep prescriber')).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => confirm.count()).toBe(0);
+    expect(await select.inputValue()).toBe('prescriber');
+    expect(await activeId(page)).toBe(await select.getAttribute('id'));
+    expect(await roleOnServer()).toBe('prescriber');
+
+    // Confirmed, it is saved, and focus is on the menu again.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Tab');
+    expect(await focusedButton(page, 'Make Dr. Maya Okafor a therapist')).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(roleOnServer).toBe('therapist');
+    await expect.poll(() => confirm.count()).toBe(0);
+    await expect.poll(() => activeId(page)).toBe(await select.getAttribute('id'));
+    expect(await select.inputValue()).toBe('therapist');
+
+    await select.selectOption({ label: 'Prescriber' });
+    await page.getByRole('button', { name: 'Make Dr. Maya Okafor a prescriber' }).click();
+    await expect.poll(roleOnServer).toBe('prescriber');
+    await context.close();
+  });
+
+  it('keeps focus on the change being asked about, the new form and the button it came from', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await openTeam(page);
+    const press = async (name: string) => {
+      await page.getByRole('button', { name, exact: true }).focus();
+      await page.keyboard.press('Enter');
+    };
+
+    await press('Remove Sam Rivera, LCSW');
+    await expect
+      .poll(() => focusedButton(page, 'Remove Sam Rivera, LCSW from the team'))
+      .toBe(true);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Keep
+    await expect.poll(() => focusedButton(page, 'Remove Sam Rivera, LCSW')).toBe(true);
+
+    await press('New password Sam Rivera, LCSW');
+    await expect
+      .poll(() => focusedButton(page, 'Set a new password for Sam Rivera, LCSW'))
+      .toBe(true);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter'); // Keep
+    await expect.poll(() => focusedButton(page, 'New password Sam Rivera, LCSW')).toBe(true);
+
+    await press('Add a clinician');
+    await expect.poll(() => activeId(page)).toBe('member-email');
+    await page.getByTestId('add-member').getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => activeId(page)).toBe('add-member-button');
+
+    await press('Add a patient');
+    await expect.poll(() => activeId(page)).toBe('patient-name');
+    await context.close();
   });
 });
 
