@@ -381,3 +381,71 @@ describe('a conference seen by each role', () => {
     await context.close();
   });
 });
+
+describe('a conference with the keyboard', () => {
+  /** The focused element's id, or BODY when focus fell to the page. */
+  const focusedId = (page: Page) =>
+    page.evaluate(() =>
+      document.activeElement === document.body ? 'BODY' : (document.activeElement?.id ?? ''),
+    );
+  const isFocused = (page: Page, locator: ReturnType<Page['getByRole']>) =>
+    locator.evaluate((el) => el === document.activeElement).catch(() => false);
+  const press = async (page: Page, locator: ReturnType<Page['getByRole']>) => {
+    await locator.focus();
+    await page.keyboard.press('Enter');
+  };
+
+  it('schedules with focus on the new form, the new case and the button left after a removal', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await page.goto(`${server.url}/conferences`);
+    const schedule = page.getByRole('button', { name: 'Schedule a conference' });
+    await press(page, schedule);
+    await expect.poll(() => focusedId(page)).toBe('title');
+
+    const addCase = page.getByRole('button', { name: 'Add a case' });
+    await press(page, addCase);
+    await expect.poll(() => focusedId(page)).toMatch(/^plan-\d+$/);
+    // Until every patient of the team is on the agenda, then the button is disabled.
+    for (let i = 0; i < 10 && (await addCase.isEnabled()); i++) {
+      await press(page, addCase);
+      await expect.poll(() => focusedId(page)).toMatch(/^plan-\d+$/);
+    }
+    expect(await addCase.isEnabled()).toBe(false);
+
+    await press(page, page.getByRole('button', { name: 'Remove case 1' }));
+    await expect.poll(() => isFocused(page, addCase)).toBe(true);
+
+    await press(page, page.getByRole('button', { name: 'Cancel' }));
+    await expect.poll(() => isFocused(page, schedule)).toBe(true);
+    await context.close();
+  });
+
+  it('keeps the presenter on one timer button from start to pause, and on the decision after recording it', async () => {
+    const conf = await scheduledConference();
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await page.goto(`${server.url}/conferences/${conf.id}`);
+    await press(page, page.getByRole('button', { name: 'Start conference' }));
+    const timer = page.getByRole('button', { name: 'Start timer' });
+    await expect.poll(() => isFocused(page, timer)).toBe(true);
+
+    // Enter starts, and Enter again on the same button pauses.
+    await page.keyboard.press('Enter');
+    const pause = page.getByRole('button', { name: 'Pause timer' });
+    await expect.poll(() => isFocused(page, pause)).toBe(true);
+    await page.keyboard.press('Enter');
+    const resume = page.getByRole('button', { name: 'Resume timer' });
+    await expect.poll(() => isFocused(page, resume)).toBe(true);
+    await press(page, page.getByRole('button', { name: 'Reset' }));
+    await expect.poll(() => isFocused(page, timer)).toBe(true);
+
+    const decision = page.getByLabel('Decision', { exact: true });
+    await decision.fill('Review the sleep diary next week');
+    await press(page, page.getByRole('button', { name: 'Record decision' }));
+    await expect
+      .poll(() => page.getByTestId('decisions').textContent())
+      .toContain('Review the sleep diary next week');
+    await expect.poll(() => decision.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await decision.inputValue()).toBe('');
+    await context.close();
+  });
+});
