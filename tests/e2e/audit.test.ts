@@ -111,6 +111,46 @@ describe("the coordinator's audit trail", () => {
     await context.close();
   });
 
+  it('keeps keyboard focus in the filters after Show and Clear, and on Show older while it reads', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    await page.goto(`${server.url}/audit`);
+    const rows = page.getByTestId('audit-record');
+    await expect.poll(() => rows.count()).toBe(50);
+    const hasFocus = (locator: ReturnType<typeof page.getByRole>) =>
+      locator.evaluate((el) => el === document.activeElement).catch(() => false);
+    const press = async (locator: ReturnType<typeof page.getByRole>) => {
+      await locator.focus();
+      await page.keyboard.press('Enter');
+    };
+
+    await page.getByLabel('Patient').selectOption({ label: 'Alex Morgan' });
+    await page.getByLabel('Person').selectOption({ label: 'Dr. Maya Okafor' });
+    const showButton = page.getByRole('button', { name: 'Show', exact: true });
+    await press(showButton);
+    await expect.poll(() => new URL(page.url()).searchParams.get('person')).not.toBeNull();
+    // The form is built again for the new address; focus is on its Show button.
+    await expect.poll(() => hasFocus(showButton)).toBe(true);
+
+    // Reading the last page, the button goes: focus stays on the words in its place.
+    await press(page.getByRole('button', { name: 'Show older' }));
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(55);
+    await expect.poll(() => hasFocus(page.getByTestId('older-end'))).toBe(true);
+
+    await press(page.getByRole('button', { name: 'Clear' }));
+    await expect.poll(() => new URL(page.url()).searchParams.get('person')).toBeNull();
+    await expect.poll(() => hasFocus(page.getByLabel('Patient'))).toBe(true);
+
+    // Reading a page, the button keeps focus (or the words in its place take it).
+    await press(page.getByRole('button', { name: 'Show older' }));
+    await expect.poll(() => rows.count()).toBeGreaterThan(50);
+    await expect
+      .poll(() =>
+        page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? 'BODY'),
+      )
+      .toMatch(/^(show-older|older-end)$/);
+    await context.close();
+  });
+
   it('shows every part of a record on a phone, without scrolling sideways', async () => {
     const { context, page } = await signedInContext(browser, server.url, 'coordinator', {
       viewport: { width: 360, height: 780 },

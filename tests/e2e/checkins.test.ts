@@ -213,6 +213,19 @@ describe('a mood check-in with thoughts of self-harm', () => {
     await eventually(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(
       true,
     );
+    // Cancel gives focus back to the button the form took the place of.
+    await alert.getByRole('button', { name: 'Cancel' }).focus();
+    await therapist.keyboard.press('Enter');
+    await eventually(() =>
+      alert
+        .getByTestId('record-follow-up')
+        .evaluate((el) => el === el.ownerDocument.activeElement)
+        .catch(() => false),
+    ).toBe(true);
+    await therapist.keyboard.press('Enter');
+    await eventually(() => field.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(
+      true,
+    );
     expect(await alert.getByTestId('save-follow-up').isDisabled()).toBe(true);
     await field.fill(note);
     await alert.getByTestId('save-follow-up').click();
