@@ -81,6 +81,97 @@ describe('accessibility (axe-core, serious and critical)', () => {
   });
 });
 
+describe('the app frame with the keyboard and at zoom', () => {
+  const sideways = (page: Page, selector: string) =>
+    page.$eval(selector, (el) => el.scrollWidth - el.clientWidth);
+
+  it('shows every menu entry without sideways scrolling at 640 and 320 px, and marks the page on screen', async () => {
+    for (const width of [640, 320]) {
+      const { context, page } = await signedInContext(browser, server.url, 'coordinator', {
+        viewport: { width, height: 800 },
+      });
+      await expect.poll(() => page.getByTestId('plan-link').count()).toBeGreaterThan(0);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const links = nav.getByRole('link');
+      expect(await links.count()).toBe(4);
+      expect(await sideways(page, 'nav[aria-label=Main]')).toBeLessThanOrEqual(0);
+      for (const link of await links.all()) {
+        const box = (await link.boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(width);
+      }
+      // Nothing on the dashboard is wider than the screen.
+      expect(await sideways(page, 'html')).toBeLessThanOrEqual(0);
+
+      const current = () =>
+        nav.evaluate((el) =>
+          [...el.querySelectorAll('a')].map((a) => a.getAttribute('aria-current')),
+        );
+      expect(await current()).toEqual(['page', null, null, null]);
+      await nav.getByRole('link', { name: 'Team' }).click();
+      await expect.poll(current).toEqual([null, null, 'page', null]);
+      // Seen too, not only heard: a bar under the entry.
+      const bar = await nav
+        .getByRole('link', { name: 'Team' })
+        .evaluate((a) => a.ownerDocument.defaultView!.getComputedStyle(a).borderBottomColor);
+      const none = await nav
+        .getByRole('link', { name: 'Conferences' })
+        .evaluate((a) => a.ownerDocument.defaultView!.getComputedStyle(a).borderBottomColor);
+      expect(bar).not.toBe(none);
+      await context.close();
+    }
+  });
+
+  it('gives each page one main landmark, which the skip link focuses', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'coordinator');
+    for (const path of ['/dashboard', '/team', '/conferences', '/audit', '/account']) {
+      await page.goto(`${server.url}${path}`);
+      await page.locator('h1').first().waitFor();
+      expect(await page.locator('main, [role=main]').count(), path).toBe(1);
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate<string>('document.activeElement?.textContent')).toBe(
+        'Skip to content',
+      );
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.evaluate<string>('document.activeElement?.tagName'), { message: path })
+        .toBe('MAIN');
+    }
+    await context.close();
+  });
+
+  it('closes the notifications and the user menu once focus moves on past them', async () => {
+    const { context, page } = await signedInContext(browser, server.url, 'prescriber');
+    await expect.poll(() => page.getByTestId('plan-link').count()).toBeGreaterThan(0);
+    const inside = (selector: string) =>
+      page.evaluate<boolean>(
+        `document.querySelector(${JSON.stringify(selector)})?.contains(document.activeElement) ?? false`,
+      );
+
+    await page.getByTestId('notifications-toggle').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('notifications-panel').count()).toBe(1);
+    for (let i = 0; i < 30 && (await inside('.notifications')); i++) {
+      await page.keyboard.press('Tab');
+    }
+    expect(await inside('.notifications')).toBe(false);
+    await expect.poll(() => page.getByTestId('notifications-panel').count()).toBe(0);
+
+    await page.getByTestId('user-menu').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#user-menu-panel').count()).toBe(1);
+    // Back before the menu, past the bell.
+    await page.keyboard.press('Shift+Tab');
+    expect(await inside('.user-menu')).toBe(false);
+    await expect.poll(() => page.locator('#user-menu-panel').count()).toBe(0);
+    // Clicking the panel's own text keeps it open.
+    await page.getByTestId('user-menu').click();
+    await page.getByText('Signed in as').click();
+    expect(await page.locator('#user-menu-panel').count()).toBe(1);
+    await context.close();
+  });
+});
+
 // ——— Keyboard and screen-reader use of the plan workspace ———
 // Tests here are run as strings in the page: the tests are compiled without the DOM library.
 
