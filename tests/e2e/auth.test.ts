@@ -96,6 +96,52 @@ describe('signing in', () => {
     await page.context().close();
   });
 
+  it('ties each message to the fields it is about, and takes the person to the first of them', async () => {
+    const page = await freshPage();
+    await page.goto(`${server.url}/login`);
+    const email = page.getByLabel('Email');
+    const password = page.getByLabel('Password');
+    const state = (field: typeof email) =>
+      field.evaluate((el) => ({
+        invalid: el.getAttribute('aria-invalid'),
+        describedBy: el.getAttribute('aria-describedby'),
+        focused: el === document.activeElement,
+      }));
+    const error = page.getByTestId('login-error');
+
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => error.count()).toBe(1);
+    const errorId = await error.getAttribute('id');
+    expect(errorId).toBeTruthy();
+    expect(await state(email)).toEqual({ invalid: 'true', describedBy: errorId, focused: true });
+    expect(await state(password)).toEqual({
+      invalid: 'true',
+      describedBy: errorId,
+      focused: false,
+    });
+
+    // Only the password missing: only it is marked, and has focus.
+    await email.fill(DEMO.therapist);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => error.textContent()).toContain('Enter your password.');
+    expect(await state(email)).toEqual({ invalid: 'false', describedBy: null, focused: false });
+    expect(await state(password)).toEqual({ invalid: 'true', describedBy: errorId, focused: true });
+
+    // Wrong credentials: both are in question; the password, cleared, has focus to type again.
+    await password.fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => error.getAttribute('data-kind')).toBe('credentials');
+    expect(await state(email)).toEqual({ invalid: 'true', describedBy: errorId, focused: false });
+    await expect
+      .poll(() => state(password))
+      .toEqual({
+        invalid: 'true',
+        describedBy: errorId,
+        focused: true,
+      });
+    await page.context().close();
+  });
+
   it('tells the person how long to wait once sign-in is rate limited', async () => {
     const page = await freshPage();
     await page.goto(`${server.url}/login`);

@@ -234,12 +234,33 @@ describe("the coordinator's team page", () => {
     await expect
       .poll(() => patientPage.getByRole('alert').textContent())
       .toContain('repetition differ');
+    // The message is tied to the field it is about, which has focus.
+    const marked = (label: string) =>
+      patientPage.getByLabel(label, { exact: true }).evaluate((el) => ({
+        invalid: el.getAttribute('aria-invalid'),
+        describedBy: el.getAttribute('aria-describedby'),
+        focused: el === document.activeElement,
+      }));
+    expect(await marked('New password again')).toEqual({
+      invalid: 'true',
+      describedBy: 'password-error',
+      focused: true,
+    });
+    expect((await marked('Current password')).invalid).toBe('false');
     await patientPage.getByLabel('Current password').fill('not the password');
     await patientPage.getByLabel('New password again').fill('a garden in spring');
     await patientPage.getByRole('button', { name: 'Change password' }).click();
     await expect
       .poll(() => patientPage.getByRole('alert').textContent())
       .toContain('current password is not correct');
+    await expect
+      .poll(() => marked('Current password'))
+      .toEqual({
+        invalid: 'true',
+        describedBy: 'password-error',
+        focused: true,
+      });
+    expect((await marked('New password again')).invalid).toBe('false');
     await patientPage.getByLabel('Current password').fill(first);
     await patientPage.getByRole('button', { name: 'Change password' }).click();
     await expect
@@ -368,6 +389,30 @@ describe('the team page with the keyboard', () => {
 
     await press('Add a patient');
     await expect.poll(() => activeId(page)).toBe('patient-name');
+
+    // Sent empty: the form says what is missing, tied to those fields, from the first of them.
+    await press('Add the patient');
+    const form = page.getByTestId('add-patient');
+    const error = form.getByRole('alert');
+    await expect.poll(() => error.count()).toBe(1);
+    const errorId = await error.getAttribute('id');
+    expect(errorId).toBeTruthy();
+    const marks = await form
+      .locator('input')
+      .evaluateAll((fields) =>
+        fields.map((f) => [
+          f.id,
+          f.getAttribute('aria-invalid'),
+          f.getAttribute('aria-describedby'),
+        ]),
+      );
+    expect(marks).toEqual([
+      ['patient-name', 'true', errorId],
+      ['patient-email', 'true', errorId],
+      ['patient-birth', null, null],
+    ]);
+    expect(await error.textContent()).toMatch(/^Name: .+ Email: .+/);
+    expect(await activeId(page)).toBe('patient-name');
     await context.close();
   });
 });
