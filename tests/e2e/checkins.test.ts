@@ -561,6 +561,44 @@ describe('on a small phone', () => {
   });
 });
 
+describe('the form with the keyboard on a phone', () => {
+  it('scrolls each answer reached with Tab or the arrow keys clear of the sticky send bar', async () => {
+    const page = await signIn('patient2', PHONE);
+    await page.goto(`${server.url}/plans/${plans.south}/check-in/phq9`);
+    await eventually(() => page.getByTestId('checkin-form').count()).toBe(1);
+    /** Where the focused answer is, against the header above and the send bar below. */
+    const hidden = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLInputElement;
+        if (el.type !== 'radio') return `not an answer: ${el.tagName}`;
+        const option = el.closest('label')!.getBoundingClientRect();
+        const bar = document
+          .querySelector('[data-testid=submit-checkin]')!
+          .parentElement!.parentElement!.getBoundingClientRect();
+        const header = document.querySelector('.app-header')!.getBoundingClientRect();
+        return option.bottom > bar.top + 1 || option.top < header.bottom - 1
+          ? `${el.name} at ${Math.round(option.top)}–${Math.round(option.bottom)}, bar at ${Math.round(bar.top)}`
+          : '';
+      });
+    await page.getByTestId('checkin-item').first().getByRole('radio').first().focus();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const seen: string[] = [];
+    for (let item = 0; item < 10; item++) {
+      await page.keyboard.press('Space');
+      await page.keyboard.press('ArrowDown');
+      seen.push(await hidden());
+      // On to the next question (the crisis box's links come after the ninth).
+      do await page.keyboard.press('Tab');
+      while (
+        item < 9 &&
+        (await page.evaluate(() => (document.activeElement as HTMLInputElement).type)) !== 'radio'
+      );
+      if (item < 9) seen.push(await hidden());
+    }
+    expect(seen.filter(Boolean)).toEqual([]);
+  });
+});
+
 /** A screenshot of what the screen shows (fixed and sticky parts as seen), for people to look at. */
 function shotPath(name: string): { path: string } {
   return { path: new URL(`../.artifacts/screenshots/${name}.png`, import.meta.url).pathname };
