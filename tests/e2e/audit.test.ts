@@ -117,7 +117,7 @@ describe("the coordinator's audit trail", () => {
     const rows = page.getByTestId('audit-record');
     await expect.poll(() => rows.count()).toBe(50);
     const hasFocus = (locator: ReturnType<typeof page.getByRole>) =>
-      locator.evaluate((el) => el === document.activeElement).catch(() => false);
+      locator.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false);
     const press = async (locator: ReturnType<typeof page.getByRole>) => {
       await locator.focus();
       await page.keyboard.press('Enter');
@@ -145,7 +145,7 @@ describe("the coordinator's audit trail", () => {
     await expect.poll(() => rows.count()).toBeGreaterThan(50);
     await expect
       .poll(() =>
-        page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? 'BODY'),
+        page.evaluate<string>('document.activeElement?.getAttribute("data-testid") ?? "BODY"'),
       )
       .toMatch(/^(show-older|older-end)$/);
     await context.close();

@@ -105,7 +105,7 @@ describe('signing in', () => {
       field.evaluate((el) => ({
         invalid: el.getAttribute('aria-invalid'),
         describedBy: el.getAttribute('aria-describedby'),
-        focused: el === document.activeElement,
+        focused: el === el.ownerDocument.activeElement,
       }));
     const error = page.getByTestId('login-error');
 

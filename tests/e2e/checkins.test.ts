@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { ANSWER_OPTIONS, DIFFICULTY_OPTIONS, QUESTIONNAIRES } from '@tandem/shared';
-import { demoPlans, loginAs } from '../helpers/api.ts';
+import {
+  ANSWER_OPTIONS,
+  DIFFICULTY_OPTIONS,
+  QUESTIONNAIRES,
+  type CreatePatientResponse,
+} from '@tandem/shared';
+import { demoPlans, loginAs, loginWithFirstPassword } from '../helpers/api.ts';
 import { seriousViolations } from '../helpers/axe.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
@@ -10,6 +15,7 @@ import {
   dismissDialogs,
   screenshot,
   signedInContext,
+  signInWithEmail,
   withoutDeviceStorage,
 } from '../helpers/web.ts';
 
@@ -563,25 +569,40 @@ describe('on a small phone', () => {
 
 describe('the form with the keyboard on a phone', () => {
   it('scrolls each answer reached with Tab or the arrow keys clear of the sticky send bar', async () => {
-    const page = await signIn('patient2', PHONE);
-    await page.goto(`${server.url}/plans/${plans.south}/check-in/phq9`);
+    // A patient of their own, whose PHQ-9 is due whatever the other tests sent.
+    const coordinator = await loginAs(server.url, 'coordinator');
+    const [team] = (await coordinator.get<{ id: string }[]>('/teams')).body;
+    const email = `keyboard.${Date.now()}@example.test`;
+    const created = await coordinator.post<CreatePatientResponse>(`/teams/${team!.id}/patients`, {
+      name: 'Robin Keyes',
+      email,
+    });
+    const first = created.body.initialPassword;
+    await loginWithFirstPassword(server.url, email, first);
+    const context = await browser.newContext({ viewport: PHONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInWithEmail(page, server.url, email, `${first}-own`);
+    await page.goto(`${server.url}/plans/${created.body.patient.plan!.id}/check-in/phq9`);
     await eventually(() => page.getByTestId('checkin-form').count()).toBe(1);
     /** Where the focused answer is, against the header above and the send bar below. */
+    // Evaluated as a string: the tests are compiled without the DOM's types.
     const hidden = () =>
-      page.evaluate(() => {
-        const el = document.activeElement as HTMLInputElement;
-        if (el.type !== 'radio') return `not an answer: ${el.tagName}`;
-        const option = el.closest('label')!.getBoundingClientRect();
+      page.evaluate<string>(`(() => {
+        const el = document.activeElement;
+        if (el.type !== 'radio') return 'not an answer: ' + el.tagName;
+        const option = el.closest('label').getBoundingClientRect();
         const bar = document
-          .querySelector('[data-testid=submit-checkin]')!
-          .parentElement!.parentElement!.getBoundingClientRect();
-        const header = document.querySelector('.app-header')!.getBoundingClientRect();
+          .querySelector('[data-testid=submit-checkin]')
+          .parentElement.parentElement.getBoundingClientRect();
+        const header = document.querySelector('.app-header').getBoundingClientRect();
         return option.bottom > bar.top + 1 || option.top < header.bottom - 1
-          ? `${el.name} at ${Math.round(option.top)}–${Math.round(option.bottom)}, bar at ${Math.round(bar.top)}`
+          ? el.name + ' at ' + Math.round(option.top) + '-' + Math.round(option.bottom) +
+              ', bar at ' + Math.round(bar.top)
           : '';
-      });
+      })()`);
     await page.getByTestId('checkin-item').first().getByRole('radio').first().focus();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     const seen: string[] = [];
     for (let item = 0; item < 10; item++) {
       await page.keyboard.press('Space');
@@ -589,10 +610,7 @@ describe('the form with the keyboard on a phone', () => {
       seen.push(await hidden());
       // On to the next question (the crisis box's links come after the ninth).
       do await page.keyboard.press('Tab');
-      while (
-        item < 9 &&
-        (await page.evaluate(() => (document.activeElement as HTMLInputElement).type)) !== 'radio'
-      );
+      while (item < 9 && (await page.evaluate<string>('document.activeElement.type')) !== 'radio');
       if (item < 9) seen.push(await hidden());
     }
     expect(seen.filter(Boolean)).toEqual([]);

@@ -385,11 +385,11 @@ describe('a conference seen by each role', () => {
 describe('a conference with the keyboard', () => {
   /** The focused element's id, or BODY when focus fell to the page. */
   const focusedId = (page: Page) =>
-    page.evaluate(() =>
-      document.activeElement === document.body ? 'BODY' : (document.activeElement?.id ?? ''),
+    page.evaluate<string>(
+      'document.activeElement === document.body ? "BODY" : (document.activeElement?.id ?? "")',
     );
   const isFocused = (page: Page, locator: ReturnType<Page['getByRole']>) =>
-    locator.evaluate((el) => el === document.activeElement).catch(() => false);
+    locator.evaluate((el) => el === el.ownerDocument.activeElement).catch(() => false);
   const press = async (page: Page, locator: ReturnType<Page['getByRole']>) => {
     await locator.focus();
     await page.keyboard.press('Enter');
@@ -444,7 +444,9 @@ describe('a conference with the keyboard', () => {
     await expect
       .poll(() => page.getByTestId('decisions').textContent())
       .toContain('Review the sleep diary next week');
-    await expect.poll(() => decision.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect
+      .poll(() => decision.evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
     expect(await decision.inputValue()).toBe('');
     await context.close();
   });

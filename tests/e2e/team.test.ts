@@ -146,7 +146,7 @@ describe("the coordinator's team page", () => {
     await expect.poll(roleOnServer).toBe('prescriber');
     // Saved, the menu has focus again and shows the new role.
     await expect
-      .poll(() => roleOf('Lee Park').evaluate((el) => el === document.activeElement))
+      .poll(() => roleOf('Lee Park').evaluate((el) => el === el.ownerDocument.activeElement))
       .toBe(true);
     await roleOf('Lee Park').selectOption({ label: 'Therapist' });
     await page.getByRole('button', { name: 'Make Lee Park a therapist' }).click();
@@ -239,7 +239,7 @@ describe("the coordinator's team page", () => {
       patientPage.getByLabel(label, { exact: true }).evaluate((el) => ({
         invalid: el.getAttribute('aria-invalid'),
         describedBy: el.getAttribute('aria-describedby'),
-        focused: el === document.activeElement,
+        focused: el === el.ownerDocument.activeElement,
       }));
     expect(await marked('New password again')).toEqual({
       invalid: 'true',
@@ -286,19 +286,14 @@ describe("the coordinator's team page", () => {
 });
 
 describe('the team page with the keyboard', () => {
-  const active = (page: Page) =>
-    page.evaluate(() => {
-      const el = document.activeElement;
-      return el === document.body || !el
-        ? 'BODY'
-        : `${el.tagName} ${(el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
-    });
-  const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+  /** The focused element's tag (BODY when focus fell to the page) and id. */
+  const active = (page: Page) => page.evaluate<string>('document.activeElement?.tagName ?? ""');
+  const activeId = (page: Page) => page.evaluate<string>('document.activeElement?.id ?? ""');
   /** Whether the button of this accessible name has focus. */
   const focusedButton = (page: Page, name: string) =>
     page
       .getByRole('button', { name, exact: true })
-      .evaluate((el) => el === document.activeElement)
+      .evaluate((el) => el === el.ownerDocument.activeElement)
       .catch(() => false);
 
   it('asks before a role changes: the arrow keys on the menu only propose it, naming what it changes', async () => {
