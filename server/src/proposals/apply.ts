@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import {
   addEntry,
   diffMedications,
+  medicationLine,
   readList,
   updateEntry,
   type MedicationChange,
@@ -46,6 +47,9 @@ export type ProposalBase = Pick<
 
 const BASE_FIELDS = ['name', 'dose', 'unit', 'frequency', 'status'] as const;
 
+const baseFields = (m: MedicationSnapshot) =>
+  Object.fromEntries(BASE_FIELDS.map((k) => [k, m[k] ?? null])) as ProposalBase;
+
 /** The medication a change or stop proposal names, as it stands now. */
 export function baseOf(
   current: MedicationSnapshot[],
@@ -53,7 +57,7 @@ export function baseOf(
 ): ProposalBase | null {
   if (change.kind === 'start') return null;
   const m = current.find((e) => e.id === change.medicationId);
-  return m ? (Object.fromEntries(BASE_FIELDS.map((k) => [k, m[k] ?? null])) as ProposalBase) : null;
+  return m ? baseFields(m) : null;
 }
 
 /**
@@ -90,11 +94,11 @@ export function applyChange(
       'proposal_outdated',
       'That medication is no longer on this plan. Decline this proposal, and propose again if it is still needed.',
     );
-  const current = baseOf([now], change);
-  if (base && BASE_FIELDS.some((k) => (current?.[k] ?? null) !== (base[k] ?? null)))
+  const current = baseFields(now);
+  if (base && BASE_FIELDS.some((k) => current[k] !== (base[k] ?? null)))
     throw conflict(
       'proposal_outdated',
-      `${now.name} has changed since this was proposed (now ${[now.dose, now.unit, now.frequency, now.status].filter((v) => v !== null && v !== undefined && v !== '').join(' ')}). Decline this proposal, and propose again if it is still needed.`,
+      `${now.name} has changed since this was proposed (now ${medicationLine(now)}, ${now.status}). Decline this proposal, and propose again if it is still needed.`,
     );
   if (change.kind === 'stop') {
     updateEntry(doc, 'medications', change.medicationId, { status: 'stopped' });
